@@ -1,0 +1,26 @@
+export {
+  ConflictError,
+  InvalidInputError,
+  SessionNotFoundError,
+  StoreClosedError,
+  StoreError,
+  type StoreErrorCode,
+  StoreUnavailableError,
+} from './errors.js';
+export type {
+  AppendMessageInput,
+  CreateSessionInput,
+  Lease,
+  MessagePage,
+  MessagePageOptions,
+  MessageRecord,
+  MessageRole,
+  MessageUsage,
+  Metadata,
+  SessionListOptions,
+  SessionPage,
+  SessionRecord,
+  SessionStore,
+  SessionStoreOptions,
+  SessionUpdate,
+} from './types.js';
