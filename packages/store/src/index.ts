@@ -7,6 +7,15 @@ export {
   type StoreErrorCode,
   StoreUnavailableError,
 } from './errors.js';
+export { expiresAtFrom, isExpired } from './expiry.js';
+export { ID_PATTERN, STORE_LIMITS } from './limits.js';
+export {
+  compareSessionsNewestFirst,
+  decodeSessionCursor,
+  encodeSessionCursor,
+  isAfterSessionCursor,
+  type SessionCursor,
+} from './session-cursor.js';
 export type {
   AppendMessageInput,
   CreateSessionInput,
@@ -24,3 +33,20 @@ export type {
   SessionStoreOptions,
   SessionUpdate,
 } from './types.js';
+export {
+  type NormalizedAppendMessageInput,
+  type NormalizedCreateSessionInput,
+  type NormalizedMessagePageOptions,
+  type NormalizedSessionListOptions,
+  validateAppendMessageInput,
+  validateCreateSessionInput,
+  validateLease,
+  validateLeaseRequest,
+  validateMessagePageOptions,
+  validateSessionId,
+  validateSessionListOptions,
+  validateSessionUpdate,
+  validateTranscript,
+  validateTtlMs,
+  validateUserId,
+} from './validate.js';
