@@ -1,1 +1,5 @@
-export {};
+export {
+  createMemorySessionStore,
+  MemorySessionStore,
+  type MemorySessionStoreOptions,
+} from './memory-session-store.js';

@@ -1,0 +1,43 @@
+import { ConflictError, type Lease } from '@claude-code-server/store';
+
+interface HeldLease {
+  owner: string;
+  token: number;
+  expiresAt: number;
+}
+
+/** Leases of one store instance; a single counter makes every token larger than all before it. */
+export class MemoryLeases {
+  readonly #held = new Map<string, HeldLease>();
+  #lastToken = 0;
+
+  acquire(sessionId: string, owner: string, ttlMs: number, now: number): Lease | null {
+    const current = this.#held.get(sessionId);
+    if (current && current.expiresAt > now) return null;
+    const held = { owner, token: ++this.#lastToken, expiresAt: now + ttlMs };
+    this.#held.set(sessionId, held);
+    return { sessionId, ...held };
+  }
+
+  renew(lease: Lease, ttlMs: number, now: number): Lease {
+    const current = this.#heldBy(lease, now);
+    if (!current) throw new ConflictError(`lease on session ${lease.sessionId} was lost`);
+    current.expiresAt = now + ttlMs;
+    return { sessionId: lease.sessionId, ...current };
+  }
+
+  release(lease: Lease, now: number): void {
+    if (this.#heldBy(lease, now)) this.#held.delete(lease.sessionId);
+  }
+
+  /** Forgets leases that expired, so an idle store does not grow. */
+  sweep(now: number): void {
+    for (const [sessionId, held] of this.#held) if (held.expiresAt <= now) this.#held.delete(sessionId);
+  }
+
+  #heldBy(lease: Lease, now: number): HeldLease | undefined {
+    const current = this.#held.get(lease.sessionId);
+    const holds = current && current.token === lease.token && current.owner === lease.owner;
+    return holds && current.expiresAt > now ? current : undefined;
+  }
+}
