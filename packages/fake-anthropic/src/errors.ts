@@ -24,11 +24,9 @@ export function defaultShouldRetry(status: number): boolean {
 /** Status, headers and JSON body of an error answer. */
 export function buildErrorResponse(reply: ErrorReply, requestId: string) {
   const errorType = reply.errorType ?? errorTypeFor(reply.status);
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'request-id': requestId,
-    'x-should-retry': String(reply.shouldRetry ?? defaultShouldRetry(reply.status)),
-  };
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': requestId };
+  const shouldRetry = reply.shouldRetry === undefined ? defaultShouldRetry(reply.status) : reply.shouldRetry;
+  if (shouldRetry !== null) headers['x-should-retry'] = String(shouldRetry);
   if (reply.retryAfterSeconds !== undefined) headers['retry-after'] = String(reply.retryAfterSeconds);
   const body = {
     type: 'error',

@@ -9,6 +9,7 @@ export {
   type FakeDefault,
   startFakeAnthropic,
 } from './server.js';
+export { classifySideCall, type SideCallClassifier, sideCallReply } from './side-calls.js';
 export type {
   DropReply,
   ErrorReply,

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { recordRequest } from './record.js';
 import { respondWithReply } from './respond.js';
-import { classifySideCall, sideCallReply } from './side-calls.js';
+import { classifySideCall, type SideCallClassifier, sideCallReply } from './side-calls.js';
 import type { FakeReply, FakeRule, RecordedRequest } from './types.js';
 
 export interface FakeAnthropicOptions {
@@ -12,6 +12,10 @@ export interface FakeAnthropicOptions {
   port?: number;
   /** Interface to bind; default 127.0.0.1. */
   host?: string;
+  /** Replaces the built-in recognition of the CLI's side calls (return a label for a side call). */
+  classifySideCall?: SideCallClassifier;
+  /** Called for every request once its answer is chosen (before it is sent). */
+  onRequest?: (req: RecordedRequest) => void;
 }
 
 export type FakeDefault = FakeReply | ((req: RecordedRequest) => FakeReply);
@@ -65,6 +69,7 @@ function isMessagesPath(path: string): boolean {
 /** Starts a fake Anthropic Messages API on loopback. */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const host = options.host ?? '127.0.0.1';
+  const isSideCall = options.classifySideCall ?? classifySideCall;
   const requests: RecordedRequest[] = [];
   let queue: FakeReply[] = [];
   let rules: FakeRule[] = [];
@@ -82,6 +87,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   };
 
   const notify = (rec: RecordedRequest) => {
+    options.onRequest?.(rec);
     const matched = waiters.filter((w) => w.predicate(rec));
     waiters = waiters.filter((w) => !matched.includes(w));
     for (const w of matched) w.resolve(rec);
@@ -100,7 +106,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const inputTokens = Math.max(1, Math.ceil(bodyText.length / 4));
 
     if (req.method === 'POST' && isMessagesPath(rec.path)) {
-      rec.sideCall = classifySideCall(rec);
+      rec.sideCall = isSideCall(rec);
       const reply = rec.sideCall ? sideCallReply(rec) : chooseReply(rec);
       rec.replyType = reply.type;
       notify(rec);

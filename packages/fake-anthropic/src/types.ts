@@ -40,8 +40,11 @@ export interface ErrorReply {
   message?: string;
   /** Sets `retry-after` (seconds). */
   retryAfterSeconds?: number;
-  /** Sets `x-should-retry`; default: false for 400-499 except 408/409/429, true otherwise. */
-  shouldRetry?: boolean;
+  /**
+   * Sets `x-should-retry`. Default: false for 4xx except 408/409/429, true otherwise (the SDK's own
+   * policy). null leaves the header out, so the CLI's built-in policy decides (it retries 401s).
+   */
+  shouldRetry?: boolean | null;
 }
 
 /** Never answers; the request stays open until the client gives up or the server closes. */
