@@ -1,0 +1,55 @@
+import type pg from 'pg';
+import { quoteIdentifier } from './identifiers.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+/**
+ * Brings `schema` up to date and returns the versions it applied (empty when it already was). One
+ * transaction under an advisory lock keyed by the schema name, so processes that migrate at the same
+ * time apply each version once and a failed migration leaves nothing behind.
+ */
+export async function runMigrations(
+  pool: pg.Pool,
+  schema: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  const s = quoteIdentifier(schema);
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('claude-code-server:migrate'), hashtext($1))", [
+      schema,
+    ]);
+    // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
+    const existing = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (existing.rowCount === 0) await client.query(`CREATE SCHEMA ${s}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`,
+    );
+    const done = await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`);
+    const doneVersions = new Set(done.rows.map((row) => row.version));
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (doneVersions.has(migration.version)) continue;
+      await client.query(migration.sql(s));
+      await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
+      applied.push(migration.version);
+    }
+    await client.query('COMMIT');
+    return applied;
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    // A client that failed may be broken; passing the error makes the pool discard it.
+    client.release(failure);
+  }
+}
