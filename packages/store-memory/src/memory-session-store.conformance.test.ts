@@ -1,7 +1,4 @@
 import { runSessionStoreConformance } from '@claude-code-server/store/testing';
 import { createMemorySessionStore } from './index.js';
 
-runSessionStoreConformance('MemorySessionStore', {
-  create: (o) => createMemorySessionStore(o),
-  sharedNamespace: false,
-});
+runSessionStoreConformance('memory', { create: createMemorySessionStore, sharedNamespace: false });
