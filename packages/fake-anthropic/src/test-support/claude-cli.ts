@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const workspaceRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** The real claude binary: $CLAUDE_CLI_PATH, else the platform package installed in the workspace. */
+export function findClaudeBinary(): string {
+  const fromEnv = process.env.CLAUDE_CLI_PATH;
+  if (fromEnv) return fromEnv;
+  const store = join(workspaceRoot, 'node_modules', '.pnpm');
+  const prefix = `@anthropic-ai+claude-code-${process.platform}-${process.arch}@`;
+  const dir = existsSync(store) ? readdirSync(store).find((d) => d.startsWith(prefix)) : undefined;
+  if (!dir) throw new Error(`claude binary not found under ${store}; set CLAUDE_CLI_PATH`);
+  const name = `claude-code-${process.platform}-${process.arch}`;
+  return join(store, dir, 'node_modules', '@anthropic-ai', name, 'claude');
+}
+
+/** A private cwd and config dir for one CLI conversation; dispose() removes them. */
+export function makeSandbox() {
+  const cwd = mkdtempSync(join(tmpdir(), 'fake-anthropic-cwd-'));
+  const configDir = mkdtempSync(join(tmpdir(), 'fake-anthropic-config-'));
+  return {
+    cwd,
+    configDir,
+    dispose: () => {
+      rmSync(cwd, { recursive: true, force: true });
+      rmSync(configDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ClaudeRun {
+  exitCode: number | null;
+  events: Record<string, unknown>[];
+  result: Record<string, unknown> | undefined;
+  stderr: string;
+}
+
+/** Runs `claude -p --output-format stream-json --verbose` once, prompt on stdin. */
+export function runClaude(options: {
+  baseUrl: string;
+  cwd: string;
+  configDir: string;
+  prompt: string;
+  args?: string[];
+  env?: Record<string, string | undefined>;
+}): Promise<ClaudeRun> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ANTHROPIC_BASE_URL: options.baseUrl,
+    ANTHROPIC_API_KEY: 'test-key',
+    CLAUDE_CONFIG_DIR: options.configDir,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    CLAUDECODE: undefined,
+    ...options.env,
+  };
+  const args = ['-p', '--output-format', 'stream-json', '--verbose', ...(options.args ?? [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(findClaudeBinary(), args, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      const events = stdout
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      resolve({ exitCode, events, result: events.find((e) => e.type === 'result'), stderr });
+    });
+    child.stdin.end(options.prompt);
+  });
+}
