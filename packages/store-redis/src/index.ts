@@ -1,1 +1,3 @@
-export {};
+export { DEFAULT_REDIS_URL, type RedisSessionStoreOptions, redisClientDefaults } from './client.js';
+export { RedisKeys } from './keys.js';
+export { createRedisSessionStore, RedisSessionStore } from './redis-session-store.js';
