@@ -1,13 +1,18 @@
-/** Runs `operation` `samples` times one after another and returns each duration in ms. */
+/**
+ * Runs `operation` `samples` times one after another and returns each duration in ms; `between` runs
+ * untimed after each call.
+ */
 export async function timeEach(
   samples: number,
   operation: (i: number) => Promise<unknown>,
+  between?: (i: number) => Promise<unknown>,
 ): Promise<number[]> {
   const durations: number[] = [];
   for (let i = 0; i < samples; i++) {
     const start = process.hrtime.bigint();
     await operation(i);
     durations.push(Number(process.hrtime.bigint() - start) / 1e6);
+    await between?.(i);
   }
   return durations;
 }
