@@ -18,8 +18,6 @@ import {
   StoreClosedError,
   validateAppendMessageInput,
   validateCreateSessionInput,
-  validateLease,
-  validateLeaseRequest,
   validateMessagePageOptions,
   validateSessionId,
   validateSessionListOptions,
@@ -40,23 +38,8 @@ import {
 } from './codec.js';
 import { toStoreError } from './errors.js';
 import { RedisKeys } from './keys.js';
-import * as lua from './lua.js';
-import { RedisScript } from './redis-script.js';
-
-const scripts = {
-  createSession: new RedisScript(lua.CREATE_SESSION),
-  updateSession: new RedisScript(lua.UPDATE_SESSION),
-  appendMessage: new RedisScript(lua.APPEND_MESSAGE),
-  writeTranscript: new RedisScript(lua.WRITE_TRANSCRIPT),
-  loadTranscript: new RedisScript(lua.LOAD_TRANSCRIPT),
-  deleteSession: new RedisScript(lua.DELETE_SESSION),
-  listMessages: new RedisScript(lua.LIST_MESSAGES),
-  countMessages: new RedisScript(lua.COUNT_MESSAGES),
-  listSessions: new RedisScript(lua.LIST_SESSIONS),
-  acquireLease: new RedisScript(lua.ACQUIRE_LEASE),
-  renewLease: new RedisScript(lua.RENEW_LEASE),
-  releaseLease: new RedisScript(lua.RELEASE_LEASE),
-};
+import { RedisLeases } from './redis-leases.js';
+import * as scripts from './session-scripts.js';
 
 /** A SessionStore on Redis: one hash, list and string per session, atomic Lua scripts, sliding TTL. */
 export class RedisSessionStore implements SessionStore {
@@ -64,6 +47,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly client: Redis;
   private readonly ownsClient: boolean;
   private readonly ttlMs: number | undefined;
+  private readonly leases: RedisLeases;
   private closed = false;
 
   constructor(options: RedisSessionStoreOptions = {}) {
@@ -78,6 +62,7 @@ export class RedisSessionStore implements SessionStore {
     const { client, owned } = resolveClient(options);
     this.client = client;
     this.ownsClient = owned;
+    this.leases = new RedisLeases(client, this.keys);
   }
 
   createSession(input: CreateSessionInput): Promise<SessionRecord> {
@@ -211,41 +196,15 @@ export class RedisSessionStore implements SessionStore {
   }
 
   acquireLease(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
-    return this.call(async () => {
-      validateSessionId(sessionId);
-      validateLeaseRequest(owner, ttlMs);
-      const now = Date.now();
-      const token = (await scripts.acquireLease.run(
-        this.client,
-        [this.keys.lease(sessionId), this.keys.leaseFence],
-        [owner, ttlMs],
-      )) as number | null;
-      return token === null ? null : { sessionId, owner, token, expiresAt: now + ttlMs };
-    });
+    return this.call(() => this.leases.acquire(validateSessionId(sessionId), owner, ttlMs));
   }
 
   renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
-    return this.call(async () => {
-      const held = validateLease(lease);
-      validateLeaseRequest(held.owner, ttlMs);
-      const now = Date.now();
-      const renewed = await scripts.renewLease.run(
-        this.client,
-        [this.keys.lease(held.sessionId)],
-        [leaseValue(held), ttlMs],
-      );
-      if (renewed !== 1) {
-        throw new ConflictError(`lease on session ${held.sessionId} (token ${held.token}) was lost`);
-      }
-      return { ...held, expiresAt: now + ttlMs };
-    });
+    return this.call(() => this.leases.renew(lease, ttlMs));
   }
 
   releaseLease(lease: Lease): Promise<void> {
-    return this.call(async () => {
-      const held = validateLease(lease);
-      await scripts.releaseLease.run(this.client, [this.keys.lease(held.sessionId)], [leaseValue(held)]);
-    });
+    return this.call(() => this.leases.release(lease));
   }
 
   async close(): Promise<void> {
@@ -264,7 +223,7 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  /** ARGV[1..5] of the writing scripts (see lua.ts). */
+  /** ARGV[1..5] of the writing scripts (see session-scripts.ts). */
   private activityArgs(sessionId: string, now: number): string[] {
     const expiresAt = expiresAtFrom(now, this.ttlMs);
     return [
@@ -316,11 +275,6 @@ export class RedisSessionStore implements SessionStore {
     ]);
     if (written === 0) throw new SessionNotFoundError(sessionId);
   }
-}
-
-/** What the lease key holds while this lease is current. */
-function leaseValue(lease: Lease): string {
-  return `${lease.token}:${lease.owner}`;
 }
 
 /** Opens a Redis-backed SessionStore (reads REDIS_URL when neither `url` nor `client` is given). */

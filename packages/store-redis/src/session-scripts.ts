@@ -1,3 +1,5 @@
+import { RedisScript } from './redis-script.js';
+
 /**
  * The Lua scripts behind every operation that must be atomic. A script runs whole or not at all, so a
  * dropped connection never leaves half a session behind.
@@ -35,7 +37,7 @@ end
 `;
 
 /** ARGV[6] userId, ARGV[7..] field/value pairs. Returns {created (0|1), hash}. */
-export const CREATE_SESSION = `${SLIDE}
+export const createSession = new RedisScript(`${SLIDE}
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, redis.call('HGETALL', KEYS[1])}
 end
@@ -44,10 +46,10 @@ redis.call('UNLINK', KEYS[2], KEYS[3])
 redis.call('HSET', KEYS[1], unpack(ARGV, 7))
 slide(ARGV[6])
 return {1, redis.call('HGETALL', KEYS[1])}
-`;
+`);
 
 /** ARGV[6] n, ARGV[7..6+n] fields to delete, then field/value pairs to set. Returns the hash or nil. */
-export const UPDATE_SESSION = `${SLIDE}
+export const updateSession = new RedisScript(`${SLIDE}
 local userId = redis.call('HGET', KEYS[1], 'userId')
 if not userId then return false end
 local n = tonumber(ARGV[6])
@@ -55,19 +57,19 @@ if n > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 7, 6 + n)) end
 if #ARGV > 6 + n then redis.call('HSET', KEYS[1], unpack(ARGV, 7 + n)) end
 slide(userId)
 return redis.call('HGETALL', KEYS[1])
-`;
+`);
 
 /** ARGV[6] the message as JSON. Returns its seq (the list's new length), or 0 when there is no session. */
-export const APPEND_MESSAGE = `${SLIDE}
+export const appendMessage = new RedisScript(`${SLIDE}
 local userId = redis.call('HGET', KEYS[1], 'userId')
 if not userId then return 0 end
 local seq = redis.call('RPUSH', KEYS[2], ARGV[6])
 slide(userId)
 return seq
-`;
+`);
 
 /** ARGV[6] 'set' or 'append', ARGV[7] text. Returns 1, or 0 when there is no session. */
-export const WRITE_TRANSCRIPT = `${SLIDE}
+export const writeTranscript = new RedisScript(`${SLIDE}
 local userId = redis.call('HGET', KEYS[1], 'userId')
 if not userId then return 0 end
 if ARGV[6] == 'set' then
@@ -77,23 +79,23 @@ else
 end
 slide(userId)
 return 1
-`;
+`);
 
 /** Removes the session, its messages, its transcript and its index entry. Returns 1, or 0 if absent. */
-export const DELETE_SESSION = `
+export const deleteSession = new RedisScript(`
 local userId = redis.call('HGET', KEYS[1], 'userId')
 redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3])
 if not userId then return 0 end
 redis.call('ZREM', ARGV[1] .. userId, ARGV[2])
 return 1
-`;
+`);
 
 /**
  * KEYS[1] session, KEYS[2] messages; ARGV[1] after (''), ARGV[2] before (''), ARGV[3] limit.
  * Reads only the page, by index arithmetic (seq is dense from 1). Returns nil without a session,
  * else {firstSeq, hasMore (0|1), json...}.
  */
-export const LIST_MESSAGES = `
+export const listMessages = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local count = redis.call('LLEN', KEYS[2])
 local limit = tonumber(ARGV[3])
@@ -114,13 +116,13 @@ if first <= last then
   for _, item in ipairs(redis.call('LRANGE', KEYS[2], first - 1, last - 1)) do out[#out + 1] = item end
 end
 return out
-`;
+`);
 
 /** KEYS[1] session, KEYS[2] messages. Returns nil without a session, else the message count. */
-export const COUNT_MESSAGES = `
+export const countMessages = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 return redis.call('LLEN', KEYS[2])
-`;
+`);
 
 /**
  * KEYS[1] the user's index; ARGV[1] session key prefix, ARGV[2] userId, ARGV[3] limit,
@@ -128,7 +130,7 @@ return redis.call('LLEN', KEYS[2])
  * (Redis's own order). Entries whose session expired, was deleted or now belongs to someone else are
  * removed on the way. Returns {hasMore (0|1), hash...}.
  */
-export const LIST_SESSIONS = `
+export const listSessions = new RedisScript(`
 local sessionPrefix, userId, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local out, found = {}, 0
 -- 'stale' | 'kept' | 'full' (one more than the page holds: there is a next page)
@@ -168,38 +170,12 @@ while true do
     if taken == 'kept' then offset = offset + 1 end
   end
 end
-`;
-
-/**
- * KEYS[1] lease, KEYS[2] fence counter; ARGV[1] owner, ARGV[2] ttl ms. Returns the new token, or nil
- * while any unexpired lease exists (the same owner included). The counter never expires, so tokens only
- * grow.
- */
-export const ACQUIRE_LEASE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return false end
-local token = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], token .. ':' .. ARGV[1], 'PX', ARGV[2])
-return token
-`;
-
-/** KEYS[1] lease; ARGV[1] '<token>:<owner>', ARGV[2] ttl ms. Returns 1, or 0 when the lease was lost. */
-export const RENEW_LEASE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
-`;
-
-/** KEYS[1] lease; ARGV[1] '<token>:<owner>'. Deletes only a lease still held by that holder. */
-export const RELEASE_LEASE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1])
-return 1
-`;
+`);
 
 /** KEYS[1] session, KEYS[2] transcript. Returns nil without a session, else {} or {transcript}. */
-export const LOAD_TRANSCRIPT = `
+export const loadTranscript = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local transcript = redis.call('GET', KEYS[2])
 if not transcript then return {} end
 return {transcript}
-`;
+`);
