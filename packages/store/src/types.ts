@@ -116,16 +116,23 @@ export interface SessionStore {
   createSession(input: CreateSessionInput): Promise<SessionRecord>;
   /** null when the session does not exist (or expired). */
   getSession(id: string): Promise<SessionRecord | null>;
-  /** Atomic: callers racing for one id all get the same record; `created` is true for exactly one. */
+  /**
+   * Atomic: callers racing for one id all get the same record; `created` is true for exactly one.
+   * An existing session is returned unchanged; ConflictError when it belongs to another user.
+   */
   getOrCreateSession(input: CreateSessionInput): Promise<{ session: SessionRecord; created: boolean }>;
   updateSession(id: string, update: SessionUpdate): Promise<SessionRecord>;
   /** Marks activity without changing anything else. */
   touchSession(id: string): Promise<SessionRecord>;
   /** Removes the session, its messages and its transcript; false when there was none. */
   deleteSession(id: string): Promise<boolean>;
+  /** Newest activity first; ties by id, descending. */
   listSessions(userId: string, options?: SessionListOptions): Promise<SessionPage>;
 
-  /** Appends in O(1): never reads or rewrites earlier messages. */
+  /**
+   * Appends in O(1): never reads or rewrites earlier messages. Message and transcript calls on an
+   * unknown (or expired) session throw SessionNotFoundError.
+   */
   appendMessage(sessionId: string, message: AppendMessageInput): Promise<MessageRecord>;
   listMessages(sessionId: string, options?: MessagePageOptions): Promise<MessagePage>;
   countMessages(sessionId: string): Promise<number>;
@@ -136,7 +143,7 @@ export interface SessionStore {
   /** null when no transcript was saved. */
   loadTranscript(sessionId: string): Promise<string | null>;
 
-  /** null when another owner holds an unexpired lease. The session need not exist. */
+  /** null while anyone (the same owner too) holds an unexpired lease. The session need not exist. */
   acquireLease(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null>;
   /** Throws ConflictError when the lease was lost (expired and taken, or released). */
   renewLease(lease: Lease, ttlMs: number): Promise<Lease>;
