@@ -15,7 +15,6 @@ import {
   type SessionRecord,
   type SessionStore,
   type SessionUpdate,
-  StoreClosedError,
   validateAppendMessageInput,
   validateCreateSessionInput,
   validateLease,
@@ -28,48 +27,30 @@ import {
   validateTtlMs,
   validateUserId,
 } from '@claude-code-server/store';
-import { ensureParentDirectory, isFileInPlace, openConnection, type SqliteConnection } from './connection.js';
-import {
-  type ResolvedSqliteOptions,
-  resolveSqliteOptions,
-  type SqliteSessionStoreOptions,
-} from './options.js';
-import {
-  jsonOrNull,
-  type LeaseRow,
-  leaseFromRow,
-  type MessageRow,
-  messageFromRow,
-  type SessionRow,
-  sessionFromRow,
-} from './rows.js';
+import { acquireLease, releaseLease, renewLease } from './leases.js';
+import { resolveSqliteOptions, type SqliteSessionStoreOptions } from './options.js';
+import { jsonOrNull, type MessageRow, messageFromRow, type SessionRow, sessionFromRow } from './rows.js';
 import { type TableNames, tableNames } from './schema.js';
-import { isConnectionBroken, toStoreError } from './sqlite-errors.js';
-import { prepareStatements, type Statements } from './statements.js';
+import type { Statements } from './statements.js';
+import { type OpenStore, StoreConnection } from './store-connection.js';
 
 // How many expired sessions one create removes on the side.
 const SWEEP_BATCH = 20;
-
-interface OpenStore extends SqliteConnection {
-  sql: Statements;
-}
 
 /**
  * A SessionStore in one SQLite file (or ':memory:'). Every write is one BEGIN IMMEDIATE transaction,
  * so several processes can share the file; the driver is synchronous, the API returns promises.
  */
 export class SqliteSessionStore implements SessionStore {
-  readonly #options: ResolvedSqliteOptions;
   readonly #tables: TableNames;
   readonly #ttlMs: number | undefined;
-  #open: OpenStore | null = null;
-  #createdDirectory = false;
-  #closed = false;
+  readonly #connection: StoreConnection;
 
   constructor(options: SqliteSessionStoreOptions = {}) {
-    this.#options = resolveSqliteOptions(options);
+    const resolved = resolveSqliteOptions(options);
     this.#ttlMs = validateTtlMs(options.ttlMs);
-    this.#tables = tableNames(this.#options.tablePrefix);
+    this.#tables = tableNames(resolved.tablePrefix);
+    this.#connection = new StoreConnection(resolved, this.#tables);
   }
 
   /** The table names this store reads and writes. */
@@ -78,8 +59,8 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async createSession(input: CreateSessionInput): Promise<SessionRecord> {
+    const value = validateCreateSessionInput(input);
     return this.#use(({ db, sql }) => {
-      const value = validateCreateSessionInput(input);
       return db
         .transaction(() => {
           const now = Date.now();
@@ -93,15 +74,16 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
+    const sessionId = validateSessionId(id);
     return this.#use(({ sql }) => {
-      const row = sql.getLiveSession.get({ id: validateSessionId(id), now: Date.now() }) as SessionRow;
+      const row = sql.getLiveSession.get({ id: sessionId, now: Date.now() }) as SessionRow | undefined;
       return row ? sessionFromRow(row) : null;
     });
   }
 
   async getOrCreateSession(input: CreateSessionInput): Promise<{ session: SessionRecord; created: boolean }> {
+    const value = validateCreateSessionInput(input);
     return this.#use(({ db, sql }) => {
-      const value = validateCreateSessionInput(input);
       return db
         .transaction(() => {
           const now = Date.now();
@@ -117,9 +99,9 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async updateSession(id: string, update: SessionUpdate): Promise<SessionRecord> {
+    const sessionId = validateSessionId(id);
+    const value = validateSessionUpdate(update);
     return this.#use(({ db, sql }) => {
-      const sessionId = validateSessionId(id);
-      const value = validateSessionUpdate(update);
       return db
         .transaction(() => {
           const row = sql.updateSession.get({
@@ -143,8 +125,8 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async deleteSession(id: string): Promise<boolean> {
+    const sessionId = validateSessionId(id);
     return this.#use(({ db, sql }) => {
-      const sessionId = validateSessionId(id);
       return db
         .transaction(() => {
           const now = Date.now();
@@ -157,9 +139,9 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async listSessions(userId: string, options?: SessionListOptions): Promise<SessionPage> {
+    const user = validateUserId(userId);
+    const { limit, cursor } = validateSessionListOptions(options);
     return this.#use(({ sql }) => {
-      const user = validateUserId(userId);
-      const { limit, cursor } = validateSessionListOptions(options);
       const params = { userId: user, now: Date.now(), limit: limit + 1 };
       const rows = (
         cursor
@@ -177,9 +159,9 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async appendMessage(sessionId: string, message: AppendMessageInput): Promise<MessageRecord> {
+    const id = validateSessionId(sessionId);
+    const value = validateAppendMessageInput(message);
     return this.#use(({ db, sql }) => {
-      const id = validateSessionId(sessionId);
-      const value = validateAppendMessageInput(message);
       return db
         .transaction(() => {
           const activity = this.#activity(id);
@@ -207,9 +189,9 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async listMessages(sessionId: string, options?: MessagePageOptions): Promise<MessagePage> {
+    const id = validateSessionId(sessionId);
+    const { limit, before, after } = validateMessagePageOptions(options);
     return this.#use(({ db, sql }) => {
-      const id = validateSessionId(sessionId);
-      const { limit, before, after } = validateMessagePageOptions(options);
       // One read transaction, so the existence check and the page see the same snapshot.
       return db.transaction(() => {
         this.#mustGetCounters(sql, id);
@@ -228,13 +210,14 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async countMessages(sessionId: string): Promise<number> {
-    return this.#use(({ sql }) => this.#mustGetCounters(sql, validateSessionId(sessionId)).next_seq - 1);
+    const id = validateSessionId(sessionId);
+    return this.#use(({ sql }) => this.#mustGetCounters(sql, id).next_seq - 1);
   }
 
   async saveTranscript(sessionId: string, transcript: string): Promise<void> {
+    const id = validateSessionId(sessionId);
+    const text = validateTranscript(transcript);
     return this.#use(({ db, sql }) => {
-      const id = validateSessionId(sessionId);
-      const text = validateTranscript(transcript);
       db.transaction(() => {
         if (sql.startTranscript.run(this.#activity(id)).changes === 0) throw new SessionNotFoundError(id);
         sql.clearTranscriptParts.run({ id });
@@ -244,9 +227,9 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async appendTranscript(sessionId: string, chunk: string): Promise<void> {
+    const id = validateSessionId(sessionId);
+    const text = validateTranscript(chunk, 'chunk');
     return this.#use(({ db, sql }) => {
-      const id = validateSessionId(sessionId);
-      const text = validateTranscript(chunk, 'chunk');
       db.transaction(() => {
         // Each chunk is its own row: appending never rewrites what is already stored.
         const allocated = sql.allocateTranscriptPart.get(this.#activity(id)) as { part: number } | undefined;
@@ -257,8 +240,8 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async loadTranscript(sessionId: string): Promise<string | null> {
+    const id = validateSessionId(sessionId);
     return this.#use(({ db, sql }) => {
-      const id = validateSessionId(sessionId);
       return db.transaction(() => {
         const counters = this.#mustGetCounters(sql, id);
         if (counters.transcript_parts === null) return null;
@@ -268,100 +251,30 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async acquireLease(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
-    return this.#use(({ db, sql }) => {
-      const id = validateSessionId(sessionId);
-      const request = validateLeaseRequest(owner, ttlMs);
-      return db
-        .transaction(() => {
-          const now = Date.now();
-          const current = sql.getLease.get({ id }) as LeaseRow | undefined;
-          // Held means held, even by the same owner: a second acquire must not fork the turn.
-          if (current?.owner && current.expires_at > now) return null;
-          // The token goes up on every grant, whether the previous lease expired or was released.
-          const row = sql.grantLease.get({ id, owner: request.owner, expiresAt: now + request.ttlMs });
-          return leaseFromRow(row as LeaseRow & { owner: string });
-        })
-        .immediate();
+    const id = validateSessionId(sessionId);
+    const request = validateLeaseRequest(owner, ttlMs);
+    return this.#use((open) => {
+      return acquireLease(open, id, request.owner, request.ttlMs);
     });
   }
 
   async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
-    return this.#use(({ db, sql }) => {
-      const held = validateLease(lease);
-      const request = validateLeaseRequest(held.owner, ttlMs);
-      return db
-        .transaction(() => {
-          const now = Date.now();
-          const row = sql.renewLease.get({
-            id: held.sessionId,
-            owner: held.owner,
-            token: held.token,
-            now,
-            expiresAt: now + request.ttlMs,
-          }) as (LeaseRow & { owner: string }) | undefined;
-          if (!row) {
-            throw new ConflictError(`lease ${held.token} on session ${held.sessionId} was lost`);
-          }
-          return leaseFromRow(row);
-        })
-        .immediate();
-    });
+    const held = validateLease(lease);
+    const request = validateLeaseRequest(held.owner, ttlMs);
+    return this.#use((open) => renewLease(open, held, request.ttlMs));
   }
 
   async releaseLease(lease: Lease): Promise<void> {
-    return this.#use(({ db, sql }) => {
-      const held = validateLease(lease);
-      db.transaction(() => {
-        sql.releaseLease.run({ id: held.sessionId, owner: held.owner, token: held.token });
-      }).immediate();
-    });
+    const held = validateLease(lease);
+    return this.#use((open) => releaseLease(open, held));
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    const open = this.#open;
-    this.#open = null;
-    if (open?.owned) open.db.close();
+    this.#connection.close();
   }
 
-  /** Runs `operation` on the open store, mapping driver failures to StoreUnavailableError. */
   #use<T>(operation: (open: OpenStore) => T): T {
-    if (this.#closed) throw new StoreClosedError();
-    const open = this.#connect();
-    try {
-      return operation(open);
-    } catch (error) {
-      if (open.owned && isConnectionBroken(error)) this.#drop(open);
-      throw toStoreError(error);
-    }
-  }
-
-  // Opened on first use and again after the file failed, so a store outlives a missing or broken file.
-  #connect(): OpenStore {
-    const { source } = this.#options;
-    try {
-      if (this.#open && isFileInPlace(this.#open)) return this.#open;
-      if (this.#open) this.#drop(this.#open);
-      if (source.kind === 'path' && !this.#createdDirectory) {
-        ensureParentDirectory(source.path);
-        this.#createdDirectory = true;
-      }
-      const connection = openConnection(this.#options, this.#tables);
-      this.#open = { ...connection, sql: prepareStatements(connection.db, this.#tables) };
-      return this.#open;
-    } catch (error) {
-      throw toStoreError(error);
-    }
-  }
-
-  #drop(open: OpenStore): void {
-    if (this.#open === open) this.#open = null;
-    try {
-      open.db.close();
-    } catch {
-      // Already unusable; the next call opens a fresh connection.
-    }
+    return this.#connection.use(operation);
   }
 
   /** Inserts unless a live session has the id (an expired one is removed first); true when inserted. */
