@@ -48,6 +48,11 @@ describe('when another connection holds the write lock past busy_timeout', () =>
     await unavailable(() => store.saveTranscript('s', 'lost\n'));
     await unavailable(() => store.createSession({ id: 'new', userId: 'u' }));
     await unavailable(() => store.acquireLease('s', 'a', 1000));
+    // Bad input is still named as such: it is checked before the file is touched.
+    await expect(store.appendMessage('s', { role: 'robot' as never, content: 'x' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'role',
+    });
     // WAL readers do not wait for writers.
     await expectSeedIntact(store, 's');
 
