@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { quoteIdentifier } from './identifiers.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { withTransaction } from './transaction.js';
 
 /**
  * Brings `schema` up to date and returns the versions it applied (empty when it already was). One
@@ -13,10 +14,7 @@ export async function runMigrations(
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<number[]> {
   const s = quoteIdentifier(schema);
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('claude-code-server:migrate'), hashtext($1))", [
       schema,
     ]);
@@ -31,7 +29,7 @@ export async function runMigrations(
       )`,
     );
     const done = await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`);
-    const doneVersions = new Set(done.rows.map((row) => row.version));
+    const doneVersions = new Set(done.rows.map((row) => Number(row.version)));
     const applied: number[] = [];
     for (const migration of migrations) {
       if (doneVersions.has(migration.version)) continue;
@@ -42,14 +40,6 @@ export async function runMigrations(
       ]);
       applied.push(migration.version);
     }
-    await client.query('COMMIT');
     return applied;
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    // A client that failed may be broken; passing the error makes the pool discard it.
-    client.release(failure);
-  }
+  });
 }

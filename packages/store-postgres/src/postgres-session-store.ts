@@ -15,7 +15,6 @@ import {
   type SessionStore,
   type SessionUpdate,
   StoreClosedError,
-  StoreError,
   StoreUnavailableError,
   validateAppendMessageInput,
   validateCreateSessionInput,
@@ -36,11 +35,13 @@ import { buildQueries, type Queries } from './queries.js';
 import {
   type LeaseRow,
   type MessageRow,
+  queryRows,
   type SessionRow,
   toLease,
   toMessageRecord,
   toSessionRecord,
 } from './rows.js';
+import { withTransaction } from './transaction.js';
 
 /** Expired rows are invisible at once; deleting them happens at most this often, after other calls. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -74,7 +75,9 @@ export class PostgresSessionStore implements SessionStore {
   async migrate(): Promise<number[]> {
     this.#assertOpen();
     try {
-      return await runMigrations(this.#pool, this.schema);
+      const applied = await runMigrations(this.#pool, this.schema);
+      this.#ready = Promise.resolve();
+      return applied;
     } catch (error) {
       throw toStoreError(error, 'migrate');
     }
@@ -109,10 +112,11 @@ export class PostgresSessionStore implements SessionStore {
           const created = await this.#insertSession(valid);
           if (created !== null) return { session: created, created: true };
           const existing = await this.#selectSession(valid.id);
-          if (existing?.userId !== undefined && existing.userId !== valid.userId) {
+          if (existing === null) continue;
+          if (existing.userId !== valid.userId) {
             throw new ConflictError(`session ${valid.id} belongs to another user`);
           }
-          if (existing !== null) return { session: existing, created: false };
+          return { session: existing, created: false };
         }
         throw new StoreUnavailableError(`session ${valid.id} kept vanishing while being fetched or created`);
       },
@@ -151,8 +155,8 @@ export class PostgresSessionStore implements SessionStore {
       'deleteSession',
       () => validateSessionId(id),
       async (sessionId) => {
-        const result = await this.#pool.query<{ live: boolean }>(this.#sql.deleteSession, [sessionId]);
-        return result.rows[0]?.live === true;
+        const result = await queryRows<{ live: string }>(this.#pool, this.#sql.deleteSession, [sessionId]);
+        return result.rows[0]?.live === 't';
       },
     );
   }
@@ -164,8 +168,8 @@ export class PostgresSessionStore implements SessionStore {
       async ({ userId, limit, cursor: after }) => {
         const result =
           after === null
-            ? await this.#pool.query<SessionRow>(this.#sql.listSessions, [userId, limit + 1])
-            : await this.#pool.query<SessionRow>(this.#sql.listSessionsAfterCursor, [
+            ? await queryRows<SessionRow>(this.#pool, this.#sql.listSessions, [userId, limit + 1])
+            : await queryRows<SessionRow>(this.#pool, this.#sql.listSessionsAfterCursor, [
                 userId,
                 limit + 1,
                 after.lastActiveAt,
@@ -187,7 +191,7 @@ export class PostgresSessionStore implements SessionStore {
       'appendMessage',
       () => ({ id: validateSessionId(sessionId), message: validateAppendMessageInput(message) }),
       async ({ id, message }) => {
-        const result = await this.#pool.query<MessageRow>(this.#sql.appendMessage, [
+        const result = await queryRows<MessageRow>(this.#pool, this.#sql.appendMessage, [
           id,
           message.role,
           message.content,
@@ -209,7 +213,8 @@ export class PostgresSessionStore implements SessionStore {
       () => ({ id: validateSessionId(sessionId), page: validateMessagePageOptions(options) }),
       async ({ id, page: { limit, before, after } }) => {
         const forward = after !== undefined;
-        const result = await this.#pool.query<{ live_id: string } & Partial<MessageRow>>(
+        const result = await queryRows<{ live_id: string } & Partial<MessageRow>>(
+          this.#pool,
           forward ? this.#sql.messagesAfter : this.#sql.messagesBefore,
           [id, forward ? after : (before ?? Number.MAX_SAFE_INTEGER), limit + 1],
         );
@@ -227,7 +232,7 @@ export class PostgresSessionStore implements SessionStore {
       'countMessages',
       () => validateSessionId(sessionId),
       async (id) => {
-        const result = await this.#pool.query<{ count: string }>(this.#sql.countMessages, [id]);
+        const result = await queryRows<{ count: string }>(this.#pool, this.#sql.countMessages, [id]);
         const row = result.rows[0];
         if (row === undefined) throw new SessionNotFoundError(id);
         return Number(row.count);
@@ -240,11 +245,11 @@ export class PostgresSessionStore implements SessionStore {
       'saveTranscript',
       () => ({ id: validateSessionId(sessionId), text: validateTranscript(transcript) }),
       ({ id, text }) =>
-        this.#transaction(async (client) => {
-          const locked = await client.query(this.#sql.lockSessionForTranscript, [id]);
+        withTransaction(this.#pool, async (client) => {
+          const locked = await queryRows(client, this.#sql.lockSessionForTranscript, [id]);
           if (locked.rowCount === 0) throw new SessionNotFoundError(id);
-          await client.query(this.#sql.deleteTranscript, [id]);
-          await client.query(this.#sql.insertTranscriptChunk, [id, text]);
+          await queryRows(client, this.#sql.deleteTranscript, [id]);
+          await queryRows(client, this.#sql.insertTranscriptChunk, [id, text]);
         }),
     );
   }
@@ -254,7 +259,7 @@ export class PostgresSessionStore implements SessionStore {
       'appendTranscript',
       () => ({ id: validateSessionId(sessionId), text: validateTranscript(chunk, 'chunk') }),
       async ({ id, text }) => {
-        const result = await this.#pool.query(this.#sql.appendTranscript, [id, text]);
+        const result = await queryRows(this.#pool, this.#sql.appendTranscript, [id, text]);
         if (result.rowCount === 0) throw new SessionNotFoundError(id);
       },
     );
@@ -265,7 +270,9 @@ export class PostgresSessionStore implements SessionStore {
       'loadTranscript',
       () => validateSessionId(sessionId),
       async (id) => {
-        const result = await this.#pool.query<{ transcript: string | null }>(this.#sql.loadTranscript, [id]);
+        const result = await queryRows<{ transcript: string | null }>(this.#pool, this.#sql.loadTranscript, [
+          id,
+        ]);
         const row = result.rows[0];
         if (row === undefined) throw new SessionNotFoundError(id);
         return row.transcript;
@@ -278,7 +285,7 @@ export class PostgresSessionStore implements SessionStore {
       'acquireLease',
       () => ({ id: validateSessionId(sessionId), request: validateLeaseRequest(owner, ttlMs) }),
       async ({ id, request }) => {
-        const result = await this.#pool.query<LeaseRow>(this.#sql.acquireLease, [
+        const result = await queryRows<LeaseRow>(this.#pool, this.#sql.acquireLease, [
           id,
           request.owner,
           request.ttlMs,
@@ -297,7 +304,7 @@ export class PostgresSessionStore implements SessionStore {
         return { held, request: validateLeaseRequest(held.owner, ttlMs) };
       },
       async ({ held, request }) => {
-        const result = await this.#pool.query<LeaseRow>(this.#sql.renewLease, [
+        const result = await queryRows<LeaseRow>(this.#pool, this.#sql.renewLease, [
           held.sessionId,
           held.owner,
           held.token,
@@ -317,7 +324,7 @@ export class PostgresSessionStore implements SessionStore {
       'releaseLease',
       () => validateLease(lease),
       async (held) => {
-        await this.#pool.query(this.#sql.releaseLease, [held.sessionId, held.owner, held.token]);
+        await queryRows(this.#pool, this.#sql.releaseLease, [held.sessionId, held.owner, held.token]);
       },
     );
   }
@@ -367,23 +374,6 @@ export class PostgresSessionStore implements SessionStore {
     return this.#ready;
   }
 
-  async #transaction(body: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.#pool.connect();
-    let failure: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      await body(client);
-      await client.query('COMMIT');
-    } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      // A driver error may have broken the connection; passing it makes the pool discard the client.
-      client.release(failure instanceof StoreError ? undefined : failure);
-    }
-  }
-
   /** Inserts a new session, first freeing the id if an expired session still holds it; null if taken. */
   async #insertSession(input: NormalizedCreateSessionInput): Promise<SessionRecord | null> {
     const values = [
@@ -393,21 +383,21 @@ export class PostgresSessionStore implements SessionStore {
       input.project,
       JSON.stringify(input.metadata),
     ];
-    const inserted = await this.#pool.query<SessionRow>(this.#sql.insertSession, values);
+    const inserted = await queryRows<SessionRow>(this.#pool, this.#sql.insertSession, values);
     if (inserted.rows[0] !== undefined) return toSessionRecord(inserted.rows[0]);
-    const freed = await this.#pool.query(this.#sql.deleteExpiredSession, [input.id]);
+    const freed = await queryRows(this.#pool, this.#sql.deleteExpiredSession, [input.id]);
     if (freed.rowCount === 0) return null;
-    const retried = await this.#pool.query<SessionRow>(this.#sql.insertSession, values);
+    const retried = await queryRows<SessionRow>(this.#pool, this.#sql.insertSession, values);
     return retried.rows[0] === undefined ? null : toSessionRecord(retried.rows[0]);
   }
 
   async #selectSession(id: string): Promise<SessionRecord | null> {
-    const result = await this.#pool.query<SessionRow>(this.#sql.selectSession, [id]);
+    const result = await queryRows<SessionRow>(this.#pool, this.#sql.selectSession, [id]);
     return result.rows[0] === undefined ? null : toSessionRecord(result.rows[0]);
   }
 
   async #updateLiveSession(id: string, sets: string[], values: unknown[]): Promise<SessionRecord> {
-    const result = await this.#pool.query<SessionRow>(this.#sql.updateSession(sets), values);
+    const result = await queryRows<SessionRow>(this.#pool, this.#sql.updateSession(sets), values);
     const row = result.rows[0];
     if (row === undefined) throw new SessionNotFoundError(id);
     return toSessionRecord(row);
@@ -420,8 +410,8 @@ export class PostgresSessionStore implements SessionStore {
     this.#lastSweepAt = now;
     this.#sweeping = (async () => {
       try {
-        await this.#pool.query(this.#sql.sweepExpiredSessions);
-        await this.#pool.query(this.#sql.sweepExpiredLeases);
+        await queryRows(this.#pool, this.#sql.sweepExpiredSessions);
+        await queryRows(this.#pool, this.#sql.sweepExpiredLeases);
       } catch {
         // Best effort: expired rows are invisible anyway, and the next sweep tries again.
       } finally {

@@ -10,10 +10,16 @@ function fromMs(param: string): string {
   return `(timestamptz 'epoch' + ${param}::bigint * interval '1 millisecond')`;
 }
 
-const SESSION_COLUMNS =
-  'id, user_id, claude_session_id, project, metadata, created_at, last_active_at, expires_at';
+/** A timestamptz column as epoch ms under its own name. */
+function ms(column: string): string {
+  return `(extract(epoch from ${column}) * 1000)::bigint AS ${column}`;
+}
+
+const SESSION_COLUMNS = `id, user_id, claude_session_id, project, metadata, ${ms('created_at')},
+  ${ms('last_active_at')}, ${ms('expires_at')}`;
 const MESSAGE_COLUMNS = 'session_id, seq, role, content, created_at, usage, cost_usd, metadata';
-const LEASE_COLUMNS = 'session_id, owner, token, expires_at';
+const MESSAGE_OUTPUT = `session_id, seq, role, content, ${ms('created_at')}, usage, cost_usd, metadata`;
+const LEASE_COLUMNS = `session_id, owner, token, ${ms('expires_at')}`;
 
 /** Every statement the store runs, for one schema and TTL. */
 export type Queries = ReturnType<typeof buildQueries>;
@@ -56,19 +62,19 @@ export function buildQueries(schema: string, ttlMs: number | undefined) {
       )
       INSERT INTO ${s}.messages (${MESSAGE_COLUMNS})
       SELECT id, seq, $2, $3, COALESCE(${fromMs('$4')}, ${NOW}), $5::jsonb, $6, $7::jsonb FROM allocated
-      RETURNING ${MESSAGE_COLUMNS}`,
+      RETURNING ${MESSAGE_OUTPUT}`,
     /** The first `limit` messages after seq $2; `live` tells an empty page from a missing session. */
     messagesAfter: `SELECT live.id AS live_id, m.* FROM
         (SELECT id FROM ${s}.sessions WHERE id = $1 AND ${LIVE}) live
       LEFT JOIN LATERAL (
-        SELECT ${MESSAGE_COLUMNS} FROM ${s}.messages
+        SELECT ${MESSAGE_OUTPUT} FROM ${s}.messages
         WHERE session_id = live.id AND seq > $2 ORDER BY seq ASC LIMIT $3
       ) m ON true`,
     /** The last `limit` messages before seq $2, newest first. */
     messagesBefore: `SELECT live.id AS live_id, m.* FROM
         (SELECT id FROM ${s}.sessions WHERE id = $1 AND ${LIVE}) live
       LEFT JOIN LATERAL (
-        SELECT ${MESSAGE_COLUMNS} FROM ${s}.messages
+        SELECT ${MESSAGE_OUTPUT} FROM ${s}.messages
         WHERE session_id = live.id AND seq < $2 ORDER BY seq DESC LIMIT $3
       ) m ON true`,
     /** Seqs are handed out only by committed appends and messages are never removed one by one. */

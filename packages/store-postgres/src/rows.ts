@@ -1,42 +1,48 @@
-import type {
-  Lease,
-  MessageRecord,
-  MessageRole,
-  MessageUsage,
-  Metadata,
-  SessionRecord,
-} from '@claude-code-server/store';
+import type { Lease, MessageRecord, MessageRole, SessionRecord } from '@claude-code-server/store';
+import type pg from 'pg';
 
-// pg returns timestamptz as Date, jsonb parsed, and bigint as a string (it may exceed 2^53 in general;
-// seqs and tokens here stay far below).
+// Every value comes back as the server's text, whatever type parsers the application installed globally
+// in pg (a passed-in pool shares them); the store parses it itself. Times arrive as epoch ms.
+const RAW_TEXT: pg.CustomTypesConfig = { getTypeParser: () => (value: string) => value };
+
+/** A query whose values come back as raw text (or null). */
+export async function queryRows<R extends pg.QueryResultRow>(
+  db: pg.Pool | pg.PoolClient,
+  text: string,
+  values: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
+  return db.query<R>({ text, values, types: RAW_TEXT });
+}
+
+type Text = string;
 
 export interface SessionRow {
-  id: string;
-  user_id: string;
-  claude_session_id: string | null;
-  project: string | null;
-  metadata: Metadata;
-  created_at: Date;
-  last_active_at: Date;
-  expires_at: Date | null;
+  id: Text;
+  user_id: Text;
+  claude_session_id: Text | null;
+  project: Text | null;
+  metadata: Text;
+  created_at: Text;
+  last_active_at: Text;
+  expires_at: Text | null;
 }
 
 export interface MessageRow {
-  session_id: string;
-  seq: string;
-  role: MessageRole;
-  content: string;
-  created_at: Date;
-  usage: MessageUsage | null;
-  cost_usd: number | null;
-  metadata: Metadata | null;
+  session_id: Text;
+  seq: Text;
+  role: Text;
+  content: Text;
+  created_at: Text;
+  usage: Text | null;
+  cost_usd: Text | null;
+  metadata: Text | null;
 }
 
 export interface LeaseRow {
-  session_id: string;
-  owner: string;
-  token: string;
-  expires_at: Date;
+  session_id: Text;
+  owner: Text;
+  token: Text;
+  expires_at: Text;
 }
 
 export function toSessionRecord(row: SessionRow): SessionRecord {
@@ -45,10 +51,10 @@ export function toSessionRecord(row: SessionRow): SessionRecord {
     userId: row.user_id,
     claudeSessionId: row.claude_session_id,
     project: row.project,
-    metadata: row.metadata,
-    createdAt: row.created_at.getTime(),
-    lastActiveAt: row.last_active_at.getTime(),
-    expiresAt: row.expires_at === null ? null : row.expires_at.getTime(),
+    metadata: JSON.parse(row.metadata),
+    createdAt: Number(row.created_at),
+    lastActiveAt: Number(row.last_active_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
   };
 }
 
@@ -56,12 +62,12 @@ export function toMessageRecord(row: MessageRow): MessageRecord {
   return {
     sessionId: row.session_id,
     seq: Number(row.seq),
-    role: row.role,
+    role: row.role as MessageRole,
     content: row.content,
-    createdAt: row.created_at.getTime(),
-    usage: row.usage,
-    costUsd: row.cost_usd,
-    metadata: row.metadata,
+    createdAt: Number(row.created_at),
+    usage: row.usage === null ? null : JSON.parse(row.usage),
+    costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
+    metadata: row.metadata === null ? null : JSON.parse(row.metadata),
   };
 }
 
@@ -70,6 +76,6 @@ export function toLease(row: LeaseRow): Lease {
     sessionId: row.session_id,
     owner: row.owner,
     token: Number(row.token),
-    expiresAt: row.expires_at.getTime(),
+    expiresAt: Number(row.expires_at),
   };
 }

@@ -2,7 +2,13 @@ import { StoreUnavailableError } from '@claude-code-server/store';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createPostgresSessionStore, type PostgresSessionStore } from '../src/index.js';
-import { backendsOf, eventually, terminateBackends, uniqueApplicationName } from './support/backends.js';
+import {
+  backendsOf,
+  eventually,
+  terminateBackends,
+  uniqueApplicationName,
+  withApplicationName,
+} from './support/backends.js';
 import { DATABASE_URL, dropSchemas, uniqueSchemaPrefix } from './support/database.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
@@ -43,16 +49,22 @@ async function sessionWithThreeMessages(store: PostgresSessionStore, id: string)
 }
 
 /**
- * An admin transaction locking the messages table, so the store's next append stops after it took its
- * seq and before its message row is written: the point where a non-atomic append would leave a gap.
+ * Starts an append that stops after taking its seq and before writing its message row (an admin
+ * transaction locks the messages table): the point where a non-atomic append would leave a gap.
+ * Resolves once the append's backend waits on that lock.
  */
-async function blockMessageInserts(): Promise<pg.Client> {
+async function startBlockedAppend(store: PostgresSessionStore, applicationName: string, id: string) {
   const admin = new pg.Client({ connectionString: DATABASE_URL });
   await admin.connect();
   cleanups.push(() => admin.end());
   await admin.query('BEGIN');
   await admin.query(`LOCK TABLE "${schema}".messages IN SHARE MODE`);
-  return admin;
+  const append = rejection(store.appendMessage(id, { role: 'user', content: 'four' }));
+  const waiting = await eventually(() =>
+    backendsOf(applicationName, 'Lock').then((pids) => (pids.length ? pids : null)),
+  );
+  expect(waiting).toHaveLength(1);
+  return { admin, append, pid: waiting![0]! };
 }
 
 /** Seqs must run 1..n with no gap, every message whole, and the count agree. */
@@ -80,11 +92,47 @@ describe('pools', () => {
     expect(rows).toEqual([{ user_id: 'u' }]);
   });
 
+  it("a pool's own type parsers do not change the records", async () => {
+    const parsers: Record<number, (value: string) => unknown> = {
+      20: (value) => BigInt(value), // int8
+      1184: (value) => `timestamp ${value}`, // timestamptz
+      3802: (value) => `json ${value}`, // jsonb
+      701: (value) => `float ${value}`, // float8
+    };
+    const pool = new pg.Pool({
+      connectionString: DATABASE_URL,
+      types: { getTypeParser: (oid: number) => parsers[oid] ?? pg.types.getTypeParser(oid) },
+    } as pg.PoolConfig);
+    cleanups.push(() => pool.end());
+    const store = createPostgresSessionStore({ pool, schema, ttlMs: 60_000 });
+    const session = await store.createSession({ id: 'parsers', userId: 'u', metadata: { a: [1] } });
+    const message = await store.appendMessage('parsers', {
+      role: 'user',
+      content: 'x',
+      costUsd: 0.25,
+      usage: { inputTokens: 3 },
+      createdAt: 1_700_000_000_123,
+    });
+    const lease = await store.acquireLease('parsers', 'owner', 10_000);
+    expect(session).toMatchObject({
+      metadata: { a: [1] },
+      createdAt: expect.any(Number),
+      expiresAt: expect.any(Number),
+    });
+    expect(message).toMatchObject({
+      seq: 1,
+      costUsd: 0.25,
+      usage: { inputTokens: 3 },
+      createdAt: 1_700_000_000_123,
+    });
+    expect(lease).toMatchObject({ token: expect.any(Number), expiresAt: expect.any(Number) });
+    expect(await store.countMessages('parsers')).toBe(1);
+    await store.close();
+  });
+
   it('a pool the store created is ended by close(): its connections go away', async () => {
     const name = uniqueApplicationName('owned');
-    const url = new URL(DATABASE_URL);
-    url.searchParams.set('application_name', name);
-    const store = open(url.toString());
+    const store = open(withApplicationName(DATABASE_URL, name));
     await Promise.all(Array.from({ length: 4 }, (_, i) => store.getSession(`s${i}`)));
     expect((await backendsOf(name)).length).toBeGreaterThan(0);
     await store.close();
@@ -95,7 +143,7 @@ describe('pools', () => {
 describe('when the server goes away', () => {
   it('calls fail with StoreUnavailableError, nothing stored is lost, and the store works again when it returns', async () => {
     const proxy = await startProxy();
-    const store = open(proxy.urlFor(DATABASE_URL, uniqueApplicationName('cut')));
+    const store = open(withApplicationName(proxy.urlFor(DATABASE_URL), uniqueApplicationName('cut')));
     await sessionWithThreeMessages(store, 'cut');
 
     await proxy.cut();
@@ -113,7 +161,7 @@ describe('when the server goes away', () => {
   it('a store first used while the server is down migrates and works once it is up', async () => {
     const proxy = await startProxy();
     await proxy.cut();
-    const store = open(proxy.urlFor(DATABASE_URL, uniqueApplicationName('late')));
+    const store = open(withApplicationName(proxy.urlFor(DATABASE_URL), uniqueApplicationName('late')));
     const error = await rejection(store.getSession('late'));
     expect(error.cause).toMatchObject({ code: 'ECONNREFUSED' });
     await proxy.restore();
@@ -123,18 +171,11 @@ describe('when the server goes away', () => {
 
   it('an append whose backend is terminated mid-statement leaves no partial message and no gap', async () => {
     const name = uniqueApplicationName('terminated');
-    const url = new URL(DATABASE_URL);
-    url.searchParams.set('application_name', name);
-    const store = open(url.toString());
+    const store = open(withApplicationName(DATABASE_URL, name));
     await sessionWithThreeMessages(store, 'terminated');
 
-    const admin = await blockMessageInserts();
-    const append = rejection(store.appendMessage('terminated', { role: 'user', content: 'never' }));
-    const waiting = await eventually(() =>
-      backendsOf(name, 'Lock').then((pids) => (pids.length ? pids : null)),
-    );
-    expect(waiting).toHaveLength(1);
-    await terminateBackends(waiting!);
+    const { admin, append, pid } = await startBlockedAppend(store, name, 'terminated');
+    await terminateBackends([pid]);
     const error = await append;
     expect(error.message).toMatch(/^postgres appendMessage failed/);
     await admin.query('ROLLBACK');
@@ -146,15 +187,10 @@ describe('when the server goes away', () => {
   it('an append cut off while it waits either lands whole or not at all, with no gap', async () => {
     const proxy = await startProxy();
     const name = uniqueApplicationName('cut-append');
-    const store = open(proxy.urlFor(DATABASE_URL, name));
+    const store = open(withApplicationName(proxy.urlFor(DATABASE_URL), name));
     await sessionWithThreeMessages(store, 'cut-append');
 
-    const admin = await blockMessageInserts();
-    const append = rejection(store.appendMessage('cut-append', { role: 'user', content: 'four' }));
-    const waiting = await eventually(() =>
-      backendsOf(name, 'Lock').then((pids) => (pids.length ? pids : null)),
-    );
-    expect(waiting).toHaveLength(1);
+    const { admin, append } = await startBlockedAppend(store, name, 'cut-append');
     await proxy.cut();
     await append;
     // The server still finishes the statement once the lock frees; it fails only to send the answer.
@@ -167,9 +203,7 @@ describe('when the server goes away', () => {
 
   it('connections terminated while idle are replaced: the store recovers without a restart', async () => {
     const name = uniqueApplicationName('idle');
-    const url = new URL(DATABASE_URL);
-    url.searchParams.set('application_name', name);
-    const store = open(url.toString());
+    const store = open(withApplicationName(DATABASE_URL, name));
     await sessionWithThreeMessages(store, 'idle');
     const pids = await backendsOf(name);
     expect(pids.length).toBeGreaterThan(0);
@@ -187,7 +221,7 @@ describe('when the server goes away', () => {
   it('a server that accepts connections but never answers fails the call instead of hanging', async () => {
     const proxy = await startProxy();
     proxy.swallowNewConnections();
-    const store = open(proxy.urlFor(DATABASE_URL, uniqueApplicationName('silent')));
+    const store = open(withApplicationName(proxy.urlFor(DATABASE_URL), uniqueApplicationName('silent')));
     const error = await rejection(store.getSession('silent'));
     expect(error.message).toMatch(/timeout/i);
   });

@@ -6,6 +6,13 @@ export function uniqueApplicationName(label: string): string {
   return `${label}-${randomUUID().slice(0, 8)}`;
 }
 
+/** `databaseUrl` with an application_name, so the connections it makes can be found. */
+export function withApplicationName(databaseUrl: string, applicationName: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('application_name', applicationName);
+  return url.toString();
+}
+
 /** Process ids of the backends connected with `applicationName`, optionally only those in `waitEvent`. */
 export function backendsOf(applicationName: string, waitEvent?: 'Lock'): Promise<number[]> {
   return withAdmin(async (client) => {

@@ -24,12 +24,11 @@ export class TcpProxy {
     return proxy;
   }
 
-  /** `databaseUrl` pointed at the proxy, with an application_name to find its backends by. */
-  urlFor(databaseUrl: string, applicationName: string): string {
+  /** `databaseUrl` pointed at the proxy. */
+  urlFor(databaseUrl: string): string {
     const url = new URL(databaseUrl);
     url.hostname = '127.0.0.1';
     url.port = String(this.port);
-    url.searchParams.set('application_name', applicationName);
     return url.toString();
   }
 
