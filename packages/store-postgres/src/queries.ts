@@ -63,19 +63,23 @@ export function buildQueries(schema: string, ttlMs: number | undefined) {
       INSERT INTO ${s}.messages (${MESSAGE_COLUMNS})
       SELECT id, seq, $2, $3, COALESCE(${fromMs('$4')}, ${NOW}), $5::jsonb, $6, $7::jsonb FROM allocated
       RETURNING ${MESSAGE_OUTPUT}`,
-    /** The first `limit` messages after seq $2; `live` tells an empty page from a missing session. */
+    // Seqs run 1..next_seq-1 without gaps (messages are never removed one by one), so a page is a seq
+    // range of $3 (= limit + 1) rows: the index reads only that range, whatever plan is chosen.
+    /** The first $3 messages after seq $2; `live_id` tells an empty page from a missing session. */
     messagesAfter: `SELECT live.id AS live_id, m.* FROM
         (SELECT id FROM ${s}.sessions WHERE id = $1 AND ${LIVE}) live
       LEFT JOIN LATERAL (
         SELECT ${MESSAGE_OUTPUT} FROM ${s}.messages
-        WHERE session_id = live.id AND seq > $2 ORDER BY seq ASC LIMIT $3
+        WHERE session_id = live.id AND seq > $2 AND seq <= $2::bigint + $3
+        ORDER BY seq ASC LIMIT $3
       ) m ON true`,
-    /** The last `limit` messages before seq $2, newest first. */
+    /** The last $3 messages before seq $2 (or before the next seq), newest first. */
     messagesBefore: `SELECT live.id AS live_id, m.* FROM
-        (SELECT id FROM ${s}.sessions WHERE id = $1 AND ${LIVE}) live
+        (SELECT id, LEAST($2::bigint, next_seq) AS bound FROM ${s}.sessions WHERE id = $1 AND ${LIVE}) live
       LEFT JOIN LATERAL (
         SELECT ${MESSAGE_OUTPUT} FROM ${s}.messages
-        WHERE session_id = live.id AND seq < $2 ORDER BY seq DESC LIMIT $3
+        WHERE session_id = live.id AND seq < live.bound AND seq >= live.bound - $3
+        ORDER BY seq DESC LIMIT $3
       ) m ON true`,
     /** Seqs are handed out only by committed appends and messages are never removed one by one. */
     countMessages: `SELECT next_seq - 1 AS count FROM ${s}.sessions WHERE id = $1 AND ${LIVE}`,
