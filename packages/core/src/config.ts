@@ -57,6 +57,11 @@ export const claudeConfigSchema = z.strictObject({
   outputFormat: z.enum(outputFormats).optional(),
   /** Kill the run after this many milliseconds. */
   timeoutMs: z.number().int().positive().optional(),
+  /**
+   * Give up (ApiError) once the CLI announces more than this many retries of a failing API call;
+   * by default the CLI's own policy applies (up to 10, minutes in all). Auth failures never wait.
+   */
+  maxApiRetries: z.number().int().min(0).optional(),
 });
 
 export type ClaudeConfig = z.input<typeof claudeConfigSchema>;

@@ -1,5 +1,6 @@
 export { buildArgs, type RunArgsOptions } from './argv.js';
 export { CLI_PATH_ENV, getCliVersion, resolveCliPath } from './cli-path.js';
+export { type ChatOptions, ClaudeCodeClient } from './client.js';
 export {
   type ClaudeConfig,
   claudeConfigSchema,
@@ -37,6 +38,7 @@ export {
   resultError,
   toChatResponse,
 } from './events.js';
+export { type OneShotRunOptions, runOneShot } from './one-shot.js';
 export { type CliExit, CliProcess, type SpawnCliOptions, spawnCli } from './process.js';
 export {
   type CliAssistantMessage,

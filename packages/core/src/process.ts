@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { listDescendants, type ProcessIdentity, signalProcesses } from './process-tree.js';
 import { LineSplitter } from './stream-json.js';
 
 export interface SpawnCliOptions {
@@ -27,14 +28,14 @@ function installHostHooks(): void {
   if (hostHooksInstalled) return;
   hostHooksInstalled = true;
   process.on('exit', () => {
-    for (const child of live) child.killGroup('SIGKILL');
+    for (const child of live) child.killTree('SIGKILL');
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = () => {
       // Only when nobody else handles the signal: then the host is about to die by default.
       // An app with its own handler decides itself how to close its sessions.
       if (process.listenerCount(signal) > 1) return;
-      for (const child of live) child.killGroup('SIGKILL');
+      for (const child of live) child.killTree('SIGKILL');
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
     };
@@ -55,6 +56,8 @@ export class CliProcess {
   private stderr = '';
   private readonly stderrTailChars: number;
   private exit: CliExit | undefined;
+  /** Descendants seen when a kill began; killed for good once the CLI is gone. */
+  private doomed: ProcessIdentity[] = [];
 
   constructor(options: SpawnCliOptions) {
     installHostHooks();
@@ -94,6 +97,7 @@ export class CliProcess {
       this.child.once('exit', () => {
         // Tools the CLI started may still hold stdout open; nothing of the run may outlive it.
         this.killGroup('SIGKILL');
+        signalProcesses(this.doomed, 'SIGKILL');
       });
       this.child.once('close', (exitCode, signal) => {
         live.delete(this);
@@ -135,11 +139,25 @@ export class CliProcess {
     }
   }
 
-  /** SIGTERM the group, then SIGKILL it after `graceMs` if it is still there; resolves on exit. */
+  /**
+   * Signal the group and every descendant, including tools that run in process groups of their
+   * own. Descendants seen now are SIGKILLed when the CLI exits, should they outlive it.
+   */
+  killTree(signal: NodeJS.Signals): void {
+    if (this.pid === undefined) return;
+    if (this.running) {
+      const known = new Set(this.doomed.map((doomed) => doomed.pid));
+      this.doomed.push(...listDescendants(this.pid).filter((found) => !known.has(found.pid)));
+    }
+    this.killGroup(signal);
+    signalProcesses(this.doomed, signal);
+  }
+
+  /** SIGTERM the tree, then SIGKILL it after `graceMs` if it is still there; resolves on exit. */
   async kill(graceMs = 2000): Promise<CliExit> {
     if (this.running) {
-      this.killGroup('SIGTERM');
-      const timer = setTimeout(() => this.killGroup('SIGKILL'), graceMs);
+      this.killTree('SIGTERM');
+      const timer = setTimeout(() => this.killTree('SIGKILL'), graceMs);
       timer.unref();
       await this.exited;
       clearTimeout(timer);

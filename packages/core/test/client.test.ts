@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type FakeAnthropic, replies, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AbortedError,
+  ApiError,
+  ClaudeCodeClient,
+  type ClaudeEvent,
+  ClaudeSessionNotFoundError,
+  ProcessExitedError,
+  TimeoutError,
+} from '../src/index.js';
+import { type CliTestEnv, createCliTestEnv } from '../src/testing/index.js';
+import { commandLineOf, processesOf, startCountingProxy, waitUntil } from './helpers.js';
+
+// The real `claude` binary against the scripted fake API; every test has its own config dir.
+let fake: FakeAnthropic;
+let env: CliTestEnv;
+let client: ClaudeCodeClient;
+
+beforeAll(async () => {
+  fake = await startFakeAnthropic();
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(async () => {
+  fake.reset();
+  env = await createCliTestEnv({ baseUrl: fake.url });
+  client = new ClaudeCodeClient(env.config);
+});
+afterEach(async () => {
+  expect(processesOf(env)).toEqual([]);
+  await env.cleanup();
+});
+
+async function collect(events: AsyncIterable<ClaudeEvent>): Promise<ClaudeEvent[]> {
+  const seen: ClaudeEvent[] = [];
+  for await (const event of events) seen.push(event);
+  return seen;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('ClaudeCodeClient against the real CLI', () => {
+  it('answers one turn with a typed response', async () => {
+    fake.enqueue(replies.text('Hi there, human.'));
+    const response = await client.chat('Hello, Claude');
+
+    expect(response.content).toBe('Hi there, human.');
+    expect(response.isError).toBe(false);
+    expect(response.subtype).toBe('success');
+    expect(response.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.numTurns).toBe(1);
+    expect(response.usage.outputTokens).toBeGreaterThan(0);
+    expect(response.raw.type).toBe('result');
+    expect(fake.conversationRequests().at(-1)?.lastUserText).toBe('Hello, Claude');
+  });
+
+  it('continues a conversation over three turns by resuming the session id', async () => {
+    fake.addRule(rules.memory);
+    fake.setDefault(replies.text('Noted.'));
+
+    const first = await client.chat('My name is Ada.');
+    const second = await client.chat('I like tea.', { resume: first.sessionId });
+    const third = await client.chat('What is my name?', { resume: second.sessionId });
+
+    expect(first.content).toContain('Nice to meet you, Ada');
+    expect(second.content).toBe('Noted.');
+    expect(third.content).toBe('Your name is Ada.');
+    expect(new Set([first.sessionId, second.sessionId, third.sessionId]).size).toBe(1);
+    expect(fake.conversationRequests().at(-1)?.userTexts).toEqual([
+      'My name is Ada.',
+      'I like tea.',
+      'What is my name?',
+    ]);
+  });
+
+  it('streams text deltas to the caller while the server is still sending the answer', async () => {
+    const chunks = ['alpha ', 'beta ', 'gamma ', 'delta'];
+    const proxy = await startCountingProxy(fake.url, chunks);
+    try {
+      fake.enqueue(replies.text(chunks.join(''), { chunks, delayMs: 400 }));
+      const streaming = new ClaudeCodeClient({
+        ...env.config,
+        env: { ...env.env, ANTHROPIC_BASE_URL: proxy.url },
+      });
+
+      const order: string[] = [];
+      const sentWhenDeltaArrived: number[] = [];
+      for await (const event of streaming.stream('Count to four', { includePartialMessages: true })) {
+        order.push(event.type);
+        if (event.type === 'text_delta') sentWhenDeltaArrived.push(proxy.markersForwarded());
+        if (event.type === 'result') expect(event.response.content).toBe('alpha beta gamma delta');
+      }
+
+      const deltas = order.filter((type) => type === 'text_delta');
+      expect(deltas).toHaveLength(4);
+      // The first delta reached us before the server had sent the last one: not all at the end.
+      expect(sentWhenDeltaArrived[0]).toBeLessThan(chunks.length);
+      expect(sentWhenDeltaArrived).toEqual([...sentWhenDeltaArrived].sort((a, b) => a - b));
+      expect(order.indexOf('init')).toBe(0);
+      expect(order.indexOf('text_delta')).toBeLessThan(order.indexOf('result'));
+      expect(order.at(-1)).toBe('result');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('runs a tool that really reads a file, and reports the call and its result', async () => {
+    const file = join(env.workDir, 'note.txt');
+    writeFileSync(file, 'the secret word is pineapple');
+    fake.enqueue(replies.toolUse('Read', { file_path: file }));
+    fake.addRule((req) =>
+      req.toolResults[0] ? replies.text(`The file says: ${req.toolResults[0].content.trim()}`) : undefined,
+    );
+
+    const events = await collect(client.stream('What is in note.txt?'));
+
+    const toolUse = events.find((event) => event.type === 'tool_use');
+    expect(toolUse).toMatchObject({ name: 'Read', input: { file_path: file }, parentToolUseId: null });
+    const toolResult = events.find((event) => event.type === 'tool_result');
+    expect(toolResult).toMatchObject({ toolUseId: (toolUse as { id: string }).id, isError: false });
+    expect(JSON.stringify(toolResult)).toContain('pineapple');
+    const result = events.at(-1);
+    expect(result?.type === 'result' && result.response.content).toContain('the secret word is pineapple');
+    expect(result?.type === 'result' && result.response.numTurns).toBe(2);
+  });
+
+  it('refuses a disallowed tool call and lists it as a permission denial', async () => {
+    const file = join(env.workDir, 'keep.txt');
+    writeFileSync(file, 'keep me');
+    fake.enqueue(
+      replies.toolUse('Bash', { command: `rm -f ${file}` }),
+      replies.text('I could not delete it.'),
+    );
+
+    const response = await client.chat('Delete keep.txt', {
+      allowedTools: ['Bash'],
+      disallowedTools: ['Bash(rm:*)'],
+    });
+
+    expect(existsSync(file)).toBe(true);
+    expect(response.permissionDenials).toEqual([
+      { toolName: 'Bash', toolUseId: expect.any(String), toolInput: { command: `rm -f ${file}` } },
+    ]);
+    expect(fake.conversationRequests().at(-1)?.toolResults[0]?.isError).toBe(true);
+  });
+
+  it('kills the process on timeout and throws TimeoutError; the prompt was never in argv', async () => {
+    fake.enqueue(replies.hang());
+    const prompt = `a prompt that must stay off the command line ${randomUUID()}`;
+    const pids: number[] = [];
+    const error = await rejection(
+      collect(
+        (async function* () {
+          for await (const event of client.stream(prompt, { timeoutMs: 6000 })) {
+            if (event.type === 'init') {
+              pids.push(...processesOf(env));
+              for (const pid of pids) expect(commandLineOf(pid).join(' ')).not.toContain(prompt);
+            }
+            yield event;
+          }
+        })(),
+      ),
+    );
+
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).code).toBe('TIMEOUT');
+    expect(pids.length).toBeGreaterThan(0);
+    expect(processesOf(env)).toEqual([]);
+    expect(fake.conversationRequests().at(-1)?.lastUserText).toBe(prompt);
+  });
+
+  it('kills the whole tree on abort, tools included, and throws AbortedError', async () => {
+    const marker = join(env.workDir, 'started');
+    fake.enqueue(replies.toolUse('Bash', { command: `touch ${marker} && sleep 300` }));
+    const controller = new AbortController();
+    let seenWhileRunning: number[] = [];
+
+    const error = await rejection(
+      (async () => {
+        for await (const event of client.stream('Sleep', {
+          allowedTools: ['Bash'],
+          signal: controller.signal,
+        })) {
+          if (event.type === 'tool_use') {
+            await waitUntil(() => existsSync(marker) && processesOf(env).length >= 3, 'the tool to run');
+            seenWhileRunning = processesOf(env);
+            controller.abort(new Error('user pressed stop'));
+          }
+        }
+      })(),
+    );
+
+    expect(error).toBeInstanceOf(AbortedError);
+    expect((error as AbortedError).cause).toEqual(new Error('user pressed stop'));
+    expect(seenWhileRunning.length).toBeGreaterThanOrEqual(3); // the CLI, the shell, sleep
+    expect(processesOf(env)).toEqual([]);
+  });
+
+  it('fails fast on a 401 instead of sitting through the retries', async () => {
+    // shouldRetry null: the CLI applies its own policy, which retries 401s up to 10 times.
+    fake.setDefault(replies.error(401, { shouldRetry: null }));
+    const error = await rejection(client.chat('Hello'));
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'API_ERROR', status: 401, isAuthError: true });
+    expect(fake.conversationRequests().length).toBeLessThan(3);
+  });
+
+  it('shows 529 retries as api_retry events and then answers', async () => {
+    fake.enqueue(
+      replies.error(529, { retryAfterSeconds: 0 }),
+      replies.error(529, { retryAfterSeconds: 0 }),
+      replies.text('Finally.'),
+    );
+    const events = await collect(client.stream('Hello'));
+
+    const retries = events.filter((event) => event.type === 'api_retry');
+    expect(retries).toMatchObject([
+      { attempt: 1, errorStatus: 529 },
+      { attempt: 2, errorStatus: 529 },
+    ]);
+    const result = events.at(-1);
+    expect(result?.type === 'result' && result.response.content).toBe('Finally.');
+  });
+
+  it('gives up after maxApiRetries with an ApiError carrying the status', async () => {
+    fake.setDefault(replies.error(529, { retryAfterSeconds: 0 }));
+    const error = await rejection(client.chat('Hello', { maxApiRetries: 1 }));
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 529, isAuthError: false });
+    expect(fake.conversationRequests().length).toBe(2);
+  });
+
+  it('throws ProcessExitedError with the signal when the CLI is killed mid-turn', async () => {
+    fake.enqueue(replies.hang());
+    const error = await rejection(
+      (async () => {
+        for await (const event of client.stream('Hello')) {
+          if (event.type === 'init') {
+            await fake.waitForRequest((req) => req.replyType === 'hang');
+            const cli = processesOf(env).find((pid) => commandLineOf(pid).includes('-p'));
+            process.kill(cli!, 'SIGKILL');
+          }
+        }
+      })(),
+    );
+
+    expect(error).toBeInstanceOf(ProcessExitedError);
+    expect(error).toMatchObject({ code: 'PROCESS_EXITED', signal: 'SIGKILL', exitCode: null });
+  });
+
+  it('throws ClaudeSessionNotFoundError when resuming an unknown session', async () => {
+    const unknown = randomUUID();
+    const error = await rejection(client.chat('Hello again', { resume: unknown }));
+
+    expect(error).toBeInstanceOf(ClaudeSessionNotFoundError);
+    expect((error as ClaudeSessionNotFoundError).sessionId).toBe(unknown);
+    expect(fake.conversationRequests()).toEqual([]);
+  });
+
+  it('returns the result as JSON with outputFormat json', async () => {
+    fake.enqueue(replies.text('Structured.'));
+    const response = await client.chat('Hello', { outputFormat: 'json' });
+
+    expect(JSON.parse(response.content)).toMatchObject({ type: 'result', result: 'Structured.' });
+  });
+});
