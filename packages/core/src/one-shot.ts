@@ -88,6 +88,8 @@ export async function* runOneShot(
       }
       if (message.type === 'result') {
         result = message;
+        // The CLI exits now; anything it leaves running must not outlive it.
+        child.noteDescendants();
         setTimeout(() => void child.kill(), EXIT_AFTER_RESULT_MS).unref();
       }
     },

@@ -144,13 +144,19 @@ export class CliProcess {
    * own. Descendants seen now are SIGKILLed when the CLI exits, should they outlive it.
    */
   killTree(signal: NodeJS.Signals): void {
-    if (this.pid === undefined) return;
-    if (this.running) {
-      const known = new Set(this.doomed.map((doomed) => doomed.pid));
-      this.doomed.push(...listDescendants(this.pid).filter((found) => !known.has(found.pid)));
-    }
+    this.noteDescendants();
     this.killGroup(signal);
     signalProcesses(this.doomed, signal);
+  }
+
+  /**
+   * Remember the processes the CLI has started so far; whichever still run when it exits are killed
+   * then. Call it when the CLI is about to exit on its own (after its last result).
+   */
+  noteDescendants(): void {
+    if (this.pid === undefined || !this.running) return;
+    const known = new Set(this.doomed.map((doomed) => doomed.pid));
+    this.doomed.push(...listDescendants(this.pid).filter((found) => !known.has(found.pid)));
   }
 
   /** SIGTERM the tree, then SIGKILL it after `graceMs` if it is still there; resolves on exit. */
