@@ -43,7 +43,7 @@ describe('the real claude CLI against the fake', () => {
       replies.toolUse('Read', { file_path: file }, { id: 'toolu_read_1' }),
       replies.text('It says 4711.'),
     );
-    // Nonessential traffic allowed, so the CLI also asks for a session title alongside the turn.
+    // Nonessential traffic allowed and a prompt of 10+ characters: the CLI also asks for a session title.
     const out = await run('What does note.txt say?', {
       env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: undefined },
     });

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isRecord } from './is-record.js';
 import type { FakeContentBlock, FakeMessage, RecordedRequest, RecordedToolResult } from './types.js';
 
 const SECRET_HEADERS = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie']);
@@ -10,10 +11,6 @@ export function redactHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders
     if (!SECRET_HEADERS.has(name.toLowerCase())) out[name] = value;
   }
   return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Flattens Messages API content (a string, text blocks, tool_result content) to plain text. */

@@ -1,11 +1,8 @@
+import { isRecord } from './is-record.js';
 import type { FakeReply, RecordedRequest } from './types.js';
 
 /** Decides whether a /v1/messages call is a side call; returns its label, or undefined. */
 export type SideCallClassifier = (req: RecordedRequest) => string | undefined;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function outputSchema(req: RecordedRequest): Record<string, unknown> | undefined {
   const body = isRecord(req.body) ? req.body : {};
