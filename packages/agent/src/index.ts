@@ -1,1 +1,39 @@
-export {};
+export { type AgentStats, ClaudeAgent } from './agent.js';
+export type { AgentPoolOptions, ClaudeAgentOptions } from './config/agent-options.js';
+export type { AgentOverrides } from './config/overrides.js';
+export {
+  AgentAbortedError,
+  AgentBusyError,
+  AgentClosedError,
+  AgentError,
+  type AgentErrorCode,
+  InvalidAgentInputError,
+  LeaseLostError,
+  LeaseTimeoutError,
+  OverrideNotAllowedError,
+  ProjectMismatchError,
+  SessionOwnedByOtherUserError,
+  UnknownProjectError,
+} from './errors.js';
+export {
+  type FormatterName,
+  formatters,
+  type MessageFormatter,
+  type MessageMeta,
+} from './formatters.js';
+export type { AgentEventName, AgentListener } from './observers.js';
+export { sessionIdFor } from './session-ids.js';
+export { AGENT_METADATA_KEY, type AgentSessionState } from './session-state.js';
+export { projectSlug, transcriptPath } from './transcript/project-slug.js';
+export type {
+  AgentChatOptions,
+  AgentEvent,
+  AgentEventMap,
+  AgentResponse,
+  AgentResponseMetadata,
+  MessageMetaInput,
+  SessionSelector,
+  TurnFailedEvent,
+  TurnFinishedEvent,
+  TurnStartedEvent,
+} from './types.js';

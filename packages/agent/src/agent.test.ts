@@ -1,0 +1,52 @@
+import { createMemorySessionStore } from '@claude-code-server/store-memory';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClaudeAgent } from './agent.js';
+import { type AgentHarness, startAgentHarness, transcriptOf } from './test-support/harness.js';
+
+describe('ClaudeAgent (memory store, real CLI)', () => {
+  let h: AgentHarness;
+  let agent: ClaudeAgent;
+  const store = createMemorySessionStore();
+
+  beforeAll(async () => {
+    h = await startAgentHarness();
+    agent = await h.agent(store, { pool: { maxLive: 2, spares: 0 } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await store.close();
+  });
+
+  it('remembers a user across turns and records both sides', async () => {
+    const first = await agent.chat('My name is Alice', { userId: 'alice_123' });
+    expect(first.content).toBe('Nice to meet you, Alice. I will remember your name.');
+    expect(first.sessionId).toBe('user_alice_123');
+    expect(first.success).toBe(true);
+    expect(first.freshSession).toBe(false);
+    const second = await agent.chat('What is my name?', { userId: 'alice_123' });
+    expect(second.content).toBe('Your name is Alice.');
+    expect(second.claudeSessionId).toBe(first.claudeSessionId);
+    expect(second.metadata.warm).toBe(true);
+
+    const history = await agent.getConversationHistory('alice_123');
+    expect(transcriptOf(history.messages)).toEqual([
+      'user: My name is Alice',
+      'assistant: Nice to meet you, Alice. I will remember your name.',
+      'user: What is my name?',
+      'assistant: Your name is Alice.',
+    ]);
+    expect(history.messages[3]?.usage?.outputTokens).toBeGreaterThan(0);
+    const session = await agent.getSession('user_alice_123');
+    expect(session?.claudeSessionId).toBe(first.claudeSessionId);
+    expect(await store.loadTranscript('user_alice_123')).toContain('What is my name?');
+  });
+
+  it('keeps two users apart', async () => {
+    await agent.chat('My name is Bob', { userId: 'bob' });
+    const carol = await agent.chat('What is my name?', { userId: 'carol' });
+    expect(carol.content).toBe("I don't know your name yet.");
+    const bob = await agent.chat('What is my name?', { userId: 'bob' });
+    expect(bob.content).toBe('Your name is Bob.');
+    expect((await agent.listSessions('carol')).sessions.map((s) => s.id)).toEqual(['user_carol']);
+  });
+});

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { homedir, hostname } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import {
+  type ClaudeConfig,
+  claudeConfigSchema,
+  InvalidConfigError,
+  toInvalidConfigError,
+} from '@claude-code-server/core';
+import { ID_PATTERN, type SessionStore } from '@claude-code-server/store';
+import { z } from 'zod';
+import type { CanUseTool } from '../core-warm.js';
+import { InvalidAgentInputError } from '../errors.js';
+import { type FormatterName, type MessageFormatter, resolveFormatter } from '../formatters.js';
+
+/** Limits of the warm process pool shared by every session of the agent. */
+export interface AgentPoolOptions {
+  /** Most CLI processes alive at once (default 8). */
+  maxLive?: number;
+  /** Processes started ahead of time for new conversations (default 0). */
+  spares?: number;
+  /** An idle process is closed after this long (default 10 minutes); its session resumes later. */
+  idleTimeoutMs?: number;
+  /** Turns that may wait for a free process when all are busy (default 100); past it, POOL_BUSY. */
+  maxQueue?: number;
+}
+
+export interface ClaudeAgentOptions {
+  /** Where sessions, messages, transcripts and leases live. */
+  store: SessionStore;
+  /** The CLI config every turn starts from, and the limits per-call overrides must stay within. */
+  config?: ClaudeConfig;
+  /** Project name -> directory. Calls name a project, never a path. */
+  projects?: Record<string, string>;
+  pool?: AgentPoolOptions;
+  /** Messages that may wait per session (default 50); past it, AgentBusyError. */
+  maxQueuePerSession?: number;
+  /** Merge messages of a session arriving within this many ms of each other into one turn (default 0: off). */
+  debounceMs?: number;
+  /** Turns a message and its meta into the prompt (default `plain`). */
+  formatter?: FormatterName | MessageFormatter;
+  /** Answers tool-permission requests of every turn that does not bring its own. */
+  canUseTool?: CanUseTool;
+  /** Time to live of a session lease, renewed while a turn runs (default 30 s). */
+  leaseTtlMs?: number;
+  /** How long a message waits for another agent to finish a turn of its session (default 5 minutes). */
+  leaseWaitMs?: number;
+  /** Names this agent in leases and session metadata (default host, pid and a random part). */
+  ownerId?: string;
+  /** The CLI config dir (CLAUDE_CONFIG_DIR) this agent's processes use for transcripts. */
+  configDir?: string;
+  /** Models a call may pick with `overrides.model` (default: any). */
+  allowedModels?: string[];
+}
+
+/** The options with defaults filled in and every value checked. */
+export interface ResolvedAgentOptions {
+  store: SessionStore;
+  config: ClaudeConfig;
+  projects: ReadonlyMap<string, string>;
+  pool: Required<AgentPoolOptions>;
+  maxQueuePerSession: number;
+  debounceMs: number;
+  formatter: MessageFormatter;
+  canUseTool: CanUseTool | undefined;
+  leaseTtlMs: number;
+  leaseWaitMs: number;
+  ownerId: string;
+  configDir: string;
+  allowedModels: readonly string[] | undefined;
+}
+
+const STORE_METHODS = [
+  'getOrCreateSession',
+  'getSession',
+  'updateSession',
+  'deleteSession',
+  'listSessions',
+  'appendMessage',
+  'listMessages',
+  'saveTranscript',
+  'appendTranscript',
+  'loadTranscript',
+  'acquireLease',
+  'renewLease',
+  'releaseLease',
+] as const;
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const scalarsSchema = z.object({
+  pool: z
+    .strictObject({
+      maxLive: positiveInt.optional(),
+      spares: nonNegativeInt.optional(),
+      idleTimeoutMs: positiveInt.optional(),
+      maxQueue: nonNegativeInt.optional(),
+    })
+    .optional(),
+  maxQueuePerSession: positiveInt.optional(),
+  debounceMs: nonNegativeInt.optional(),
+  leaseTtlMs: z.number().int().min(1_000).max(3_600_000).optional(),
+  leaseWaitMs: nonNegativeInt.optional(),
+  ownerId: z.string().min(1).max(200).optional(),
+  configDir: z.string().min(1).optional(),
+  allowedModels: z.array(z.string().min(1)).optional(),
+  canUseTool: z.custom<CanUseTool>((v) => typeof v === 'function', 'must be a function').optional(),
+  projects: z.record(z.string(), z.string()).optional(),
+});
+
+function checkStore(store: unknown): SessionStore {
+  if (typeof store !== 'object' || store === null) {
+    throw new InvalidAgentInputError('store', 'is required (any SessionStore)');
+  }
+  const missing = STORE_METHODS.filter((m) => typeof (store as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) {
+    throw new InvalidAgentInputError('store', `is not a SessionStore (missing ${missing.join(', ')})`);
+  }
+  return store as SessionStore;
+}
+
+function checkProjects(projects: Record<string, string> | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [name, dir] of Object.entries(projects ?? {})) {
+    if (!ID_PATTERN.test(name) || name.length > 256) {
+      throw new InvalidAgentInputError(
+        `projects.${name}`,
+        'a project name must start with a letter or digit and use only A-Z a-z 0-9 . _ : @ -',
+      );
+    }
+    if (!isAbsolute(dir)) throw new InvalidAgentInputError(`projects.${name}`, 'must be an absolute path');
+    map.set(name, dir);
+  }
+  return map;
+}
+
+/**
+ * The config dir the CLI will use: the agent's option, else the config's env or `configDir`, else
+ * the CLI's own default. It is written into the config so the CLI and the agent agree.
+ */
+function resolveConfigDir(option: string | undefined, config: ClaudeConfig): string {
+  return (
+    option ??
+    config.env?.CLAUDE_CONFIG_DIR ??
+    config.configDir ??
+    process.env.CLAUDE_CONFIG_DIR ??
+    join(homedir(), '.claude')
+  );
+}
+
+/** Checks the agent's options; throws InvalidAgentInputError / InvalidConfigError naming the field. */
+export function resolveAgentOptions(options: ClaudeAgentOptions): ResolvedAgentOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidAgentInputError('options', 'must be an object with at least `store`');
+  }
+  const store = checkStore(options.store);
+  const parsed = scalarsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidAgentInputError(
+      issue?.path.map(String).join('.') || 'options',
+      issue?.message ?? 'is invalid',
+    );
+  }
+  const parsedConfig = claudeConfigSchema.safeParse(options.config ?? {});
+  if (!parsedConfig.success) throw toInvalidConfigError(parsedConfig.error, 'config');
+  let config: ClaudeConfig = parsedConfig.data;
+  const configDir = resolveConfigDir(parsed.data.configDir, config);
+  const { CLAUDE_CONFIG_DIR: _dir, ...env } = config.env ?? {};
+  config = { ...config, configDir, ...(config.env ? { env } : {}) };
+  if (!isAbsolute(configDir)) throw new InvalidAgentInputError('configDir', 'must be an absolute path');
+  if (config.cwd !== undefined && !isAbsolute(config.cwd)) {
+    throw new InvalidConfigError('config.cwd', 'must be an absolute path');
+  }
+  return {
+    store,
+    config,
+    projects: checkProjects(parsed.data.projects),
+    pool: {
+      maxLive: parsed.data.pool?.maxLive ?? 8,
+      spares: parsed.data.pool?.spares ?? 0,
+      idleTimeoutMs: parsed.data.pool?.idleTimeoutMs ?? 10 * 60_000,
+      maxQueue: parsed.data.pool?.maxQueue ?? 100,
+    },
+    maxQueuePerSession: parsed.data.maxQueuePerSession ?? 50,
+    debounceMs: parsed.data.debounceMs ?? 0,
+    formatter: resolveFormatter(options.formatter),
+    canUseTool: parsed.data.canUseTool,
+    leaseTtlMs: parsed.data.leaseTtlMs ?? 30_000,
+    leaseWaitMs: parsed.data.leaseWaitMs ?? 5 * 60_000,
+    ownerId: parsed.data.ownerId ?? `agent-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    configDir,
+    allowedModels: parsed.data.allowedModels,
+  };
+}

@@ -1,0 +1,28 @@
+import { realpathSync } from 'node:fs';
+import type { ResolvedAgentOptions } from '../config/agent-options.js';
+import { SessionPool } from '../core-warm.js';
+import type { ProcessSource } from './process-source.js';
+
+/** The directory as the CLI will name it (symlinks resolved), or as given when it does not exist. */
+function canonicalSync(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/**
+ * The warm process pool of an agent. Its base config is the agent's with the default directory,
+ * so spares serve new conversations of the default project without overrides.
+ */
+export function createPoolProcessSource(options: ResolvedAgentOptions, defaultDir: string): ProcessSource {
+  return new SessionPool({
+    config: { ...options.config, cwd: canonicalSync(defaultDir) },
+    maxLive: options.pool.maxLive,
+    spares: options.pool.spares,
+    idleTimeoutMs: options.pool.idleTimeoutMs,
+    maxQueue: options.pool.maxQueue,
+    ...(options.canUseTool ? { canUseTool: options.canUseTool } : {}),
+  });
+}

@@ -1,0 +1,41 @@
+import type { Metadata, SessionRecord } from '@claude-code-server/store';
+
+/** The key under which the agent keeps its own bookkeeping in a session's metadata. */
+export const AGENT_METADATA_KEY = 'claudeAgent';
+
+/** What the agent records about a session besides its messages. */
+export interface AgentSessionState {
+  /** Turns whose transcript reached the store; any agent that runs a turn increments it. */
+  turns: number;
+  /** `ownerId` of the agent that ran the last turn. */
+  lastOwner: string | null;
+  /** How many times the conversation had to start over because its transcript was gone. */
+  freshStarts: number;
+}
+
+function asCount(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
+/** The agent's state of a session (zeros for a new one). */
+export function readSessionState(record: SessionRecord): AgentSessionState {
+  const raw = record.metadata[AGENT_METADATA_KEY];
+  const value = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  return {
+    turns: asCount(value.turns),
+    lastOwner: typeof value.lastOwner === 'string' ? value.lastOwner : null,
+    freshStarts: asCount(value.freshStarts),
+  };
+}
+
+/** The session's metadata with the agent's state replaced. */
+export function withSessionState(metadata: Metadata, state: AgentSessionState): Metadata {
+  return { ...metadata, [AGENT_METADATA_KEY]: { ...state } };
+}
+
+/** A caller's metadata merged over the stored one; the agent's own key cannot be overwritten. */
+export function mergeCallerMetadata(metadata: Metadata, update: Metadata | undefined): Metadata {
+  if (!update) return metadata;
+  const { [AGENT_METADATA_KEY]: _ignored, ...rest } = update;
+  return { ...metadata, ...rest };
+}

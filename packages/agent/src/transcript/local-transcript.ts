@@ -1,0 +1,91 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** sha256 of bytes, hex. */
+export function digestOf(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The transcript file's bytes, or null when there is none. */
+export async function readTranscriptFile(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Size of the transcript file in bytes (0 when there is none). */
+export async function transcriptFileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
+/** Writes the whole transcript through a temp file and a rename, so the CLI never reads half of it. */
+export async function writeTranscriptFile(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temp, text, { mode: 0o600 });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Bytes up to and including the last newline: the complete lines of a file the CLI may be appending to. */
+export function completeLines(bytes: Buffer): Buffer {
+  const end = bytes.lastIndexOf(0x0a);
+  return end < 0 ? bytes.subarray(0, 0) : bytes.subarray(0, end + 1);
+}
+
+/** What the CLI still has to write after a turn's result: its assistant messages (API message id -> count). */
+export type PendingMessages = ReadonlyMap<string, number>;
+
+function countOccurrences(text: string, needle: string): number {
+  let count = 0;
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) count++;
+  return count;
+}
+
+const POLL_MS = 15;
+const QUIET_POLLS = 4;
+
+/**
+ * The CLI appends a turn's lines to its transcript shortly after printing the result. Waits until the
+ * part written since `fromBytes` holds every expected assistant message, or (when none is expected)
+ * until the file stops growing; gives up after `capMs` (whatever is there then gets saved).
+ */
+export async function waitForTranscriptFlush(
+  path: string,
+  fromBytes: number,
+  expected: PendingMessages,
+  capMs: number,
+): Promise<void> {
+  const deadline = Date.now() + capMs;
+  let lastSize = -1;
+  let quiet = 0;
+  while (Date.now() < deadline) {
+    const bytes = await readTranscriptFile(path);
+    if (bytes) {
+      const written = bytes.subarray(Math.min(fromBytes, bytes.length)).toString('utf8');
+      if (expected.size > 0) {
+        const all = [...expected].every(([id, n]) => countOccurrences(written, `"id":"${id}"`) >= n);
+        if (all && written.endsWith('\n')) return;
+      } else {
+        quiet = bytes.length === lastSize ? quiet + 1 : 0;
+        if (quiet >= QUIET_POLLS && bytes.length > fromBytes) return;
+      }
+      lastSize = bytes.length;
+    }
+    await sleep(POLL_MS);
+  }
+}

@@ -1,0 +1,330 @@
+import {
+  type ChatResponse,
+  type ClaudeConfig,
+  type ClaudeError,
+  ClaudeSessionNotFoundError,
+} from '@claude-code-server/core';
+import type { MessageRecord, SessionRecord, SessionStore } from '@claude-code-server/store';
+import type { ResolvedAgentOptions } from '../config/agent-options.js';
+import { applyOverrides } from '../config/overrides.js';
+import type { ProjectDirectories } from '../config/projects.js';
+import { type ClaudeSession, type PooledSession, spawnFingerprint } from '../core-warm.js';
+import { ProjectMismatchError, SessionOwnedByOtherUserError } from '../errors.js';
+import { formatBurst } from '../formatters.js';
+import { acquireLease, type HeldLease } from '../lease.js';
+import type { AgentObservers } from '../observers.js';
+import type { ProcessSource } from '../process/process-source.js';
+import type { TurnJob } from '../queue/turn-job.js';
+import { mergeCallerMetadata, readSessionState, withSessionState } from '../session-state.js';
+import { transcriptFileSize, waitForTranscriptFlush } from '../transcript/local-transcript.js';
+import { transcriptPath } from '../transcript/project-slug.js';
+import type { TranscriptSync } from '../transcript/transcript-sync.js';
+import type { AgentResponse } from '../types.js';
+import { type RunningTurn, runClaudeTurn } from './claude-turn.js';
+
+/** How long to wait, after a result, for the CLI to append the turn to its transcript file. */
+const TRANSCRIPT_FLUSH_CAP_MS = 3_000;
+
+/** What this agent's warm process of a session has seen, to tell whether it is still current. */
+interface WarmView {
+  session: ClaudeSession;
+  claudeSessionId: string;
+  turns: number;
+  fingerprint: string;
+}
+
+function isAlive(session: ClaudeSession): boolean {
+  return session.state === 'idle' || session.state === 'busy';
+}
+
+/** A process ready for the turn, and how it was obtained. */
+interface PreparedProcess {
+  process: PooledSession;
+  warm: boolean;
+  fresh: boolean;
+}
+
+export interface TurnRunnerDeps {
+  options: ResolvedAgentOptions;
+  projects: ProjectDirectories;
+  processes: ProcessSource;
+  sync: TranscriptSync;
+  observers: AgentObservers;
+}
+
+/**
+ * Runs one turn of one session: takes the session's lease, makes sure the warm process is current
+ * (or resumes the stored transcript), sends the prompt, records both sides and the transcript, and
+ * gives the lease back.
+ */
+export class TurnRunner {
+  private readonly warmViews = new Map<string, WarmView>();
+  private readonly store: SessionStore;
+  /** Average of recent turn durations, for retry hints. */
+  typicalTurnMs = 2_000;
+  readonly counts = { started: 0, finished: 0, failed: 0, freshSessions: 0, staleProcesses: 0 };
+
+  constructor(private readonly deps: TurnRunnerDeps) {
+    this.store = deps.options.store;
+  }
+
+  /** Forgets what the warm process of a session has seen (it will be replaced before the next turn). */
+  forget(sessionId: string): void {
+    this.warmViews.delete(sessionId);
+    this.deps.sync.forget(sessionId);
+  }
+
+  /** Runs the job's turn and settles it. */
+  async run(job: TurnJob): Promise<void> {
+    const { userId } = job.settings;
+    const started = Date.now();
+    this.counts.started++;
+    this.deps.observers.emit('turn_started', {
+      sessionId: job.sessionId,
+      userId,
+      messages: job.messages.length,
+    });
+    let lease: HeldLease | undefined;
+    let running: RunningTurn | undefined;
+    try {
+      lease = await acquireLease(this.store, job.sessionId, this.deps.options.ownerId, {
+        ttlMs: this.deps.options.leaseTtlMs,
+        waitMs: this.deps.options.leaseWaitMs,
+        signal: job.abort.signal,
+      });
+      const response = await this.runLeased(job, lease, (turn) => {
+        running = turn;
+      });
+      this.finished(started);
+      job.emit({ type: 'done', response });
+      job.succeed(response);
+      this.deps.observers.emit('turn_finished', {
+        sessionId: job.sessionId,
+        userId,
+        durationMs: Date.now() - started,
+        usage: response.usage,
+        costUsd: response.costUsd,
+        success: response.success,
+        freshSession: response.freshSession,
+      });
+    } catch (error) {
+      this.counts.failed++;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      job.fail(failure);
+      const chat = running?.response;
+      this.deps.observers.emit('turn_failed', {
+        sessionId: job.sessionId,
+        userId,
+        durationMs: Date.now() - started,
+        ...(chat ? { usage: chat.usage, costUsd: chat.costUsd } : {}),
+        error: {
+          code:
+            typeof (failure as { code?: unknown }).code === 'string'
+              ? (failure as ClaudeError).code
+              : 'UNKNOWN',
+          message: failure.message,
+        },
+      });
+    } finally {
+      await lease?.release().catch(() => {});
+    }
+  }
+
+  private finished(started: number): void {
+    this.counts.finished++;
+    this.typicalTurnMs = Math.round(this.typicalTurnMs * 0.8 + (Date.now() - started) * 0.2);
+  }
+
+  private async runLeased(
+    job: TurnJob,
+    lease: HeldLease,
+    onRunning: (turn: RunningTurn) => void,
+  ): Promise<AgentResponse> {
+    const { settings } = job;
+    const { session: record } = await this.store.getOrCreateSession({
+      id: job.sessionId,
+      userId: settings.userId,
+      project: settings.project ?? null,
+      metadata: mergeCallerMetadata({}, settings.sessionMetadata),
+    });
+    if (record.userId !== settings.userId) throw new SessionOwnedByOtherUserError(job.sessionId);
+    if (settings.project !== undefined && settings.project !== record.project) {
+      throw new ProjectMismatchError(job.sessionId, record.project, settings.project);
+    }
+    const cwd = await this.deps.projects.directoryOf(record.project);
+    const config: ClaudeConfig = {
+      ...applyOverrides(this.deps.options.config, settings.overrides, this.deps.options.allowedModels),
+      cwd,
+    };
+    const state = readSessionState(record);
+    const prepared = await this.prepareProcess(record, state.turns, config, cwd, job.abort.signal);
+    let keep = false;
+    try {
+      const userSeqs: number[] = [];
+      for (const message of job.messages) {
+        const { userId: _u, sessionId: _s, ...meta } = message.meta;
+        const stored = await this.store.appendMessage(job.sessionId, {
+          role: 'user',
+          content: message.text,
+          metadata: meta,
+          createdAt: message.meta.receivedAt,
+        });
+        userSeqs.push(stored.seq);
+      }
+      const claude = prepared.process.session;
+      job.emit({ type: 'session', sessionId: job.sessionId, claudeSessionId: claude.sessionId });
+      const startPath = transcriptPath(this.deps.options.configDir, cwd, claude.sessionId);
+      const fromBytes = await transcriptFileSize(startPath);
+      const turn = runClaudeTurn(claude, formatBurst(this.deps.options.formatter, job.messages), {
+        timeoutMs: settings.timeoutMs,
+        signal: job.abort.signal,
+        canUseTool: settings.canUseTool ?? this.deps.options.canUseTool,
+        onEvent: (event) => job.emit(event),
+      });
+      onRunning(turn);
+      const chat = await turn.done;
+      const path = transcriptPath(this.deps.options.configDir, cwd, chat.sessionId);
+      await waitForTranscriptFlush(
+        path,
+        chat.sessionId === claude.sessionId ? fromBytes : 0,
+        turn.assistantMessages,
+        TRANSCRIPT_FLUSH_CAP_MS,
+      );
+      // Nothing is stored unless the lease is still ours: another agent may have taken the session.
+      await lease.confirm();
+      const turns = state.turns + 1;
+      await this.deps.sync.save(job.sessionId, chat.sessionId, path, state.turns, turns);
+      const assistant = await this.appendAnswer(job.sessionId, chat, prepared.fresh);
+      await this.store.updateSession(job.sessionId, {
+        claudeSessionId: chat.sessionId,
+        metadata: withSessionState(mergeCallerMetadata(record.metadata, settings.sessionMetadata), {
+          turns,
+          lastOwner: this.deps.options.ownerId,
+          freshStarts: state.freshStarts + (prepared.fresh ? 1 : 0),
+        }),
+      });
+      this.warmViews.set(job.sessionId, {
+        session: claude,
+        claudeSessionId: chat.sessionId,
+        turns,
+        fingerprint: spawnFingerprint(config),
+      });
+      keep = true;
+      if (prepared.fresh) this.counts.freshSessions++;
+      return this.toResponse(job, chat, record, config, prepared, userSeqs, assistant, turns);
+    } finally {
+      if (keep) {
+        prepared.process.release();
+      } else {
+        // The process may hold a turn the store does not have: the next turn starts from the files.
+        this.warmViews.delete(job.sessionId);
+        await prepared.process.discard().catch(() => {});
+      }
+    }
+  }
+
+  /**
+   * A process that has seen exactly the stored conversation: the warm one if nobody else ran a turn
+   * since, else a new one resuming the stored transcript, else (transcript gone) a fresh conversation.
+   */
+  private async prepareProcess(
+    record: SessionRecord,
+    storedTurns: number,
+    config: ClaudeConfig,
+    cwd: string,
+    signal: AbortSignal,
+  ): Promise<PreparedProcess> {
+    const { processes, sync, options } = this.deps;
+    const key = record.id;
+    const claudeSessionId = record.claudeSessionId;
+    const view = this.warmViews.get(key);
+    this.warmViews.delete(key);
+    if (view && claudeSessionId !== null && isAlive(view.session)) {
+      const current =
+        view.claudeSessionId === claudeSessionId &&
+        view.turns === storedTurns &&
+        view.fingerprint === spawnFingerprint(config);
+      if (current) {
+        const pooled = await processes.acquire(key, { resume: claudeSessionId, config, signal });
+        if (pooled.session === view.session) return { process: pooled, warm: true, fresh: false };
+        // Evicted in between: the pool resumed a process we did not prepare the transcript for.
+        await pooled.discard();
+      } else {
+        this.counts.staleProcesses++;
+      }
+    }
+    // Close whatever process the key has (it flushes its transcript first), so the file is ours.
+    await processes.discard(key);
+    if (claudeSessionId === null) {
+      return { process: await processes.acquire(key, { config, signal }), warm: false, fresh: false };
+    }
+    const path = transcriptPath(options.configDir, cwd, claudeSessionId);
+    const outcome = await sync.restore(key, claudeSessionId, path, storedTurns);
+    if (outcome !== 'missing') {
+      try {
+        const process = await processes.acquire(key, { resume: claudeSessionId, config, signal });
+        return { process, warm: false, fresh: false };
+      } catch (error) {
+        if (!(error instanceof ClaudeSessionNotFoundError)) throw error;
+      }
+    }
+    // The transcript is gone for good: start over once, never retry the resume in a loop.
+    sync.forget(key);
+    await processes.discard(key);
+    return { process: await processes.acquire(key, { config, signal }), warm: false, fresh: true };
+  }
+
+  private appendAnswer(sessionId: string, chat: ChatResponse, fresh: boolean): Promise<MessageRecord> {
+    return this.store.appendMessage(sessionId, {
+      role: 'assistant',
+      content: chat.content,
+      usage: chat.usage,
+      costUsd: chat.costUsd,
+      metadata: {
+        claudeSessionId: chat.sessionId,
+        durationMs: chat.durationMs,
+        numTurns: chat.numTurns,
+        isError: chat.isError,
+        subtype: chat.subtype,
+        permissionDenials: chat.permissionDenials.length,
+        ...(fresh ? { freshSession: true } : {}),
+      },
+    });
+  }
+
+  private toResponse(
+    job: TurnJob,
+    chat: ChatResponse,
+    record: SessionRecord,
+    config: ClaudeConfig,
+    prepared: PreparedProcess,
+    userSeqs: number[],
+    assistant: MessageRecord,
+    turns: number,
+  ): AgentResponse {
+    const response: AgentResponse = {
+      content: chat.content,
+      sessionId: job.sessionId,
+      claudeSessionId: chat.sessionId,
+      success: !chat.isError,
+      usage: chat.usage,
+      costUsd: chat.costUsd,
+      durationMs: chat.durationMs,
+      numTurns: chat.numTurns,
+      permissionDenials: chat.permissionDenials,
+      freshSession: prepared.fresh,
+      metadata: {
+        mergedMessages: job.messages.length,
+        userMessageSeqs: userSeqs,
+        assistantMessageSeq: assistant.seq,
+        turn: turns,
+        freshSession: prepared.fresh,
+        warm: prepared.warm,
+        project: record.project,
+        model: config.model,
+      },
+    };
+    if (chat.isError) response.error = { code: chat.subtype.toUpperCase(), message: chat.content };
+    return response;
+  }
+}

@@ -1,0 +1,107 @@
+import type { ClaudeEvent, ClaudeUsage, PermissionDenial } from '@claude-code-server/core';
+import type { Metadata } from '@claude-code-server/store';
+import type { AgentOverrides } from './config/overrides.js';
+import type { CanUseTool } from './core-warm.js';
+
+/** Facts about the sender a formatter may use; anything else is kept on the stored message. */
+export interface MessageMetaInput {
+  userName?: string;
+  platform?: string;
+  [key: string]: unknown;
+}
+
+/** Options of one `chat()` / `stream()` call. */
+export interface AgentChatOptions {
+  userId: string;
+  /** The conversation; default `user_<userId>` (one per user). */
+  sessionId?: string;
+  /** A project name from the agent's `projects` (never a path); fixed when the session is created. */
+  project?: string;
+  /** Narrow the agent's config for this call (never widen it). */
+  overrides?: AgentOverrides;
+  /** Sender facts for the formatter; stored with the user message. */
+  meta?: MessageMetaInput;
+  /** Tool permission callback for this call (instead of the agent's). */
+  canUseTool?: CanUseTool;
+  /** Aborting drops a waiting message or interrupts its running turn. */
+  signal?: AbortSignal;
+  /** Interrupt the turn after this long once it runs (waiting in the queue does not count). */
+  timeoutMs?: number;
+  /** Merged into the session's metadata. */
+  sessionMetadata?: Metadata;
+}
+
+/** The outcome of a turn. Every caller whose message joined the turn gets the same response. */
+export interface AgentResponse {
+  content: string;
+  sessionId: string;
+  claudeSessionId: string;
+  /** False when the CLI ended the turn with an error result (max turns, budget...); see `error`. */
+  success: boolean;
+  error?: { code: string; message: string };
+  usage: ClaudeUsage;
+  costUsd: number;
+  durationMs: number;
+  numTurns: number;
+  permissionDenials: PermissionDenial[];
+  /** The stored transcript was gone, so this turn started a new Claude conversation. */
+  freshSession: boolean;
+  metadata: AgentResponseMetadata;
+}
+
+export interface AgentResponseMetadata {
+  /** How many messages this turn answered (more than one when a debounce merged a burst). */
+  mergedMessages: number;
+  /** Sequence numbers of the stored user messages and the assistant message. */
+  userMessageSeqs: number[];
+  assistantMessageSeq: number;
+  /** The session's turn counter after this turn. */
+  turn: number;
+  /** The Claude session was started over because its transcript was gone. */
+  freshSession: boolean;
+  /** A warm process was reused (false: a process was started or resumed for this turn). */
+  warm: boolean;
+  project: string | null;
+  model: string | undefined;
+}
+
+/** What `stream()` yields: the session first, then the CLI's events, then `done`. */
+export type AgentEvent =
+  | { type: 'session'; sessionId: string; claudeSessionId?: string }
+  | ClaudeEvent
+  | { type: 'done'; response: AgentResponse };
+
+/** Payloads of the observer events. */
+export interface TurnStartedEvent {
+  sessionId: string;
+  userId: string;
+  messages: number;
+}
+
+export interface TurnFinishedEvent {
+  sessionId: string;
+  userId: string;
+  durationMs: number;
+  usage: ClaudeUsage;
+  costUsd: number;
+  success: boolean;
+  freshSession: boolean;
+}
+
+export interface TurnFailedEvent {
+  sessionId: string;
+  userId: string;
+  durationMs: number;
+  usage?: ClaudeUsage;
+  costUsd?: number;
+  error: { code: string; message: string };
+}
+
+export interface AgentEventMap {
+  turn_started: TurnStartedEvent;
+  turn_finished: TurnFinishedEvent;
+  turn_failed: TurnFailedEvent;
+}
+
+/** Selects a conversation: a user's default session, or a named one. */
+export type SessionSelector = string | { userId: string; sessionId?: string } | { sessionId: string };
