@@ -47,6 +47,14 @@ describe('mapCliMessage', () => {
     ]);
   });
 
+  it('maps a thinking delta', () => {
+    const thinking =
+      '{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Hmm"}},"parent_tool_use_id":"tu9"}';
+    expect(mapCliMessage(parseCliLine(thinking))).toEqual([
+      { type: 'thinking_delta', thinking: 'Hmm', parentToolUseId: 'tu9' },
+    ]);
+  });
+
   it('ignores stream events that carry no text', () => {
     const stop =
       '{"type":"stream_event","event":{"type":"content_block_stop","index":0},"parent_tool_use_id":null}';

@@ -32,8 +32,9 @@ beforeEach(async () => {
   client = new ClaudeCodeClient(env.config);
 });
 afterEach(async () => {
-  expect(processesOf(env)).toEqual([]);
+  const leftBehind = processesOf(env);
   await env.cleanup();
+  expect(leftBehind).toEqual([]);
 });
 
 async function collect(events: AsyncIterable<ClaudeEvent>): Promise<ClaudeEvent[]> {
@@ -205,6 +206,19 @@ describe('ClaudeCodeClient against the real CLI', () => {
     expect(error).toBeInstanceOf(AbortedError);
     expect((error as AbortedError).cause).toEqual(new Error('user pressed stop'));
     expect(seenWhileRunning.length).toBeGreaterThanOrEqual(3); // the CLI, the shell, sleep
+    expect(processesOf(env)).toEqual([]);
+  });
+
+  it('kills the run when the caller stops reading the stream', async () => {
+    fake.enqueue(replies.hang());
+    let running: number[] = [];
+    for await (const event of client.stream('Hello')) {
+      if (event.type === 'init') {
+        running = processesOf(env);
+        break;
+      }
+    }
+    expect(running.length).toBeGreaterThan(0);
     expect(processesOf(env)).toEqual([]);
   });
 
