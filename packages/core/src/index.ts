@@ -59,3 +59,6 @@ export {
 } from './stream-json.js';
 
 // Warm sessions and the pool (src/session, src/pool) export below this line.
+
+export * from './pool/index.js';
+export * from './session/index.js';

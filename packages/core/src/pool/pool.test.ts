@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { ClaudeConfig } from '../config.js';
+import { SessionClosedError } from '../session/errors.js';
+import { findTranscriptFile } from '../session/transcript.js';
+import { type CliTestEnv, createCliTestEnv, findProcessesByEnv, isProcessAlive } from '../testing/index.js';
+import { PoolBusyError } from './errors.js';
+import type { SessionPoolOptions } from './options.js';
+import { SessionPool } from './pool.js';
+
+let fake: FakeAnthropic;
+let env: CliTestEnv;
+const pools: SessionPool[] = [];
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A pool whose processes carry a marker in their env, so the test can find them in /proc. `processes()`
+ * lists the CLI processes themselves (children of this test), not the helpers they run (git, rg...).
+ */
+function createPool(options: SessionPoolOptions = {}): { pool: SessionPool; processes: () => number[] } {
+  const marker = randomUUID();
+  const config: ClaudeConfig = { ...env.config, env: { ...env.env, CCS_POOL_TEST: marker } };
+  const pool = new SessionPool({ spares: 0, ...options, config: { ...config, ...options.config } });
+  pools.push(pool);
+  const processes = () =>
+    findProcessesByEnv('CCS_POOL_TEST', marker).filter((pid) => parentOf(pid) === process.pid);
+  return { pool, processes };
+}
+
+beforeAll(async () => {
+  fake = await startFakeAnthropic();
+  env = await createCliTestEnv({ baseUrl: fake.url, prefix: 'ccs-pool' });
+});
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+  fake.reset();
+});
+
+afterAll(async () => {
+  await fake.close();
+  await env.cleanup();
+});
+
+describe('keys, eviction and resume', () => {
+  test('an evicted session comes back by resume with its history', async () => {
+    fake.addRule(rules.memory);
+    const { pool } = createPool({ maxLive: 1 });
+    const alice = await pool.run('alice', {}, async (session) => {
+      expect((await session.send('My name is Alice')).content).toContain('Alice');
+      return session.sessionId;
+    });
+    await pool.run('bob', {}, (session) => session.send('My name is Bob'));
+    expect(pool.stats()).toMatchObject({ live: 1, evicted: 1 });
+
+    const answer = await pool.run('alice', {}, async (session) => {
+      expect(session.sessionId).toBe(alice);
+      return session.send('What is my name?');
+    });
+    expect(answer.content).toBe('Your name is Alice.');
+    expect(pool.stats()).toMatchObject({ live: 1, evicted: 2, spawned: 3, crashed: 0 });
+    expect(pool.sessionIdOf('alice')).toBe(alice);
+  });
+
+  test('an idle session is closed after idleTimeoutMs and resumes on its next acquire', async () => {
+    fake.addRule(rules.memory);
+    const { pool, processes } = createPool({ idleTimeoutMs: 300 });
+    await pool.run('carol', {}, (session) => session.send('My name is Carol'));
+    await expect.poll(() => pool.stats().live).toBe(0);
+    expect(processes()).toEqual([]);
+    expect(pool.stats().evicted).toBe(1);
+    const answer = await pool.run('carol', {}, (session) => session.send('What is my name?'));
+    expect(answer.content).toBe('Your name is Carol.');
+  });
+
+  test('a request with another spawn config gets a process with that config, same conversation', async () => {
+    fake.addRule(rules.memory);
+    const { pool } = createPool();
+    const first = await pool.acquire('dave');
+    await first.session.send('My name is Dave');
+    const firstPid = first.session.pid;
+    first.release();
+
+    const from = fake.requests.length;
+    const second = await pool.acquire('dave', { config: { appendSystemPrompt: 'Answer in one line.' } });
+    expect(second.session.pid).not.toBe(firstPid);
+    expect(second.sessionId).toBe(first.sessionId);
+    expect((await second.session.send('What is my name?')).content).toBe('Your name is Dave.');
+    const call = fake.conversationRequests().find((req) => req.index >= from);
+    expect(call?.system).toContain('Answer in one line.');
+    second.release();
+
+    // Same config again: the warm process is reused as it is.
+    const third = await pool.acquire('dave', { config: { appendSystemPrompt: 'Answer in one line.' } });
+    expect(third.session.pid).toBe(second.session.pid);
+    third.release();
+  });
+
+  test('acquire with another resume id moves the key to that conversation; discard forgets it', async () => {
+    fake.addRule(rules.memory);
+    const { pool } = createPool();
+    const erin = await pool.run('erin', {}, async (session) => {
+      await session.send('My name is Erin');
+      return session.sessionId;
+    });
+    const other = await pool.run('other', {}, async (session) => {
+      await session.send('My name is Frank');
+      return session.sessionId;
+    });
+    const moved = await pool.run('erin', { resume: other }, (session) => session.send('What is my name?'));
+    expect(moved.content).toBe('Your name is Frank.');
+    expect(pool.sessionIdOf('erin')).toBe(other);
+    expect(pool.sessionIdOf('erin')).not.toBe(erin);
+
+    await pool.discard('erin');
+    expect(pool.sessionIdOf('erin')).toBeUndefined();
+    const fresh = await pool.run('erin', {}, (session) => session.send('What is my name?'));
+    expect(fresh.content).toBe("I don't know your name yet.");
+  });
+
+  test('a crashed idle session gives its slot back and the key resumes its conversation', async () => {
+    fake.addRule(rules.memory);
+    const { pool } = createPool({ maxLive: 1 });
+    const pooled = await pool.acquire('gina');
+    await pooled.session.send('My name is Gina');
+    // The CLI appends an exchange to the transcript just after printing its result: wait for it.
+    await expect
+      .poll(() => readFileSync(findTranscriptFile(pooled.sessionId, env.config) ?? '/dev/null', 'utf8'))
+      .toContain('Gina');
+    const pid = pooled.session.pid as number;
+    pooled.release();
+    process.kill(pid, 'SIGKILL');
+    await expect.poll(() => pool.stats()).toMatchObject({ live: 0, crashed: 1 });
+    const answer = await pool.run('gina', {}, (session) => session.send('What is my name?'));
+    expect(answer.content).toBe('Your name is Gina.');
+  });
+});
+
+describe('spares', () => {
+  test('a new conversation takes a spare, which is refilled in the background', async () => {
+    fake.addRule(rules.echo);
+    const { pool, processes } = createPool({ spares: 1, maxLive: 3 });
+    await expect.poll(() => pool.stats().spares, { timeout: 20_000 }).toBe(1);
+    expect(pool.stats().spawned).toBe(1);
+    const [sparePid] = processes();
+
+    const pooled = await pool.acquire('newcomer');
+    expect(pooled.session.pid).toBe(sparePid);
+    expect(pooled.session.state).toBe('idle');
+    const response = await pooled.session.send('first words');
+    expect(response.content).toBe('first words');
+    expect(response.sessionId).toBe(pooled.sessionId);
+    await expect.poll(() => pool.stats(), { timeout: 20_000 }).toMatchObject({ spares: 1, spawned: 2 });
+
+    // A spare only serves requests that fit it: not another config, not a resume.
+    const custom = await pool.acquire('custom', { config: { model: 'claude-custom' } });
+    expect(pool.stats()).toMatchObject({ spares: 1, spawned: 3 });
+    custom.release();
+    pooled.release();
+  });
+});
+
+describe('bounds', () => {
+  test('a held session is never evicted; callers wait in a bounded queue, then get PoolBusyError', async () => {
+    const { pool } = createPool({ maxLive: 1, maxQueue: 1, queueTimeoutMs: 1_500 });
+    const held = await pool.acquire('held');
+    const waiting = pool.acquire('waiter');
+    const rejected = await pool.acquire('third').catch((e) => e);
+    expect(rejected).toBeInstanceOf(PoolBusyError);
+    expect(rejected).toMatchObject({ code: 'POOL_BUSY', reason: 'queue_full' });
+    expect(rejected.retryAfterMs).toBeGreaterThan(0);
+    const timedOut = await waiting.catch((e) => e);
+    expect(timedOut).toMatchObject({ code: 'POOL_BUSY', reason: 'queue_timeout' });
+    expect(isProcessAlive(held.session.pid as number)).toBe(true);
+    expect(pool.stats()).toMatchObject({ live: 1, busy: 1, evicted: 0, queued: 0 });
+
+    const next = pool.acquire('waiter');
+    held.release();
+    const served = await next;
+    expect(served.key).toBe('waiter');
+    expect(pool.stats()).toMatchObject({ live: 1, evicted: 1 });
+    served.release();
+  });
+
+  test('50 concurrent requests over 5 keys never run more than maxLive processes', async () => {
+    fake.addRule((req) => ({ type: 'text', text: `re: ${req.lastUserText.split('\n\n').at(-1)}` }));
+    const { pool, processes } = createPool({ maxLive: 3, maxQueue: 64, queueTimeoutMs: 120_000 });
+    let peakStats = 0;
+    let peakProcesses = 0;
+    const sample = () => {
+      peakStats = Math.max(peakStats, pool.stats().live);
+      peakProcesses = Math.max(peakProcesses, processes().length);
+    };
+    const sampler = setInterval(sample, 25);
+    const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
+    const sessionIds = new Map<string, Set<string>>(keys.map((k) => [k, new Set()]));
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => {
+          const key = keys[i % keys.length] as string;
+          return pool.run(key, {}, async (session) => {
+            sample();
+            const response = await session.send(`request ${i}`);
+            sessionIds.get(key)?.add(response.sessionId);
+            return response.content;
+          });
+        }),
+      );
+      expect(answers).toEqual(Array.from({ length: 50 }, (_, i) => `re: request ${i}`));
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peakStats).toBeLessThanOrEqual(3);
+    expect(peakProcesses).toBeLessThanOrEqual(3);
+    expect(peakProcesses).toBeGreaterThan(0);
+    // Every key kept one conversation through evictions and resumes.
+    for (const ids of sessionIds.values()) expect(ids.size).toBe(1);
+    expect(pool.stats()).toMatchObject({ busy: 0, queued: 0, crashed: 0 });
+    expect(pool.stats().evicted).toBeGreaterThan(0); // the cap really was in the way
+  });
+
+  test('close() fails waiting callers and leaves no process behind', async () => {
+    const { pool, processes } = createPool({ maxLive: 1, spares: 1 });
+    const held = await pool.acquire('one');
+    const waiting = pool.acquire('two').catch((e) => e);
+    await pool.close();
+    expect(await waiting).toBeInstanceOf(SessionClosedError);
+    expect(held.session.state).toBe('closed');
+    expect(processes()).toEqual([]);
+    await expect(pool.acquire('three')).rejects.toBeInstanceOf(SessionClosedError);
+  });
+
+  test('bad options name the field', () => {
+    expect(() => new SessionPool({ maxLive: 0 })).toThrow(expect.objectContaining({ field: 'maxLive' }));
+    expect(() => new SessionPool({ config: { cwd: '' } })).toThrow(
+      expect.objectContaining({ field: 'config.cwd' }),
+    );
+  });
+});

@@ -1,0 +1,104 @@
+import type { ChatResponse, ClaudeEvent } from '../events.js';
+import type { CanUseTool } from './permissions.js';
+
+/** What a caller sends: a prompt, or content blocks (text, image...) as the Messages API takes them. */
+export type TurnInput = string | Array<Record<string, unknown>>;
+
+/** Per-turn options of `session.send()`. */
+export interface TurnOptions {
+  /** Interrupt the turn after this long (counted from when it starts running); kill if ignored. */
+  timeoutMs?: number;
+  /** Aborting interrupts the turn (or drops it, if it has not started yet). */
+  signal?: AbortSignal;
+  /** Decides tool permissions for this turn (overrides the session's callback). */
+  canUseTool?: CanUseTool;
+  /** How long a permission request may stay unanswered before it is denied (overrides the session's). */
+  permissionTimeoutMs?: number;
+}
+
+/**
+ * One prompt and its answer. Iterate it for events as they arrive; await it (or `turn.result`) for the
+ * final ChatResponse. Iterating is optional and may start late: events are buffered per turn.
+ */
+export class Turn implements AsyncIterable<ClaudeEvent>, PromiseLike<ChatResponse> {
+  /** Resolves with the answer; rejects with a ClaudeError (interrupted, timeout, process died...). */
+  readonly result: Promise<ChatResponse>;
+  private readonly events: ClaudeEvent[] = [];
+  private wake: (() => void) | undefined;
+  private done = false;
+  private failure: Error | undefined;
+  private resolveResult!: (response: ChatResponse) => void;
+  private rejectResult!: (error: Error) => void;
+
+  constructor(
+    readonly input: TurnInput,
+    readonly options: TurnOptions,
+  ) {
+    this.result = new Promise<ChatResponse>((resolve, reject) => {
+      this.resolveResult = resolve;
+      this.rejectResult = reject;
+    });
+    // A caller who only iterates still sees the error there; don't report it as unhandled.
+    this.result.catch(() => {});
+  }
+
+  /** True once the turn has its result or its error. */
+  get finished(): boolean {
+    return this.done;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a Turn is awaitable on purpose (`await session.send(...)`).
+  then<A = ChatResponse, B = never>(
+    onFulfilled?: ((value: ChatResponse) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.result.then(onFulfilled, onRejected);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<ClaudeEvent> {
+    let next = 0;
+    while (true) {
+      if (next < this.events.length) {
+        yield this.events[next++] as ClaudeEvent;
+        continue;
+      }
+      if (this.done) {
+        if (this.failure) throw this.failure;
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  /** @internal Adds an event for iterators. */
+  push(event: ClaudeEvent): void {
+    if (this.done) return;
+    this.events.push(event);
+    this.notify();
+  }
+
+  /** @internal Ends the turn with its answer. */
+  succeed(response: ChatResponse): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolveResult(response);
+    this.notify();
+  }
+
+  /** @internal Ends the turn with an error. */
+  fail(error: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.failure = error;
+    this.rejectResult(error);
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
