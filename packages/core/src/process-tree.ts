@@ -6,19 +6,42 @@ export interface ProcessIdentity {
   startTime: string;
 }
 
-interface ProcStat {
+/** What /proc/<pid>/stat says about a process. */
+export interface ProcStat {
+  /** One letter: R running, S sleeping, Z zombie... */
+  state: string;
   ppid: number;
+  /** Process group id. */
+  pgrp: number;
   startTime: string;
 }
 
-function readProcStat(pid: number): ProcStat | undefined {
+/** Read /proc/<pid>/stat (Linux); undefined if the process is gone or there is no /proc. */
+export function readProcStat(pid: number): ProcStat | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), startTime: fields[19] ?? '' };
+    return {
+      state: fields[0] ?? '',
+      ppid: Number(fields[1]),
+      pgrp: Number(fields[2]),
+      startTime: fields[19] ?? '',
+    };
   } catch {
     return undefined;
+  }
+}
+
+/** Pids of every process (Linux: from /proc; empty elsewhere). */
+export function listPids(): number[] {
+  if (process.platform !== 'linux') return [];
+  try {
+    return readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
+  } catch {
+    return [];
   }
 }
 
@@ -27,17 +50,8 @@ function readProcStat(pid: number): ProcStat | undefined {
  * may sit in process groups of their own, out of reach of a group kill, so they are found by parent.
  */
 export function listDescendants(rootPid: number): ProcessIdentity[] {
-  if (process.platform !== 'linux') return [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
   const children = new Map<number, ProcessIdentity[]>();
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
+  for (const pid of listPids()) {
     const stat = readProcStat(pid);
     if (!stat) continue;
     const siblings = children.get(stat.ppid) ?? [];

@@ -13,7 +13,7 @@ import {
   TimeoutError,
 } from '../src/index.js';
 import { type CliTestEnv, createCliTestEnv } from '../src/testing/index.js';
-import { commandLineOf, processesOf, startCountingProxy, waitUntil } from './helpers.js';
+import { commandLineOf, processesOf, rejection, startCountingProxy, waitUntil } from './helpers.js';
 
 // The real `claude` binary against the scripted fake API; every test has its own config dir.
 let fake: FakeAnthropic;
@@ -41,15 +41,6 @@ async function collect(events: AsyncIterable<ClaudeEvent>): Promise<ClaudeEvent[
   const seen: ClaudeEvent[] = [];
   for await (const event of events) seen.push(event);
   return seen;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('ClaudeCodeClient against the real CLI', () => {

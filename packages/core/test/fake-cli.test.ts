@@ -10,6 +10,7 @@ import {
   ProtocolError,
 } from '../src/index.js';
 import { findProcessesByEnv } from '../src/testing/index.js';
+import { rejection } from './helpers.js';
 
 // Stand-in CLIs (shell scripts) for what the real binary cannot be made to do on demand.
 const dir = mkdtempSync(join(tmpdir(), 'ccs-fake-cli-'));
@@ -20,15 +21,6 @@ function script(name: string, body: string): string {
   writeFileSync(path, `#!/bin/sh\n${body}\n`);
   chmodSync(path, 0o755);
   return path;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('ClaudeCodeClient failure modes', () => {

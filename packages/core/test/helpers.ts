@@ -56,3 +56,13 @@ export async function startCountingProxy(targetUrl: string, markers: string[]) {
       }),
   };
 }
+
+/** The error `promise` rejects with; fails if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
