@@ -1,20 +1,8 @@
-/**
- * Runs `operation` `samples` times one after another and returns each duration in ms; `between` runs
- * untimed after each call.
- */
-export async function timeEach(
-  samples: number,
-  operation: (i: number) => Promise<unknown>,
-  between?: (i: number) => Promise<unknown>,
-): Promise<number[]> {
-  const durations: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const start = process.hrtime.bigint();
-    await operation(i);
-    durations.push(Number(process.hrtime.bigint() - start) / 1e6);
-    await between?.(i);
-  }
-  return durations;
+/** How long one call of `operation` takes, in ms. */
+export async function timeOnce(operation: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await operation();
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** The p-th percentile (0..100) by nearest rank. */

@@ -1,6 +1,7 @@
 import type { SessionStore } from '../src/index.js';
+import { BenchSessions, message } from './bench-sessions.js';
 import { BENCH_TARGETS, type BenchTarget } from './bench-stores.js';
-import { percentile, timeEach } from './latency.js';
+import { percentile, timeOnce } from './latency.js';
 
 // Latency of appendMessage and listMessages on a session that already holds 10 or 10,000 messages.
 // An O(1) append shows a ratio (10,000 / 10) near 1.0. Run: pnpm bench [store ...]
@@ -9,63 +10,44 @@ const SIZES = [10, 10_000] as const;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const WARMUP = 30;
 const PAGE_LIMIT = 10;
-const FILL_CONCURRENCY = 50;
-const SESSIONS = 3;
+const SESSIONS_PER_SIZE = 3;
 
 type Size = (typeof SIZES)[number];
 type Operation = 'append' | 'read newest page' | 'read oldest page';
 type Figures = Record<Operation, Record<Size, { p50: number; p99: number }>>;
 
-let sessionCounter = 0;
-
-async function sessionWith(store: SessionStore, messages: number): Promise<string> {
-  const id = `bench-${process.pid}-${++sessionCounter}`;
-  await store.createSession({ id, userId: 'bench' });
-  for (let done = 0; done < messages; done += FILL_CONCURRENCY) {
-    const batch = Math.min(FILL_CONCURRENCY, messages - done);
-    await Promise.all(
-      Array.from({ length: batch }, (_, i) =>
-        store.appendMessage(id, { role: i % 2 ? 'assistant' : 'user', content: message(done + i) }),
-      ),
-    );
-  }
-  return id;
-}
-
-function message(i: number): string {
-  return `message ${i}: ${'lorem ipsum dolor sit amet '.repeat(8)}`;
-}
+const OPERATIONS: Record<Operation, (store: SessionStore, id: string, i: number) => Promise<unknown>> = {
+  append: (store, id, i) => store.appendMessage(id, { role: 'user', content: message(i) }),
+  'read newest page': (store, id) => store.listMessages(id, { limit: PAGE_LIMIT }),
+  'read oldest page': (store, id) => store.listMessages(id, { limit: PAGE_LIMIT, after: 0 }),
+};
 
 /**
- * Times the operations round-robin over a few sessions holding `size` messages each. Appends would grow
- * a 10-message session past its size, so such sessions are replaced (untimed) after every round.
+ * Times each operation on the small and the large sessions in alternation, so that load from elsewhere
+ * on the machine falls on both sizes alike.
  */
-async function measure(
-  store: SessionStore,
-  size: Size,
-  samples = SAMPLES,
-): Promise<Figures[Operation][Size][]> {
-  const ids: string[] = [];
-  for (let i = 0; i < SESSIONS; i++) ids.push(await sessionWith(store, size));
-  const pick = (i: number) => ids[i % SESSIONS]!;
-  const refill = async (i: number) => {
-    if (size >= 1000 || i % SESSIONS !== SESSIONS - 1) return;
-    for (let j = 0; j < SESSIONS; j++) {
-      await store.deleteSession(ids[j]!);
-      ids[j] = await sessionWith(store, size);
+async function measure(store: SessionStore, sets: BenchSessions[], samples: number): Promise<Figures> {
+  const figures = {} as Figures;
+  for (const [name, operation] of Object.entries(OPERATIONS) as [
+    Operation,
+    (typeof OPERATIONS)[Operation],
+  ][]) {
+    const durations = new Map<BenchSessions, number[]>(sets.map((set) => [set, []]));
+    for (let i = -WARMUP; i < samples; i++) {
+      for (const set of i % 2 ? sets : [...sets].reverse()) {
+        const duration = await timeOnce(() => operation(store, set.pick(i + WARMUP), i));
+        if (i >= 0) durations.get(set)!.push(duration);
+        if (name === 'append') await set.afterAppend();
+      }
     }
-  };
-  const append = (i: number) => store.appendMessage(pick(i), { role: 'user', content: message(size + i) });
-  const newest = (i: number) => store.listMessages(pick(i), { limit: PAGE_LIMIT });
-  const oldest = (i: number) => store.listMessages(pick(i), { limit: PAGE_LIMIT, after: 0 });
-  const results = [];
-  for (const [operation, between] of [[append, refill], [newest], [oldest]] as const) {
-    await timeEach(WARMUP, operation, between);
-    const durations = await timeEach(samples, operation, between);
-    results.push({ p50: percentile(durations, 50), p99: percentile(durations, 99) });
+    figures[name] = Object.fromEntries(
+      sets.map((set) => {
+        const times = durations.get(set)!;
+        return [set.size, { p50: percentile(times, 50), p99: percentile(times, 99) }];
+      }),
+    ) as Figures[Operation];
   }
-  for (const id of ids) await store.deleteSession(id);
-  return results;
+  return figures;
 }
 
 async function benchTarget(target: BenchTarget): Promise<Figures | string> {
@@ -76,22 +58,18 @@ async function benchTarget(target: BenchTarget): Promise<Figures | string> {
   } catch (error) {
     return `skipped: ${error instanceof Error ? error.message : String(error)}`;
   }
-  const operations: Operation[] = ['append', 'read newest page', 'read oldest page'];
-  const figures = Object.fromEntries(operations.map((op) => [op, {}])) as Figures;
+  const { store } = opened;
+  const sets: BenchSessions[] = [];
   try {
+    for (const size of SIZES) sets.push(await BenchSessions.create(store, size, SESSIONS_PER_SIZE));
     // An untimed pass first, so neither size is measured on a cold client or JIT.
-    await measure(opened.store, 10, 100);
-    for (const size of SIZES) {
-      const results = await measure(opened.store, size);
-      operations.forEach((op, i) => {
-        figures[op][size] = results[i]!;
-      });
-    }
+    await measure(store, sets, 100);
+    return await measure(store, sets, SAMPLES);
   } finally {
-    await opened.store.close();
+    for (const set of sets) await set.delete();
+    await store.close();
     await opened.cleanup();
   }
-  return figures;
 }
 
 const ms = (value: number) => (value < 1 ? value.toFixed(3) : value.toFixed(2));
