@@ -7,6 +7,7 @@ import { resultError } from '../events.js';
 import { type CliExit, type CliProcess, spawnCli } from '../process.js';
 import { type CliControlRequest, type CliMessage, parseCliLine } from '../stream-json.js';
 import { ControlChannel } from './control.js';
+import { withParentDeathSignal } from './parent-death.js';
 import { type CanUseTool, PermissionBroker } from './permissions.js';
 
 /** How a process starts: a new conversation with a chosen id, or continuing one. */
@@ -72,9 +73,10 @@ export class CliConnection {
     };
     this.control = new ControlChannel(write);
     this.permissions = new PermissionBroker(write);
+    const command = withParentDeathSignal(resolveCliPath(config), args);
     this.process = spawnCli({
-      cliPath: resolveCliPath(config),
-      args,
+      cliPath: command.command,
+      args: command.args,
       env: buildChildEnv(config),
       cwd: config.cwd,
       onLine: (line) => this.route(line, handlers, write),
