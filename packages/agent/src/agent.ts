@@ -80,6 +80,11 @@ export class ClaudeAgent {
     return this.options.ownerId;
   }
 
+  /** The CLI config dir whose transcripts this agent reads and writes. */
+  get configDir(): string {
+    return this.options.configDir;
+  }
+
   /** Sends a message and resolves with the answer of the turn that carried it. */
   chat(message: string, options: AgentChatOptions): Promise<AgentResponse> {
     return new Promise((resolve, reject) => {

@@ -27,6 +27,8 @@ export class HeldLease {
     private readonly store: SessionStore,
     lease: Lease,
     private readonly ttlMs: number,
+    /** Told about a lease that could not be given back, so it can be taken up again. */
+    private readonly onUnreleased: (lease: Lease) => void,
   ) {
     this.current = lease;
     this.schedule();
@@ -55,7 +57,13 @@ export class HeldLease {
     this.released = true;
     clearTimeout(this.timer);
     await this.renewing;
-    if (!this.lost) await this.store.releaseLease(this.current);
+    if (this.lost) return;
+    try {
+      await this.store.releaseLease(this.current);
+    } catch (error) {
+      this.onUnreleased(this.current);
+      throw error;
+    }
   }
 
   private schedule(): void {
@@ -87,26 +95,56 @@ export class HeldLease {
   }
 }
 
-/** Takes the session's lease, waiting (polling with backoff) while another agent holds it. */
-export async function acquireLease(
-  store: SessionStore,
-  sessionId: string,
-  owner: string,
-  options: LeaseWaitOptions,
-): Promise<HeldLease> {
-  const started = Date.now();
-  let pollMs = FIRST_POLL_MS;
-  for (;;) {
-    if (options.signal?.aborted) throw new AgentAbortedError({ cause: options.signal.reason });
-    const lease = await store.acquireLease(sessionId, owner, options.ttlMs);
-    if (lease) return new HeldLease(store, lease, options.ttlMs);
-    const waited = Date.now() - started;
-    if (waited >= options.waitMs)
-      throw new LeaseTimeoutError(sessionId, waited, Math.min(options.ttlMs, 5_000));
-    const jitter = Math.random() * pollMs * 0.5;
-    await sleep(Math.min(pollMs + jitter, options.waitMs - waited), undefined, {
-      signal: options.signal,
-    }).catch(() => {});
-    pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+/**
+ * Takes sessions' leases for one owner, waiting (polling with backoff) while another agent holds
+ * one. A lease this owner could not give back (the store was down) is taken up again by renewing
+ * it, instead of waiting for it to run out.
+ */
+export class LeaseTaker {
+  private readonly unreleased = new Map<string, Lease>();
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly owner: string,
+  ) {}
+
+  async acquire(sessionId: string, options: LeaseWaitOptions): Promise<HeldLease> {
+    const reclaimed = await this.reclaim(sessionId, options.ttlMs);
+    if (reclaimed) return this.hold(reclaimed, options.ttlMs);
+    const started = Date.now();
+    let pollMs = FIRST_POLL_MS;
+    for (;;) {
+      if (options.signal?.aborted) throw new AgentAbortedError({ cause: options.signal.reason });
+      const lease = await this.store.acquireLease(sessionId, this.owner, options.ttlMs);
+      if (lease) return this.hold(lease, options.ttlMs);
+      const waited = Date.now() - started;
+      if (waited >= options.waitMs) {
+        throw new LeaseTimeoutError(sessionId, waited, Math.min(options.ttlMs, 5_000));
+      }
+      const jitter = Math.random() * pollMs * 0.5;
+      await sleep(Math.min(pollMs + jitter, options.waitMs - waited), undefined, {
+        signal: options.signal,
+      }).catch(() => {});
+      pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+    }
+  }
+
+  private hold(lease: Lease, ttlMs: number): HeldLease {
+    return new HeldLease(this.store, lease, ttlMs, (unreleased) => {
+      this.unreleased.set(unreleased.sessionId, unreleased);
+    });
+  }
+
+  private async reclaim(sessionId: string, ttlMs: number): Promise<Lease | undefined> {
+    const leftover = this.unreleased.get(sessionId);
+    if (!leftover) return undefined;
+    this.unreleased.delete(sessionId);
+    try {
+      return await this.store.renewLease(leftover, ttlMs);
+    } catch (error) {
+      if (error instanceof ConflictError) return undefined;
+      this.unreleased.set(sessionId, leftover);
+      throw error;
+    }
   }
 }

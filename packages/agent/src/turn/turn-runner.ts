@@ -1,17 +1,17 @@
+import { type ChatResponse, type ClaudeConfig, ClaudeSessionNotFoundError } from '@claude-code-server/core';
 import {
-  type ChatResponse,
-  type ClaudeConfig,
-  type ClaudeError,
-  ClaudeSessionNotFoundError,
-} from '@claude-code-server/core';
-import type { MessageRecord, SessionRecord, SessionStore } from '@claude-code-server/store';
+  ConflictError,
+  type MessageRecord,
+  type SessionRecord,
+  type SessionStore,
+} from '@claude-code-server/store';
 import type { ResolvedAgentOptions } from '../config/agent-options.js';
 import { applyOverrides } from '../config/overrides.js';
 import type { ProjectDirectories } from '../config/projects.js';
 import { type ClaudeSession, type PooledSession, spawnFingerprint } from '../core-warm.js';
 import { ProjectMismatchError, SessionOwnedByOtherUserError } from '../errors.js';
 import { formatBurst } from '../formatters.js';
-import { acquireLease, type HeldLease } from '../lease.js';
+import { type HeldLease, LeaseTaker } from '../lease.js';
 import type { AgentObservers } from '../observers.js';
 import type { ProcessSource } from '../process/process-source.js';
 import type { TurnJob } from '../queue/turn-job.js';
@@ -31,6 +31,12 @@ interface WarmView {
   claudeSessionId: string;
   turns: number;
   fingerprint: string;
+}
+
+/** The code and message an observer gets for a failed turn (core, store and agent errors all carry a code). */
+function errorSummary(error: Error): { code: string; message: string } {
+  const code = (error as { code?: unknown }).code;
+  return { code: typeof code === 'string' ? code : 'UNKNOWN', message: error.message };
 }
 
 function isAlive(session: ClaudeSession): boolean {
@@ -64,8 +70,11 @@ export class TurnRunner {
   typicalTurnMs = 2_000;
   readonly counts = { started: 0, finished: 0, failed: 0, freshSessions: 0, staleProcesses: 0 };
 
+  private readonly leases: LeaseTaker;
+
   constructor(private readonly deps: TurnRunnerDeps) {
     this.store = deps.options.store;
+    this.leases = new LeaseTaker(this.store, deps.options.ownerId);
   }
 
   /** Forgets what the warm process of a session has seen (it will be replaced before the next turn). */
@@ -74,7 +83,7 @@ export class TurnRunner {
     this.deps.sync.forget(sessionId);
   }
 
-  /** Runs the job's turn and settles it. */
+  /** Runs the job's turn and settles it, after giving the lease back (so an answered session is free). */
   async run(job: TurnJob): Promise<void> {
     const { userId } = job.settings;
     const started = Date.now();
@@ -84,55 +93,51 @@ export class TurnRunner {
       userId,
       messages: job.messages.length,
     });
-    let lease: HeldLease | undefined;
     let running: RunningTurn | undefined;
+    let outcome: { response: AgentResponse } | { error: Error };
     try {
-      lease = await acquireLease(this.store, job.sessionId, this.deps.options.ownerId, {
+      const lease = await this.leases.acquire(job.sessionId, {
         ttlMs: this.deps.options.leaseTtlMs,
         waitMs: this.deps.options.leaseWaitMs,
         signal: job.abort.signal,
       });
-      const response = await this.runLeased(job, lease, (turn) => {
-        running = turn;
-      });
-      this.finished(started);
+      try {
+        outcome = { response: await this.runLeased(job, lease, (turn) => (running = turn)) };
+      } finally {
+        // A lease that cannot be given back now is taken up again by this agent's next turn.
+        await lease.release().catch(() => {});
+      }
+    } catch (error) {
+      outcome = { error: error instanceof Error ? error : new Error(String(error)) };
+    }
+    const durationMs = Date.now() - started;
+    if ('response' in outcome) {
+      const { response } = outcome;
+      this.counts.finished++;
+      this.typicalTurnMs = Math.round(this.typicalTurnMs * 0.8 + durationMs * 0.2);
       job.emit({ type: 'done', response });
       job.succeed(response);
       this.deps.observers.emit('turn_finished', {
         sessionId: job.sessionId,
         userId,
-        durationMs: Date.now() - started,
+        durationMs,
         usage: response.usage,
         costUsd: response.costUsd,
         success: response.success,
         freshSession: response.freshSession,
       });
-    } catch (error) {
-      this.counts.failed++;
-      const failure = error instanceof Error ? error : new Error(String(error));
-      job.fail(failure);
-      const chat = running?.response;
-      this.deps.observers.emit('turn_failed', {
-        sessionId: job.sessionId,
-        userId,
-        durationMs: Date.now() - started,
-        ...(chat ? { usage: chat.usage, costUsd: chat.costUsd } : {}),
-        error: {
-          code:
-            typeof (failure as { code?: unknown }).code === 'string'
-              ? (failure as ClaudeError).code
-              : 'UNKNOWN',
-          message: failure.message,
-        },
-      });
-    } finally {
-      await lease?.release().catch(() => {});
+      return;
     }
-  }
-
-  private finished(started: number): void {
-    this.counts.finished++;
-    this.typicalTurnMs = Math.round(this.typicalTurnMs * 0.8 + (Date.now() - started) * 0.2);
+    this.counts.failed++;
+    job.fail(outcome.error);
+    const chat = (running as RunningTurn | undefined)?.response;
+    this.deps.observers.emit('turn_failed', {
+      sessionId: job.sessionId,
+      userId,
+      durationMs,
+      ...(chat ? { usage: chat.usage, costUsd: chat.costUsd } : {}),
+      error: errorSummary(outcome.error),
+    });
   }
 
   private async runLeased(
@@ -141,13 +146,7 @@ export class TurnRunner {
     onRunning: (turn: RunningTurn) => void,
   ): Promise<AgentResponse> {
     const { settings } = job;
-    const { session: record } = await this.store.getOrCreateSession({
-      id: job.sessionId,
-      userId: settings.userId,
-      project: settings.project ?? null,
-      metadata: mergeCallerMetadata({}, settings.sessionMetadata),
-    });
-    if (record.userId !== settings.userId) throw new SessionOwnedByOtherUserError(job.sessionId);
+    const record = await this.sessionFor(job);
     if (settings.project !== undefined && settings.project !== record.project) {
       throw new ProjectMismatchError(job.sessionId, record.project, settings.project);
     }
@@ -220,6 +219,27 @@ export class TurnRunner {
         this.warmViews.delete(job.sessionId);
         await prepared.process.discard().catch(() => {});
       }
+    }
+  }
+
+  /** The job's session record, created on its first message; it must belong to the job's user. */
+  private async sessionFor(job: TurnJob): Promise<SessionRecord> {
+    const { userId, project, sessionMetadata } = job.settings;
+    const existing = await this.store.getSession(job.sessionId);
+    if (existing && existing.userId !== userId) throw new SessionOwnedByOtherUserError(job.sessionId);
+    if (existing) return existing;
+    try {
+      const { session } = await this.store.getOrCreateSession({
+        id: job.sessionId,
+        userId,
+        project: project ?? null,
+        metadata: mergeCallerMetadata({}, sessionMetadata),
+      });
+      return session;
+    } catch (error) {
+      // Created for another user in the meantime.
+      if (error instanceof ConflictError) throw new SessionOwnedByOtherUserError(job.sessionId);
+      throw error;
     }
   }
 

@@ -1,0 +1,72 @@
+import { type SessionStore, StoreUnavailableError } from '@claude-code-server/store';
+import { createMemorySessionStore } from '@claude-code-server/store-memory';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LeaseTimeoutError } from './errors.js';
+import { LeaseTaker } from './lease.js';
+
+/** A memory store whose next `releaseLease` calls fail as if the server were gone. */
+function storeFailingReleases(failures: { count: number }): SessionStore {
+  const memory = createMemorySessionStore();
+  return new Proxy(memory, {
+    get(target, name) {
+      const value = Reflect.get(target, name) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (name === 'releaseLease' && failures.count > 0) {
+          failures.count--;
+          return Promise.reject(new StoreUnavailableError('connection refused'));
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+describe('LeaseTaker', () => {
+  const stores: SessionStore[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+  });
+
+  const wait = { ttlMs: 60_000, waitMs: 0 };
+
+  it('hands a session to one owner at a time and gives up when told not to wait', async () => {
+    const store = createMemorySessionStore();
+    stores.push(store);
+    const a = new LeaseTaker(store, 'agent-a');
+    const b = new LeaseTaker(store, 'agent-b');
+    const held = await a.acquire('s1', wait);
+    await expect(b.acquire('s1', wait)).rejects.toThrow(LeaseTimeoutError);
+    await held.release();
+    const next = await b.acquire('s1', wait);
+    expect(next.token).toBeGreaterThan(held.token);
+    await next.release();
+  });
+
+  it('takes up its own lease again when giving it back failed, without waiting for it to expire', async () => {
+    const failures = { count: 1 };
+    const store = storeFailingReleases(failures);
+    stores.push(store);
+    const a = new LeaseTaker(store, 'agent-a');
+    const first = await a.acquire('s1', wait);
+    await expect(first.release()).rejects.toThrow(StoreUnavailableError);
+    // Others still see it held; its owner gets it back at once.
+    await expect(new LeaseTaker(store, 'agent-b').acquire('s1', wait)).rejects.toThrow(LeaseTimeoutError);
+    const again = await a.acquire('s1', wait);
+    await again.confirm();
+    await again.release();
+    const other = await new LeaseTaker(store, 'agent-b').acquire('s1', wait);
+    await other.release();
+  });
+
+  it('notices a lease that was lost to another owner', async () => {
+    const store = createMemorySessionStore();
+    stores.push(store);
+    const held = await new LeaseTaker(store, 'agent-a').acquire('s1', { ttlMs: 1_000, waitMs: 0 });
+    const lost = held.token;
+    // Simulate expiry and takeover: release through the store behind the holder's back.
+    await store.releaseLease({ sessionId: 's1', owner: 'agent-a', token: lost, expiresAt: 0 });
+    await new LeaseTaker(store, 'agent-b').acquire('s1', wait);
+    await expect(held.confirm()).rejects.toMatchObject({ code: 'LEASE_LOST' });
+  });
+});

@@ -1,0 +1,74 @@
+import { createMemorySessionStore } from '@claude-code-server/store-memory';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AgentHarness, startAgentHarness, transcriptOf } from './test-support/harness.js';
+import type { AgentEvent } from './types.js';
+
+describe('ordering, bursts and streaming (real CLI)', () => {
+  let h: AgentHarness;
+  const store = createMemorySessionStore();
+
+  beforeAll(async () => {
+    h = await startAgentHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await store.close();
+  });
+
+  it('answers 20 concurrent messages to one session in arrival order with a complete history', async () => {
+    const agent = await h.agent(store);
+    const texts = Array.from({ length: 20 }, (_, i) => `message ${i + 1}`);
+    const responses = await Promise.all(texts.map((text) => agent.chat(text, { userId: 'dora' })));
+    expect(responses.map((r) => r.content)).toEqual(texts.map((t) => `echo: ${t}`));
+    expect(responses.map((r) => r.metadata.turn)).toEqual(texts.map((_, i) => i + 1));
+
+    const history = await agent.getConversationHistory('dora', { limit: 100 });
+    expect(transcriptOf(history.messages)).toEqual(
+      texts.flatMap((t) => [`user: ${t}`, `assistant: echo: ${t}`]),
+    );
+    // The model saw every earlier turn: the last request carried all 20 user messages in order.
+    const last = h.fake.conversationRequests().at(-1);
+    expect(last?.userTexts).toEqual(texts);
+    expect(agent.stats()).toMatchObject({ turnsFinished: 20, turnsFailed: 0, queuedMessages: 0 });
+  });
+
+  it('merges a burst inside the debounce window into one turn', async () => {
+    const agent = await h.agent(store, { debounceMs: 300, formatter: 'with-sender' });
+    const before = h.fake.conversationRequests().length;
+    const burst = ['hi', 'are you there?', 'one more thing'].map((text) =>
+      agent.chat(text, { userId: 'eve', meta: { userName: 'Eve', platform: 'slack' } }),
+    );
+    const responses = await Promise.all(burst);
+    expect(new Set(responses.map((r) => r.content)).size).toBe(1);
+    expect(responses[0]?.metadata.mergedMessages).toBe(3);
+    const requests = h.fake.conversationRequests().slice(before);
+    expect(requests).toHaveLength(1);
+    const prompt = requests[0]?.lastUserText ?? '';
+    expect(prompt.split('\n')).toHaveLength(3);
+    expect(prompt).toMatch(/^\[Eve via slack, .+\]: hi\n\[Eve via slack, .+\]: are you there\?\n/);
+
+    const history = await agent.getConversationHistory('eve');
+    expect(history.messages.map((m) => m.role)).toEqual(['user', 'user', 'user', 'assistant']);
+    expect(history.messages[0]?.metadata).toMatchObject({ userName: 'Eve', platform: 'slack' });
+  });
+
+  it('streams the session first, then the turn as it happens, then done', async () => {
+    const agent = await h.agent(store, { config: { includePartialMessages: true } });
+    h.fake.enqueue({ type: 'text', text: 'one two three four', chunks: 4, delayMs: 20 });
+    const events: AgentEvent[] = [];
+    for await (const event of agent.stream('count please', { userId: 'finn', sessionId: 'finn-chat' })) {
+      events.push(event);
+    }
+    expect(events[0]).toMatchObject({ type: 'session', sessionId: 'finn-chat' });
+    const deltas = events.filter((e) => e.type === 'text_delta').map((e) => (e as { text: string }).text);
+    expect(deltas.join('')).toBe('one two three four');
+    expect(deltas.length).toBeGreaterThan(1);
+    const done = events.at(-1);
+    expect(done?.type).toBe('done');
+    if (done?.type === 'done') {
+      expect(done.response.content).toBe('one two three four');
+      expect(done.response.sessionId).toBe('finn-chat');
+    }
+    expect((await agent.listSessions('finn')).sessions.map((s) => s.id)).toEqual(['finn-chat']);
+  });
+});

@@ -1,0 +1,131 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createMemorySessionStore } from '@claude-code-server/store-memory';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClaudeAgent } from './agent.js';
+import {
+  OverrideNotAllowedError,
+  ProjectMismatchError,
+  SessionOwnedByOtherUserError,
+  UnknownProjectError,
+} from './errors.js';
+import { type AgentHarness, startAgentHarness } from './test-support/harness.js';
+
+describe('permissions, overrides and tool approvals (real CLI)', () => {
+  let h: AgentHarness;
+  let agent: ClaudeAgent;
+  let secretFile: string;
+  const store = createMemorySessionStore();
+
+  beforeAll(async () => {
+    h = await startAgentHarness();
+    const project = await h.dir('project');
+    // Outside the project: reading it needs a permission (reads inside the working directory do not).
+    secretFile = join(await h.dir('outside'), 'secret.txt');
+    await writeFile(secretFile, 'the secret is 42\n');
+    agent = await h.agent(store, {
+      config: { permissionMode: 'default', allowedTools: ['Read'], maxTurns: 5 },
+      projects: { docs: project, other: await h.dir('other') },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await store.close();
+  });
+
+  /** The model asks to read the secret file, then answers. */
+  function scriptRead(): void {
+    h.fake.enqueue(
+      { type: 'tool_use', name: 'Read', input: { file_path: secretFile } },
+      { type: 'text', text: 'read it' },
+    );
+  }
+
+  function lastToolResult() {
+    return h.fake.conversationRequests().at(-1)?.toolResults[0];
+  }
+
+  it('refuses overrides that would widen the config, before anything runs or is stored', async () => {
+    const requestsBefore = h.fake.requests.length;
+    const call = { userId: 'nina', project: 'docs' };
+    const refusals = await Promise.all([
+      agent
+        .chat('hi', { ...call, overrides: { permissionMode: 'bypassPermissions' } })
+        .catch((e: unknown) => e),
+      agent.chat('hi', { ...call, overrides: { permissionMode: 'acceptEdits' } }).catch((e: unknown) => e),
+      agent.chat('hi', { ...call, overrides: { allowedTools: ['Read', 'Bash'] } }).catch((e: unknown) => e),
+      agent.chat('hi', { ...call, overrides: { maxTurns: 50 } }).catch((e: unknown) => e),
+      agent.chat('hi', { ...call, overrides: { cwd: '/' } as never }).catch((e: unknown) => e),
+    ]);
+    expect(refusals.map((e) => (e as OverrideNotAllowedError).field)).toEqual([
+      'permissionMode',
+      'permissionMode',
+      'allowedTools',
+      'maxTurns',
+      'cwd',
+    ]);
+    for (const error of refusals) expect(error).toBeInstanceOf(OverrideNotAllowedError);
+    const unknown = await agent.chat('hi', { userId: 'nina', project: '../etc' }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(UnknownProjectError);
+    expect(unknown).toMatchObject({ code: 'UNKNOWN_PROJECT' });
+    expect(h.fake.requests.length).toBe(requestsBefore);
+    expect((await agent.listSessions('nina')).sessions).toEqual([]);
+  });
+
+  it('lets a call narrow the tools: a pre-approved read runs, the same read with no tools allowed is denied', async () => {
+    const call = { userId: 'olga', project: 'docs' };
+    scriptRead();
+    const allowed = await agent.chat('read the secret', call);
+    expect(allowed.permissionDenials).toEqual([]);
+    expect(lastToolResult()?.content).toContain('the secret is 42');
+
+    scriptRead();
+    const narrowed = await agent.chat('read it again', { ...call, overrides: { allowedTools: [] } });
+    expect(narrowed.permissionDenials.map((d) => d.toolName)).toEqual(['Read']);
+    expect(lastToolResult()?.isError).toBe(true);
+    expect(lastToolResult()?.content).not.toContain('the secret is 42');
+  });
+
+  it('asks the call’s canUseTool for a tool the config does not pre-approve, and honours its answer', async () => {
+    const asked: string[] = [];
+    const call = { userId: 'pia', project: 'docs', overrides: { allowedTools: [] } };
+    scriptRead();
+    const allowed = await agent.chat('read with permission', {
+      ...call,
+      canUseTool: (toolName) => {
+        asked.push(toolName);
+        return { behavior: 'allow' };
+      },
+    });
+    expect(asked).toEqual(['Read']);
+    expect(allowed.permissionDenials).toEqual([]);
+    expect(lastToolResult()?.content).toContain('the secret is 42');
+
+    scriptRead();
+    const denied = await agent.chat('read without permission', {
+      ...call,
+      canUseTool: () => ({ behavior: 'deny', message: 'the user said no' }),
+    });
+    expect(denied.permissionDenials.map((d) => d.toolName)).toEqual(['Read']);
+    expect(lastToolResult()?.content).toContain('the user said no');
+  });
+
+  it('keeps a session to its user and its project', async () => {
+    await agent.chat('hello', { userId: 'quinn', sessionId: 'quinn-notes', project: 'docs' });
+    const stolen = await agent
+      .chat('hello', { userId: 'mallory', sessionId: 'quinn-notes', project: 'docs' })
+      .catch((e: unknown) => e);
+    expect(stolen).toBeInstanceOf(SessionOwnedByOtherUserError);
+    await expect(
+      agent.getConversationHistory({ userId: 'mallory', sessionId: 'quinn-notes' }),
+    ).rejects.toThrow(SessionOwnedByOtherUserError);
+    await expect(agent.clearSession('mallory', 'quinn-notes')).rejects.toThrow(SessionOwnedByOtherUserError);
+    const moved = await agent
+      .chat('hello', { userId: 'quinn', sessionId: 'quinn-notes', project: 'other' })
+      .catch((e: unknown) => e);
+    expect(moved).toBeInstanceOf(ProjectMismatchError);
+    expect(
+      (await agent.getConversationHistory({ userId: 'quinn', sessionId: 'quinn-notes' })).messages,
+    ).toHaveLength(2);
+  });
+});

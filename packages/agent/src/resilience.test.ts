@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { ClaudeError } from '@claude-code-server/core';
+import { StoreError } from '@claude-code-server/store';
+import { createMemorySessionStore } from '@claude-code-server/store-memory';
+import { createRedisSessionStore } from '@claude-code-server/store-redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AgentHarness, startAgentHarness, transcriptOf } from './test-support/harness.js';
+import { TcpProxy } from './test-support/tcp-proxy.js';
+import type { TurnFailedEvent, TurnFinishedEvent } from './types.js';
+
+const REDIS = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+describe('when things go wrong (real CLI)', () => {
+  let h: AgentHarness;
+  const store = createMemorySessionStore();
+
+  beforeAll(async () => {
+    h = await startAgentHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await store.close();
+  });
+
+  it('starts a fresh Claude session once when the stored transcript is gone, and says so', async () => {
+    const a = await h.agent(store);
+    const first = await a.chat('My name is Ivy', { userId: 'ivy' });
+    await store.saveTranscript('user_ivy', '');
+
+    // Another machine, with nothing in its config dir and nothing usable in the store.
+    const b = await h.agent(store);
+    const lost = await b.chat('What is my name?', { userId: 'ivy' });
+    expect(lost.freshSession).toBe(true);
+    expect(lost.metadata.freshSession).toBe(true);
+    expect(lost.content).toBe("I don't know your name yet.");
+    expect(lost.claudeSessionId).not.toBe(first.claudeSessionId);
+
+    const next = await b.chat('My name is Jo', { userId: 'ivy' });
+    expect(next.freshSession).toBe(false);
+    expect(next.metadata.warm).toBe(true);
+    expect((await b.chat('What is my name?', { userId: 'ivy' })).content).toBe('Your name is Jo.');
+    expect(b.stats().freshSessions).toBe(1);
+
+    const session = await store.getSession('user_ivy');
+    expect(session?.metadata).toMatchObject({ claudeAgent: { turns: 4, freshStarts: 1 } });
+    const history = await b.getConversationHistory('ivy');
+    expect(history.messages).toHaveLength(8);
+    expect(history.messages[3]?.metadata).toMatchObject({ freshSession: true });
+  });
+
+  it('starts over once when the stored transcript cannot be resumed', async () => {
+    const a = await h.agent(store);
+    await a.chat('My name is Lu', { userId: 'lu' });
+    await store.saveTranscript('user_lu', 'not a transcript\n');
+    const b = await h.agent(store);
+    const answer = await b.chat('What is my name?', { userId: 'lu' });
+    expect(answer.freshSession).toBe(true);
+    expect(answer.content).toBe("I don't know your name yet.");
+  });
+
+  it('fails a turn the API refuses with the core error, reports it, and carries on', async () => {
+    const agent = await h.agent(store);
+    const failed: TurnFailedEvent[] = [];
+    const finished: TurnFinishedEvent[] = [];
+    agent.on('turn_failed', (event) => failed.push(event));
+    agent.on('turn_finished', (event) => finished.push(event));
+    await agent.chat('My name is Max', { userId: 'max' });
+    h.fake.enqueue({ type: 'error', status: 400, message: 'bad request' });
+    const error = await agent.chat('this one fails', { userId: 'max' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClaudeError);
+    expect((error as ClaudeError).code).toBe('API_ERROR');
+    expect(failed).toEqual([
+      expect.objectContaining({
+        sessionId: 'user_max',
+        userId: 'max',
+        error: expect.objectContaining({ code: 'API_ERROR' }),
+      }),
+    ]);
+    expect((await agent.chat('What is my name?', { userId: 'max' })).content).toBe('Your name is Max.');
+    expect(finished).toHaveLength(2);
+    expect(finished[0]).toMatchObject({ sessionId: 'user_max', success: true });
+    expect(finished[0]?.usage.outputTokens).toBeGreaterThan(0);
+    expect(finished[0]?.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('gives a clear error while the store is down, loses nothing saved, and continues when it is back', async () => {
+    const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));
+    await proxy.start();
+    const redis = createRedisSessionStore({ url: `redis://${proxy.url}`, keyPrefix: 'ccs-agent-test:' });
+    const userId = `kim-${randomUUID().slice(0, 8)}`;
+    try {
+      const agent = await h.agent(redis);
+      const failed: TurnFailedEvent[] = [];
+      agent.on('turn_failed', (event) => failed.push(event));
+      await agent.chat('My name is Kim', { userId });
+
+      await proxy.stop();
+      const error = await agent.chat('What is my name?', { userId }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect(failed[0]?.error.code).toBe('STORE_UNAVAILABLE');
+
+      await proxy.start();
+      const history = await agent.getConversationHistory(userId);
+      expect(transcriptOf(history.messages)).toEqual([
+        'user: My name is Kim',
+        'assistant: Nice to meet you, Kim. I will remember your name.',
+      ]);
+      expect((await agent.chat('What is my name?', { userId })).content).toBe('Your name is Kim.');
+      await agent.clearSession(userId);
+    } finally {
+      await redis.close();
+      await proxy.stop();
+    }
+  });
+});
