@@ -1,0 +1,187 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from './config/load-config.js';
+import { ConfigError } from './errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ccs-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileCount = 0;
+/** Writes a config file into the temp dir and returns its name (relative to the dir). */
+function configFile(text: string): string {
+  const name = `config-${++fileCount}.yaml`;
+  writeFileSync(join(dir, name), text);
+  return name;
+}
+
+function load(
+  text: string | null,
+  env: NodeJS.ProcessEnv = {},
+  flags: { port?: number; host?: string } = {},
+) {
+  return loadConfig({ configPath: text === null ? undefined : configFile(text), env, cwd: dir, ...flags });
+}
+
+/** The problems of the ConfigError that loading throws. */
+function problemsOf(text: string | null, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    load(text, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('defaults with no config file', () => {
+  it('listens on 127.0.0.1:8000 with SQLite in ./data and a default project', () => {
+    const config = load(null);
+    expect(config.file).toBeNull();
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 8000, shutdown_deadline_ms: 30_000 });
+    expect(config.store).toEqual({ type: 'sqlite', path: join(dir, 'data/sessions.db') });
+    expect(config.projects).toEqual([{ name: 'default', path: join(dir, 'data/projects/default') }]);
+    expect(config.defaultProject).toBe(true);
+    expect(config.log).toEqual({ level: 'info', pretty: false });
+  });
+
+  it('reads ./config.yaml when present and no file is named', () => {
+    const cwd = mkdtempSync(join(dir, 'implicit-'));
+    writeFileSync(join(cwd, 'config.yaml'), 'server:\n  port: 9123\n');
+    const config = loadConfig({ env: {}, cwd });
+    expect(config.file).toBe(join(cwd, 'config.yaml'));
+    expect(config.listen.port).toBe(9123);
+  });
+
+  it('an empty file is the defaults', () => {
+    expect(load('').listen.port).toBe(8000);
+  });
+});
+
+describe('errors name the key and the problem', () => {
+  it('a wrong store type lists the allowed ones', () => {
+    const name = configFile('store:\n  type: mysql\n');
+    expect(() => loadConfig({ configPath: name, env: {}, cwd: dir })).toThrow(
+      `${name}: store.type: must be one of memory, sqlite, redis, postgres`,
+    );
+  });
+
+  it('names every bad key at once, with its path', () => {
+    const problems = problemsOf(
+      'server:\n  port: eighty\n  hots: x\nstore:\n  type: redis\n  path: /tmp/x\nbogus: 1\n',
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/: server\.port: must be a number/),
+        expect.stringMatching(/: server\.hots: is not a known key$/),
+        expect.stringMatching(/: store\.path: is not a known key$/),
+        expect.stringMatching(/: bogus: is not a known key$/),
+      ]),
+    );
+    expect(problems).toHaveLength(4);
+  });
+
+  it('a port out of range', () => {
+    expect(problemsOf('server:\n  port: 70000\n')).toEqual([
+      expect.stringMatching(/server\.port: must be at most 65535$/),
+    ]);
+  });
+
+  it('postgres needs a URL', () => {
+    expect(problemsOf('store:\n  type: postgres\n')).toEqual([
+      expect.stringMatching(/store\.url: is required \(or set DATABASE_URL\)$/),
+    ]);
+  });
+
+  it('YAML syntax errors give the line and column', () => {
+    const name = configFile('server:\n  port: 1\n bad\n');
+    expect(() => loadConfig({ configPath: name, env: {}, cwd: dir })).toThrow(
+      new RegExp(`^${name}: line 3, column \\d+: .+ \\(not valid YAML\\)`),
+    );
+  });
+
+  it('a list at the top level', () => {
+    expect(problemsOf('- a\n- b\n')).toEqual([
+      expect.stringMatching(/top level must be a mapping.*not a list/),
+    ]);
+  });
+
+  it('a named file that does not exist', () => {
+    expect(() => loadConfig({ configPath: 'missing.yaml', env: {}, cwd: dir })).toThrow(
+      /missing\.yaml: config file not found \(named by --config\)/,
+    );
+    expect(() => loadConfig({ env: { CCS_CONFIG: 'nope.yaml' }, cwd: dir })).toThrow(/named by CCS_CONFIG/);
+  });
+
+  it('a bad value from the environment names the variable', () => {
+    expect(problemsOf(null, { CCS_PORT: 'abc' })).toEqual([
+      expect.stringMatching(/^CCS_PORT \(server\.port\): must be a number \(got string\)$/),
+    ]);
+    expect(problemsOf(null, { CCS_STORE: 'mongo' })).toEqual([
+      expect.stringMatching(/^CCS_STORE \(store\.type\): must be one of memory, sqlite, redis, postgres$/),
+    ]);
+  });
+});
+
+describe('environment overrides win over the file', () => {
+  const file =
+    'server:\n  host: 0.0.0.0\n  port: 9000\nstore:\n  type: redis\n  url: redis://file-host:6379\n';
+
+  it('port, host and store URL', () => {
+    const config = load(file, {
+      CCS_PORT: '9100',
+      CCS_HOST: '127.0.0.2',
+      REDIS_URL: 'redis://env-host:6380/2',
+    });
+    expect(config.listen).toMatchObject({ host: '127.0.0.2', port: 9100 });
+    expect(config.store).toEqual({ type: 'redis', url: 'redis://env-host:6380/2' });
+  });
+
+  it('PORT is read when CCS_PORT is not set; CCS_PORT wins over it', () => {
+    expect(load(file, { PORT: '9200' }).listen.port).toBe(9200);
+    expect(load(file, { PORT: '9200', CCS_PORT: '9300' }).listen.port).toBe(9300);
+  });
+
+  it('flags win over the environment', () => {
+    expect(load(file, { CCS_PORT: '9100' }, { port: 9400, host: '::1' }).listen).toMatchObject({
+      port: 9400,
+      host: '::1',
+    });
+  });
+
+  it('CCS_STORE switches the store and the matching URL variable fills it', () => {
+    const config = load(file, {
+      CCS_STORE: 'postgres',
+      DATABASE_URL: 'postgres://u:p@db/x',
+      REDIS_URL: 'redis://r',
+    });
+    expect(config.store).toEqual({ type: 'postgres', url: 'postgres://u:p@db/x' });
+    expect(load(file, { CCS_STORE: 'memory' }).store).toEqual({ type: 'memory' });
+  });
+
+  it('a URL variable of another store type is ignored', () => {
+    expect(load(file, { DATABASE_URL: 'postgres://db/x' }).store).toEqual({
+      type: 'redis',
+      url: 'redis://file-host:6379',
+    });
+  });
+
+  it('SQLITE_PATH, relative to where the command runs; file paths are relative to the file', () => {
+    expect(load(null, { SQLITE_PATH: 'elsewhere/s.db' }).store).toEqual({
+      type: 'sqlite',
+      path: join(dir, 'elsewhere/s.db'),
+    });
+    const sub = mkdtempSync(join(dir, 'sub-'));
+    writeFileSync(join(sub, 'c.yaml'), 'store:\n  path: db/s.db\nprojects:\n  app:\n    path: ./work\n');
+    const config = loadConfig({ configPath: join(sub, 'c.yaml'), env: {}, cwd: dir });
+    expect(config.store).toEqual({ type: 'sqlite', path: join(sub, 'db/s.db') });
+    expect(config.projects).toEqual([{ name: 'app', path: join(sub, 'work') }]);
+    expect(config.defaultProject).toBe(false);
+  });
+
+  it('log level and pretty', () => {
+    const config = load('log:\n  level: warn\n', { CCS_LOG_LEVEL: 'debug', CCS_LOG_PRETTY: '1' });
+    expect(config.log).toEqual({ level: 'debug', pretty: true });
+  });
+});
