@@ -1,3 +1,10 @@
+import { mergeConfig } from 'vitest/config';
 import { workspaceTestConfig } from '../../vitest.shared.js';
 
-export default workspaceTestConfig();
+export default mergeConfig(workspaceTestConfig({ testTimeout: 120_000 }), {
+  test: {
+    globalSetup: ['./test/global-setup.ts'],
+    // The suites start real servers and CLI processes: one file at a time on two shared cores.
+    fileParallelism: false,
+  },
+});

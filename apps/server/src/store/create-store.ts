@@ -2,6 +2,7 @@ import type { SessionStore } from '@claude-code-server/store';
 import type { StoreConfig } from '../config/app-config-schema.js';
 import { StoreUnreachableError } from '../errors.js';
 import { describeStore, storeAdvice } from './describe-store.js';
+import { probeTcp, tcpAddressOf } from './tcp-probe.js';
 
 // Any valid session id: the probe reads it and finds nothing.
 const PROBE_SESSION_ID = 'ccs-store-probe';
@@ -58,6 +59,9 @@ export async function probeStore(store: SessionStore): Promise<void> {
 export async function createStoreFromConfig(config: StoreConfig): Promise<SessionStore> {
   let store: SessionStore | undefined;
   try {
+    const address =
+      config.type === 'redis' || config.type === 'postgres' ? tcpAddressOf(config.url) : undefined;
+    if (address) await probeTcp(address.host, address.port);
     store = await openStore(config);
     await probeStore(store);
     return store;

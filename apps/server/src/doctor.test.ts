@@ -1,0 +1,108 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type FakeAnthropic, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, runCli } from '../test/run-cli.js';
+
+let dir: string;
+let fake: FakeAnthropic;
+let goodEnv: Record<string, string>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ccs-doctor-'));
+  mkdirSync(join(dir, 'project'));
+  mkdirSync(join(dir, 'claude-config'));
+  fake = await startFakeAnthropic();
+  goodEnv = cleanEnv({
+    ANTHROPIC_BASE_URL: fake.url,
+    ANTHROPIC_API_KEY: 'test-key',
+    CLAUDE_CONFIG_DIR: join(dir, 'claude-config'),
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  });
+});
+afterAll(async () => {
+  await fake?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function writeConfig(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const goodConfig = () =>
+  writeConfig('good.yaml', `store:\n  path: ./good.db\nprojects:\n  app:\n    path: ./project\n`);
+
+describe('claude-code-server doctor', () => {
+  it('passes on a good setup, with a live call through the CLI', async () => {
+    const run = await runCli(['doctor', '--config', goodConfig(), '--live'], { env: goodEnv, cwd: dir });
+    expect(run.stdout).toMatch(/^ok\s+config\s+.*good\.yaml$/m);
+    expect(run.stdout).toMatch(/^ok\s+cli\s+.*\(version \d+\.\d+\.\d+\)$/m);
+    expect(run.stdout).toMatch(/^ok\s+auth\s+ANTHROPIC_API_KEY is set/m);
+    expect(run.stdout).toMatch(/^ok\s+live\s+one API call answered/m);
+    expect(run.stdout).toMatch(/^ok\s+store\s+sqlite .*good\.db answered$/m);
+    expect(run.stdout).toMatch(/^ok\s+project app\s+.*project is readable$/m);
+    expect(run.stdout).toContain('All checks passed.');
+    expect(run.code).toBe(0);
+    expect(fake.conversationRequests().length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports a missing CLI with what to do', async () => {
+    const env = { ...goodEnv, CLAUDE_CODE_CLI_PATH: join(dir, 'no-such-claude') };
+    const run = await runCli(['doctor', '--config', goodConfig()], { env, cwd: dir });
+    expect(run.stdout).toMatch(/^FAIL\s+cli\s+.*no-such-claude/m);
+    expect(run.stdout).toMatch(/fix: install it \(npm install @anthropic-ai\/claude-code\)/);
+    expect(run.stdout).toContain('1 check failed.');
+    expect(run.code).toBe(1);
+  });
+
+  it('reports missing credentials', async () => {
+    const { ANTHROPIC_API_KEY: _key, ...env } = goodEnv;
+    const run = await runCli(['doctor', '--config', goodConfig()], { env, cwd: dir });
+    expect(run.stdout).toMatch(/^FAIL\s+auth\s+no credentials/m);
+    expect(run.stdout).toMatch(/fix: set ANTHROPIC_API_KEY/);
+    expect(run.code).toBe(1);
+  });
+
+  it('reports an unreachable store, naming it without its password', async () => {
+    const config = writeConfig(
+      'redis.yaml',
+      'store:\n  type: redis\n  url: redis://:hunter2@127.0.0.1:1/0\nprojects:\n  app:\n    path: ./project\n',
+    );
+    const run = await runCli(['doctor', '--config', config], { env: goodEnv, cwd: dir });
+    expect(run.stdout).toMatch(
+      /^FAIL\s+store\s+cannot use the redis redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0 store/m,
+    );
+    expect(run.stdout).toMatch(/fix: check that Redis is running/);
+    expect(run.stdout).not.toContain('hunter2');
+    expect(run.code).toBe(1);
+  });
+
+  it('reports a missing project directory', async () => {
+    const config = writeConfig(
+      'missing.yaml',
+      'store:\n  type: memory\nprojects:\n  gone:\n    path: ./not-here\n',
+    );
+    const run = await runCli(['doctor', '--config', config], { env: goodEnv, cwd: dir });
+    expect(run.stdout).toMatch(/^FAIL\s+project gone\s+.*not-here does not exist$/m);
+    expect(run.stdout).toMatch(/fix: create it \(mkdir -p .*not-here\)/);
+    expect(run.code).toBe(1);
+  });
+
+  it('reports a config that does not parse, naming the key', async () => {
+    const config = writeConfig('bad.yaml', 'store:\n  type: mysql\n');
+    const run = await runCli(['doctor', '--config', config], { env: goodEnv, cwd: dir });
+    expect(run.stdout).toMatch(
+      /^FAIL\s+config\s+bad\.yaml: store\.type: must be one of memory, sqlite, redis, postgres$/m,
+    );
+    expect(run.code).toBe(1);
+  });
+
+  it('prints its help', async () => {
+    const run = await runCli(['doctor', '--help'], { env: goodEnv, cwd: dir });
+    expect(run.stdout).toMatch(/^Usage: claude-code-server doctor/);
+    expect(run.code).toBe(0);
+  });
+});
