@@ -154,9 +154,8 @@ export class ClaudeAgent {
     const record = await this.options.store.getSession(id);
     if (!record) return false;
     if (record.userId !== userId) throw new SessionOwnedByOtherUserError(id);
-    this.runner.forget(id);
-    await this.processes.discard(id);
-    return this.options.store.deleteSession(id);
+    // Under the session's lease: a turn running anywhere finishes before its session goes.
+    return this.runner.exclusively(id, () => this.options.store.deleteSession(id));
   }
 
   /** Subscribes to observer events; returns a function that unsubscribes. */

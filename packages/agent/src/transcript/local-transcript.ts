@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -56,8 +56,28 @@ function countOccurrences(text: string, needle: string): number {
   return count;
 }
 
-const POLL_MS = 15;
-const QUIET_POLLS = 4;
+const POLL_MS = 5;
+const QUIET_POLLS = 10;
+
+/** The bytes of the file from `offset` on (empty when it is shorter or missing). */
+async function readFrom(path: string, offset: number): Promise<{ size: number; tail: string }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { size: 0, tail: '' };
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size <= offset) return { size, tail: '' };
+    const buffer = Buffer.alloc(size - offset);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    return { size, tail: buffer.subarray(0, bytesRead).toString('utf8') };
+  } finally {
+    await handle.close();
+  }
+}
 
 /**
  * The CLI appends a turn's lines to its transcript shortly after printing the result. Waits until the
@@ -74,18 +94,15 @@ export async function waitForTranscriptFlush(
   let lastSize = -1;
   let quiet = 0;
   while (Date.now() < deadline) {
-    const bytes = await readTranscriptFile(path);
-    if (bytes) {
-      const written = bytes.subarray(Math.min(fromBytes, bytes.length)).toString('utf8');
-      if (expected.size > 0) {
-        const all = [...expected].every(([id, n]) => countOccurrences(written, `"id":"${id}"`) >= n);
-        if (all && written.endsWith('\n')) return;
-      } else {
-        quiet = bytes.length === lastSize ? quiet + 1 : 0;
-        if (quiet >= QUIET_POLLS && bytes.length > fromBytes) return;
-      }
-      lastSize = bytes.length;
+    const { size, tail } = await readFrom(path, fromBytes);
+    if (expected.size > 0) {
+      const all = [...expected].every(([id, n]) => countOccurrences(tail, `"id":"${id}"`) >= n);
+      if (all && tail.endsWith('\n')) return;
+    } else {
+      quiet = size === lastSize ? quiet + 1 : 0;
+      if (quiet >= QUIET_POLLS && size > fromBytes) return;
     }
+    lastSize = size;
     await sleep(POLL_MS);
   }
 }

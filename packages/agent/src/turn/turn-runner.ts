@@ -77,10 +77,24 @@ export class TurnRunner {
     this.leases = new LeaseTaker(this.store, deps.options.ownerId);
   }
 
-  /** Forgets what the warm process of a session has seen (it will be replaced before the next turn). */
-  forget(sessionId: string): void {
-    this.warmViews.delete(sessionId);
-    this.deps.sync.forget(sessionId);
+  /**
+   * Runs `fn` holding the session's lease (so no agent is in the middle of a turn of it), then
+   * forgets this agent's process and transcript state of the session.
+   */
+  async exclusively<T>(sessionId: string, fn: () => Promise<T>): Promise<T> {
+    const lease = await this.leases.acquire(sessionId, {
+      ttlMs: this.deps.options.leaseTtlMs,
+      waitMs: this.deps.options.leaseWaitMs,
+    });
+    try {
+      const result = await fn();
+      this.warmViews.delete(sessionId);
+      this.deps.sync.forget(sessionId);
+      await this.deps.processes.discard(sessionId);
+      return result;
+    } finally {
+      await lease.release().catch(() => {});
+    }
   }
 
   /** Runs the job's turn and settles it, after giving the lease back (so an answered session is free). */

@@ -1,0 +1,95 @@
+import { findProcessesByEnv } from '@claude-code-server/core/testing';
+import { createMemorySessionStore } from '@claude-code-server/store-memory';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentClosedError, InvalidAgentInputError } from './errors.js';
+import { type AgentHarness, startAgentHarness } from './test-support/harness.js';
+import type { TurnFailedEvent } from './types.js';
+
+describe('session lifecycle, abandoning and closing (real CLI)', () => {
+  let h: AgentHarness;
+  const store = createMemorySessionStore();
+
+  beforeAll(async () => {
+    h = await startAgentHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await store.close();
+  });
+
+  it('clears a session: its messages, transcript and memory are gone', async () => {
+    const agent = await h.agent(store);
+    await agent.chat('My name is Rae', { userId: 'rae', sessionMetadata: { channel: 'C1' } });
+    expect((await agent.getSession('user_rae'))?.metadata).toMatchObject({
+      channel: 'C1',
+      claudeAgent: { turns: 1 },
+    });
+
+    expect(await agent.clearSession('rae')).toBe(true);
+    expect(await agent.getSession('user_rae')).toBeNull();
+    await expect(store.loadTranscript('user_rae')).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    expect((await agent.getConversationHistory('rae')).messages).toEqual([]);
+    const after = await agent.chat('What is my name?', { userId: 'rae' });
+    expect(after.content).toBe("I don't know your name yet.");
+    expect(after.freshSession).toBe(false);
+    expect(await agent.clearSession('rae', 'no-such-session')).toBe(false);
+  });
+
+  it('names bad call options', async () => {
+    const agent = await h.agent(store);
+    const cases: Array<[unknown, unknown, string]> = [
+      ['', { userId: 'u' }, 'message'],
+      ['hi', {}, 'options.userId'],
+      ['hi', { userId: 'u', sessionId: '../x' }, 'options.sessionId'],
+      ['hi', { userId: 'u', timeoutMs: -5 }, 'options.timeoutMs'],
+      ['hi', { userId: 'u', sessionMetadata: { claudeAgent: {} } }, 'options.sessionMetadata.claudeAgent'],
+    ];
+    for (const [message, options, field] of cases) {
+      const error = await agent.chat(message as string, options as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidAgentInputError);
+      expect((error as InvalidAgentInputError).field).toBe(field);
+    }
+  });
+
+  it('interrupts the turn of a stream that is left early, and the session carries on', async () => {
+    const agent = await h.agent(store, { config: { includePartialMessages: true } });
+    const failed = new Promise<TurnFailedEvent>((resolve) => agent.on('turn_failed', resolve));
+    await agent.chat('My name is Sol', { userId: 'sol' });
+    h.fake.enqueue({
+      type: 'text',
+      text: Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '),
+      delayMs: 100,
+    });
+    for await (const event of agent.stream('tell me a long story', { userId: 'sol' })) {
+      if (event.type === 'text_delta') break;
+    }
+    expect((await failed).error.code).toBe('ABORTED');
+    expect((await agent.chat('What is my name?', { userId: 'sol' })).content).toBe('Your name is Sol.');
+  });
+
+  it('times out a turn that hangs, with the core TIMEOUT code', async () => {
+    const agent = await h.agent(store);
+    h.fake.enqueue({ type: 'hang' });
+    const error = await agent
+      .chat('this hangs', { userId: 'tom', timeoutMs: 1_500 })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TIMEOUT' });
+    expect((await agent.chat('are you back?', { userId: 'tom' })).content).toBe('echo: are you back?');
+  });
+
+  it('on close: waiting messages fail, the running turn finishes, no process is left', async () => {
+    const agent = await h.agent(store);
+    h.fake.enqueue({ type: 'text', text: 'slow answer', chunks: 4, delayMs: 150 });
+    const running = agent.chat('first', { userId: 'uma' });
+    const waiting = agent.chat('second', { userId: 'uma' }).catch((e: unknown) => e);
+    // The first message started at once; the second waits behind it.
+    const closed = agent.close();
+    expect(await waiting).toBeInstanceOf(AgentClosedError);
+    expect((await running).content).toBe('slow answer');
+    await closed;
+    expect(await agent.chat('late', { userId: 'uma' }).catch((e: unknown) => e)).toBeInstanceOf(
+      AgentClosedError,
+    );
+    expect(findProcessesByEnv('CLAUDE_CONFIG_DIR', agent.configDir)).toEqual([]);
+  });
+});
