@@ -1,6 +1,6 @@
 import type { SessionStore } from '../src/index.js';
 import { BenchSessions, message } from './bench-sessions.js';
-import { BENCH_TARGETS, type BenchTarget } from './bench-stores.js';
+import { BENCH_TARGETS, type BenchStore, type BenchTarget } from './bench-stores.js';
 import { percentile, timeOnce } from './latency.js';
 
 // Latency of appendMessage and listMessages on a session that already holds 10 or 10,000 messages.
@@ -51,12 +51,18 @@ async function measure(store: SessionStore, sets: BenchSessions[], samples: numb
 }
 
 async function benchTarget(target: BenchTarget): Promise<Figures | string> {
-  let opened: Awaited<ReturnType<BenchTarget['open']>>;
+  let opened: BenchStore;
   try {
     opened = await target.open();
+  } catch (error) {
+    return `skipped: ${describeError(error)}`;
+  }
+  try {
     await opened.store.getSession('bench-probe');
   } catch (error) {
-    return `skipped: ${error instanceof Error ? error.message : String(error)}`;
+    await opened.store.close().catch(() => {});
+    await opened.cleanup().catch(() => {});
+    return `skipped: ${describeError(error)}`;
   }
   const { store } = opened;
   const sets: BenchSessions[] = [];
@@ -71,6 +77,8 @@ async function benchTarget(target: BenchTarget): Promise<Figures | string> {
     await opened.cleanup();
   }
 }
+
+const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const ms = (value: number) => (value < 1 ? value.toFixed(3) : value.toFixed(2));
 
