@@ -117,10 +117,13 @@ describe('keys, eviction and resume', () => {
       await session.send('My name is Frank');
       return session.sessionId;
     });
+    await pool.discard('other'); // one conversation lives in one process at a time
     const moved = await pool.run('erin', { resume: other }, (session) => session.send('What is my name?'));
     expect(moved.content).toBe('Your name is Frank.');
     expect(pool.sessionIdOf('erin')).toBe(other);
     expect(pool.sessionIdOf('erin')).not.toBe(erin);
+
+    await expect(pool.acquire('third', { resume: other })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
 
     await pool.discard('erin');
     expect(pool.sessionIdOf('erin')).toBeUndefined();

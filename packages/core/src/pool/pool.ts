@@ -204,6 +204,17 @@ export class SessionPool {
     if (options.resume !== undefined && (typeof options.resume !== 'string' || options.resume === '')) {
       throw new ClaudeError('INVALID_CONFIG', 'acquire(): resume must be a non-empty string');
     }
+    if (options.resume !== undefined) {
+      for (const entry of this.entries.values()) {
+        if (entry.key !== key && entry.session?.sessionId === options.resume) {
+          // Two processes appending to one transcript would interleave it.
+          throw new ClaudeError(
+            'INVALID_CONFIG',
+            `acquire(): Claude session ${options.resume} is live under another key`,
+          );
+        }
+      }
+    }
     const config = mergeConfig(this.options.config, options.config);
     return { key, resume: options.resume, config, fingerprint: spawnFingerprint(config) };
   }

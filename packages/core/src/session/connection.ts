@@ -7,6 +7,7 @@ import { resultError } from '../events.js';
 import { type CliExit, type CliProcess, spawnCli } from '../process.js';
 import { type CliControlRequest, type CliMessage, parseCliLine } from '../stream-json.js';
 import { ControlChannel } from './control.js';
+import { serializeFirstStart } from './first-start.js';
 import { withParentDeathSignal } from './parent-death.js';
 import { type CanUseTool, PermissionBroker } from './permissions.js';
 
@@ -90,6 +91,15 @@ export class CliConnection {
 
   /** Spawns the CLI and waits until it answers `initialize` (then a first prompt is answered quickly). */
   static async open(
+    config: ClaudeConfig,
+    mode: StartMode,
+    handlers: ConnectionHandlers,
+    startTimeoutMs: number,
+  ): Promise<CliConnection> {
+    return serializeFirstStart(config, () => CliConnection.openNow(config, mode, handlers, startTimeoutMs));
+  }
+
+  private static async openNow(
     config: ClaudeConfig,
     mode: StartMode,
     handlers: ConnectionHandlers,

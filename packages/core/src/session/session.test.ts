@@ -303,6 +303,27 @@ describe('control between turns', () => {
   });
 });
 
+describe('a shared config dir', () => {
+  test('sessions started together in a fresh config dir share one identity instead of overwriting it', async () => {
+    const fresh = await createCliTestEnv({ baseUrl: fake.url, prefix: 'ccs-fresh' });
+    try {
+      const together = await Promise.all([1, 2, 3].map(() => ClaudeSession.start({ config: fresh.config })));
+      sessions.push(...together);
+      await Promise.all(together.map((session) => session.send('hello')));
+      // Each CLI sends the device id it read or created in .claude.json.
+      const deviceIds = fake.conversationRequests().map((req) => {
+        const metadata = (req.body as { metadata?: { user_id?: string } }).metadata;
+        return JSON.parse(metadata?.user_id ?? '{}').device_id as string | undefined;
+      });
+      expect(deviceIds).toHaveLength(3);
+      expect(new Set(deviceIds).size).toBe(1);
+    } finally {
+      await Promise.all(sessions.splice(0).map((s) => s.close()));
+      await fresh.cleanup();
+    }
+  });
+});
+
 describe('tool permissions', () => {
   const writeCall = (file: string, content: string) => ({
     type: 'tool_use' as const,
