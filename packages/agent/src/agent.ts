@@ -1,3 +1,4 @@
+import type { SessionPoolStats } from '@claude-code-server/core';
 import type {
   MessagePage,
   MessagePageOptions,
@@ -12,7 +13,6 @@ import {
 } from './config/agent-options.js';
 import { applyOverrides } from './config/overrides.js';
 import { ProjectDirectories } from './config/projects.js';
-import type { SessionPoolStats } from './core-warm.js';
 import { AgentClosedError, SessionOwnedByOtherUserError } from './errors.js';
 import { type AgentEventName, type AgentListener, AgentObservers } from './observers.js';
 import { createPoolProcessSource } from './process/pool-process-source.js';

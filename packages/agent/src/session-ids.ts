@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CanUseTool } from '@claude-code-server/core';
 import {
   ID_PATTERN,
   InvalidInputError,
@@ -6,7 +7,6 @@ import {
   validateSessionId,
   validateUserId,
 } from '@claude-code-server/store';
-import type { CanUseTool } from './core-warm.js';
 import { InvalidAgentInputError } from './errors.js';
 import { AGENT_METADATA_KEY } from './session-state.js';
 import type { AgentChatOptions, MessageMetaInput, SessionSelector } from './types.js';

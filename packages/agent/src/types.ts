@@ -1,7 +1,6 @@
-import type { ClaudeEvent, ClaudeUsage, PermissionDenial } from '@claude-code-server/core';
+import type { CanUseTool, ClaudeEvent, ClaudeUsage, PermissionDenial } from '@claude-code-server/core';
 import type { Metadata } from '@claude-code-server/store';
 import type { AgentOverrides } from './config/overrides.js';
-import type { CanUseTool } from './core-warm.js';
 
 /** Facts about the sender a formatter may use; anything else is kept on the stored message. */
 export interface MessageMetaInput {

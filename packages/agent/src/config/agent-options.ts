@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import {
+  type CanUseTool,
   type ClaudeConfig,
   claudeConfigSchema,
   InvalidConfigError,
@@ -9,7 +10,6 @@ import {
 } from '@claude-code-server/core';
 import { ID_PATTERN, type SessionStore } from '@claude-code-server/store';
 import { z } from 'zod';
-import type { CanUseTool } from '../core-warm.js';
 import { InvalidAgentInputError } from '../errors.js';
 import { type FormatterName, type MessageFormatter, resolveFormatter } from '../formatters.js';
 

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
+import { SessionPool } from '@claude-code-server/core';
 import type { ResolvedAgentOptions } from '../config/agent-options.js';
-import { SessionPool } from '../core-warm.js';
 import type { ProcessSource } from './process-source.js';
 
 /** The directory as the CLI will name it (symlinks resolved), or as given when it does not exist. */

@@ -1,4 +1,4 @@
-import type { AcquireOptions, PooledSession, SessionPoolStats } from '../core-warm.js';
+import type { AcquireOptions, PooledSession, SessionPoolStats } from '@claude-code-server/core';
 
 /** What the agent needs from core's SessionPool (keys are the agent's session ids). */
 export interface ProcessSource {

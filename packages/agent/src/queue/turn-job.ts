@@ -1,4 +1,4 @@
-import type { CanUseTool } from '../core-warm.js';
+import type { CanUseTool } from '@claude-code-server/core';
 import type { MessageMeta } from '../formatters.js';
 import type { AgentEvent, AgentResponse } from '../types.js';
 

@@ -1,5 +1,4 @@
-import type { ChatResponse, ClaudeEvent } from '@claude-code-server/core';
-import type { CanUseTool, ClaudeSession } from '../core-warm.js';
+import type { CanUseTool, ChatResponse, ClaudeEvent, ClaudeSession } from '@claude-code-server/core';
 
 export interface ClaudeTurnOptions {
   timeoutMs: number | undefined;

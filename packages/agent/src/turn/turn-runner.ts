@@ -1,4 +1,11 @@
-import { type ChatResponse, type ClaudeConfig, ClaudeSessionNotFoundError } from '@claude-code-server/core';
+import {
+  type ChatResponse,
+  type ClaudeConfig,
+  type ClaudeSession,
+  ClaudeSessionNotFoundError,
+  type PooledSession,
+  spawnFingerprint,
+} from '@claude-code-server/core';
 import {
   ConflictError,
   type MessageRecord,
@@ -8,7 +15,6 @@ import {
 import type { ResolvedAgentOptions } from '../config/agent-options.js';
 import { applyOverrides } from '../config/overrides.js';
 import type { ProjectDirectories } from '../config/projects.js';
-import { type ClaudeSession, type PooledSession, spawnFingerprint } from '../core-warm.js';
 import { ProjectMismatchError, SessionOwnedByOtherUserError } from '../errors.js';
 import { formatBurst } from '../formatters.js';
 import { type HeldLease, LeaseTaker } from '../lease.js';
