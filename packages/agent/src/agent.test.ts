@@ -10,7 +10,8 @@ describe('ClaudeAgent (memory store, real CLI)', () => {
 
   beforeAll(async () => {
     h = await startAgentHarness();
-    agent = await h.agent(store, { pool: { maxLive: 2, spares: 0 } });
+    // One spare: a new conversation starts on a process spawned ahead of time.
+    agent = await h.agent(store, { pool: { maxLive: 2, spares: 1 } });
   });
   afterAll(async () => {
     await h?.close();

@@ -110,6 +110,20 @@ describe('permissions, overrides and tool approvals (real CLI)', () => {
     expect(lastToolResult()?.content).toContain('the user said no');
   });
 
+  it('answers a turn cut short by a lower maxTurns as unsuccessful, with the CLI reason', async () => {
+    scriptRead();
+    const cut = await agent.chat('read it, in one step', {
+      userId: 'rob',
+      project: 'docs',
+      overrides: { maxTurns: 1 },
+    });
+    expect(cut.success).toBe(false);
+    expect(cut.error?.code).toBe('ERROR_MAX_TURNS');
+    const history = await agent.getConversationHistory('rob');
+    expect(history.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(history.messages[1]?.metadata).toMatchObject({ isError: true, subtype: 'error_max_turns' });
+  });
+
   it('keeps a session to its user and its project', async () => {
     await agent.chat('hello', { userId: 'quinn', sessionId: 'quinn-notes', project: 'docs' });
     const stolen = await agent

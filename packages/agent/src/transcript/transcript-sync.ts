@@ -1,5 +1,6 @@
 import type { SessionStore } from '@claude-code-server/store';
 import { completeLines, digestOf, readTranscriptFile, writeTranscriptFile } from './local-transcript.js';
+import { RecentMap } from './recent-map.js';
 
 /** What this agent knows the store holds for a session: equal to the first `bytes` of its local file. */
 interface SyncedState {
@@ -20,7 +21,8 @@ export type RestoreOutcome = 'local' | 'restored' | 'missing';
  * process resumes a session whose local copy is missing or behind.
  */
 export class TranscriptSync {
-  private readonly synced = new Map<string, SyncedState>();
+  /** Forgetting a session only costs a load from the store on its next resume. */
+  private readonly synced = new RecentMap<string, SyncedState>(10_000);
 
   constructor(private readonly store: SessionStore) {}
 

@@ -71,6 +71,7 @@ export interface TurnRunnerDeps {
  */
 export class TurnRunner {
   private readonly warmViews = new Map<string, WarmView>();
+  private readonly watched = new WeakSet<ClaudeSession>();
   private readonly store: SessionStore;
   /** Average of recent turn durations, for retry hints. */
   typicalTurnMs = 2_000;
@@ -222,6 +223,7 @@ export class TurnRunner {
           freshStarts: state.freshStarts + (prepared.fresh ? 1 : 0),
         }),
       });
+      this.watch(job.sessionId, claude);
       this.warmViews.set(job.sessionId, {
         session: claude,
         claudeSessionId: chat.sessionId,
@@ -240,6 +242,16 @@ export class TurnRunner {
         await prepared.process.discard().catch(() => {});
       }
     }
+  }
+
+  /** Drops the view of a session's process once that process is gone, so closed processes are not kept. */
+  private watch(sessionId: string, session: ClaudeSession): void {
+    if (this.watched.has(session)) return;
+    this.watched.add(session);
+    session.onStateChange((state) => {
+      if (state !== 'closed' && state !== 'dead') return;
+      if (this.warmViews.get(sessionId)?.session === session) this.warmViews.delete(sessionId);
+    });
   }
 
   /** The job's session record, created on its first message; it must belong to the job's user. */
