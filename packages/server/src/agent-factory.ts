@@ -1,0 +1,104 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ClaudeAgentOptions } from '@claude-code-server/agent';
+import type { ClaudeConfig, PermissionMode } from '@claude-code-server/core';
+import type { SessionStore } from '@claude-code-server/store';
+import type { Principal } from './auth/principal.js';
+import { ProjectDirectoryError } from './errors/server-error.js';
+import type { AgentSectionConfig, ClaudeSectionConfig, ParsedServerConfig } from './options/config-schema.js';
+import { widerMode } from './policy/turn-policy.js';
+
+/** Project name -> absolute directory; every directory must exist. */
+export function resolveProjectDirectories(projects: ParsedServerConfig['projects']): Record<string, string> {
+  const dirs: Record<string, string> = {};
+  for (const [name, project] of Object.entries(projects)) {
+    const dir = resolve(project.path);
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(dir).isDirectory();
+    } catch {
+      throw new ProjectDirectoryError(name, dir, 'does not exist');
+    }
+    if (!isDirectory) throw new ProjectDirectoryError(name, dir, 'is not a directory');
+    dirs[name] = dir;
+  }
+  return dirs;
+}
+
+/** The CLI config of the claude section (camelCase, absolute config dir), without unset keys. */
+export function claudeConfigOf(claude: ClaudeSectionConfig): ClaudeConfig {
+  const config: ClaudeConfig = {
+    cliPath: claude.cli_path,
+    configDir: claude.config_dir === undefined ? undefined : resolve(claude.config_dir),
+    model: claude.model,
+    fallbackModel: claude.fallback_model,
+    permissionMode: claude.permission_mode,
+    allowedTools: claude.allowed_tools,
+    disallowedTools: claude.disallowed_tools,
+    tools: claude.tools,
+    systemPrompt: claude.system_prompt,
+    appendSystemPrompt: claude.append_system_prompt,
+    maxTurns: claude.max_turns,
+    maxBudgetUsd: claude.max_budget_usd,
+    addDirs: claude.add_dirs?.map((dir) => resolve(dir)),
+    mcpConfig: claude.mcp_config,
+    strictMcpConfig: claude.strict_mcp_config,
+    settings: claude.settings,
+    settingSources: claude.setting_sources,
+    env: claude.env,
+    effort: claude.effort,
+    maxApiRetries: claude.max_api_retries,
+  };
+  return Object.fromEntries(
+    Object.entries(config).filter(([, value]) => value !== undefined),
+  ) as ClaudeConfig;
+}
+
+/**
+ * The options of the agent the server builds. Its config is the ceiling of every key: the widest
+ * permission mode and every tool any key may pre-approve. Each turn then narrows it to what the
+ * request's key allows (see policy/turn-policy.ts), so no turn runs with the ceiling itself.
+ */
+export function buildAgentOptions(input: {
+  store: SessionStore;
+  claude: ClaudeSectionConfig;
+  agent: AgentSectionConfig;
+  principals: readonly Principal[];
+  projectDirs: Record<string, string>;
+  defaultProject: string;
+}): ClaudeAgentOptions {
+  const base = claudeConfigOf(input.claude);
+  let permissionMode: PermissionMode = input.claude.permission_mode;
+  const tools = new Set(input.claude.allowed_tools);
+  for (const principal of input.principals) {
+    permissionMode = widerMode(permissionMode, principal.maxPermissionMode);
+    for (const tool of principal.tools) tools.add(tool);
+  }
+  const { agent } = input;
+  const options: ClaudeAgentOptions = {
+    store: input.store,
+    config: {
+      ...base,
+      permissionMode,
+      allowedTools: [...tools],
+      cwd: input.projectDirs[input.defaultProject],
+      includePartialMessages: true,
+    },
+    projects: input.projectDirs,
+    pool: {
+      maxLive: agent.max_live,
+      spares: agent.spares,
+      ...(agent.idle_timeout_ms !== undefined ? { idleTimeoutMs: agent.idle_timeout_ms } : {}),
+      ...(agent.max_queue !== undefined ? { maxQueue: agent.max_queue } : {}),
+    },
+  };
+  if (base.configDir !== undefined) options.configDir = base.configDir;
+  if (agent.max_queue_per_session !== undefined) options.maxQueuePerSession = agent.max_queue_per_session;
+  if (agent.debounce_ms !== undefined) options.debounceMs = agent.debounce_ms;
+  if (agent.lease_ttl_ms !== undefined) options.leaseTtlMs = agent.lease_ttl_ms;
+  if (agent.lease_wait_ms !== undefined) options.leaseWaitMs = agent.lease_wait_ms;
+  if (agent.owner_id !== undefined) options.ownerId = agent.owner_id;
+  if (agent.formatter !== undefined) options.formatter = agent.formatter;
+  if (agent.allowed_models !== undefined) options.allowedModels = agent.allowed_models;
+  return options;
+}

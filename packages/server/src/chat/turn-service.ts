@@ -1,0 +1,206 @@
+import {
+  type AgentEvent,
+  type AgentOverrides,
+  type AgentResponse,
+  type ClaudeAgent,
+  sessionIdFor,
+} from '@claude-code-server/agent';
+import type { SessionStore } from '@claude-code-server/store';
+import type { Logger } from 'pino';
+import type { ChatRequestBody } from '../api/request-schemas.js';
+import type { Principal } from '../auth/principal.js';
+import { badRequest, HttpError } from '../errors/http-error.js';
+import type { TurnLimiter } from '../limits/turn-limiter.js';
+import {
+  checkProjectAccess,
+  checkUserAccess,
+  resolveTurnOverrides,
+  type TurnDefaults,
+} from '../policy/turn-policy.js';
+import { storedSessionId, storedUserId } from '../tenancy.js';
+import type { RunningTurns } from '../turns/running-turns.js';
+
+/** A checked chat request, ready to run: the client's ids and the stored ones. */
+export interface PreparedTurn {
+  message: string;
+  tenant: string;
+  keyName: string | null;
+  userId: string;
+  sessionId: string;
+  storedUserId: string;
+  storedSessionId: string;
+  project: string;
+  overrides: AgentOverrides;
+  timeoutMs: number;
+}
+
+export interface TurnServiceDeps {
+  agent: ClaudeAgent;
+  store: SessionStore;
+  limiter: TurnLimiter;
+  running: RunningTurns;
+  logger: Logger;
+  /** Project names in config order. */
+  projects: readonly string[];
+  defaultProject: string;
+  defaults: TurnDefaults;
+  defaultTimeoutMs: number;
+  maxTimeoutMs: number;
+  includeContent: boolean;
+}
+
+/** The reason a shutdown aborts running turns with; such a turn answers 503. */
+export class ShutdownAbort extends Error {
+  constructor() {
+    super('the server is shutting down');
+    this.name = 'ShutdownAbort';
+  }
+}
+
+/** Checks chat requests against the key's limits and runs them on the agent within the server's limits. */
+export class TurnService {
+  constructor(private readonly deps: TurnServiceDeps) {}
+
+  /** Validates a chat request for this principal: user, project, config and timeout (400/403). */
+  async prepare(principal: Principal, body: ChatRequestBody): Promise<PreparedTurn> {
+    checkUserAccess(principal, body.user_id);
+    const sessionId = body.session_id ?? sessionIdFor(body.user_id);
+    const stored = storedSessionId(principal.tenant, sessionId);
+    const userId = storedUserId(principal.tenant, body.user_id);
+    const project = await this.projectFor(principal, body.project, stored, userId);
+    const overrides = resolveTurnOverrides(principal, this.deps.defaults, body.config);
+    return {
+      message: body.message,
+      tenant: principal.tenant,
+      keyName: principal.keyName,
+      userId: body.user_id,
+      sessionId,
+      storedUserId: userId,
+      storedSessionId: stored,
+      project,
+      overrides,
+      timeoutMs: this.timeoutOf(body.timeout),
+    };
+  }
+
+  /**
+   * Runs the turn once a slot is free (`onStart` is called then). With `onEvent`, the agent's events
+   * are forwarded as they happen. Aborting `signal` drops a waiting turn or interrupts a running one.
+   */
+  async run(
+    turn: PreparedTurn,
+    signal?: AbortSignal,
+    onEvent?: (event: AgentEvent) => void,
+    onStart?: () => void,
+  ): Promise<AgentResponse> {
+    const controller = this.deps.running.start(signal);
+    const started = Date.now();
+    const log = this.deps.logger.child({
+      tenant: turn.tenant,
+      session_id: turn.sessionId,
+      user_id: turn.userId,
+    });
+    if (this.deps.includeContent) log.info({ message: turn.message }, 'turn message');
+    try {
+      const release = await this.deps.limiter.acquire(controller.signal);
+      try {
+        onStart?.();
+        const response = await this.callAgent(turn, controller.signal, onEvent);
+        log.info(
+          {
+            duration_ms: Date.now() - started,
+            success: response.success,
+            cost_usd: response.costUsd,
+            warm: response.metadata.warm,
+            ...(this.deps.includeContent ? { answer: response.content } : {}),
+          },
+          'turn finished',
+        );
+        return response;
+      } finally {
+        release();
+      }
+    } catch (error) {
+      const reason = controller.signal.reason;
+      const failure =
+        controller.signal.aborted && reason instanceof ShutdownAbort
+          ? new HttpError(503, 'SHUTTING_DOWN', 'the server shut down before the turn finished', {
+              cause: error,
+            })
+          : error;
+      log.warn(
+        { duration_ms: Date.now() - started, code: (failure as { code?: unknown }).code ?? 'UNKNOWN' },
+        'turn failed',
+      );
+      throw failure;
+    } finally {
+      this.deps.running.finish(controller);
+    }
+  }
+
+  private async callAgent(
+    turn: PreparedTurn,
+    signal: AbortSignal,
+    onEvent: ((event: AgentEvent) => void) | undefined,
+  ): Promise<AgentResponse> {
+    const options = {
+      userId: turn.storedUserId,
+      sessionId: turn.storedSessionId,
+      project: turn.project,
+      overrides: turn.overrides,
+      timeoutMs: turn.timeoutMs,
+      signal,
+    };
+    if (!onEvent) return this.deps.agent.chat(turn.message, options);
+    let response: AgentResponse | undefined;
+    for await (const event of this.deps.agent.stream(turn.message, options)) {
+      if (event.type === 'done') response = event.response;
+      else onEvent(event);
+    }
+    if (!response) throw new HttpError(502, 'PROTOCOL_ERROR', 'the turn ended without an answer');
+    return response;
+  }
+
+  /** The request's project, else the session's, else the default this key may use. */
+  private async projectFor(
+    principal: Principal,
+    requested: string | undefined,
+    stored: string,
+    userId: string,
+  ): Promise<string> {
+    if (requested !== undefined) {
+      if (!this.deps.projects.includes(requested)) {
+        throw badRequest(
+          'project',
+          `unknown project ${JSON.stringify(requested)} (configured: ${this.deps.projects.join(', ')})`,
+          'UNKNOWN_PROJECT',
+        );
+      }
+      checkProjectAccess(principal, requested);
+      return requested;
+    }
+    const record = await this.deps.store.getSession(stored);
+    if (
+      record &&
+      record.userId === userId &&
+      record.project !== null &&
+      this.deps.projects.includes(record.project)
+    ) {
+      checkProjectAccess(principal, record.project);
+      return record.project;
+    }
+    const candidates = [this.deps.defaultProject, ...this.deps.projects];
+    const project = candidates.find((name) => principal.projects === null || principal.projects.has(name));
+    if (project === undefined) throw badRequest('project', 'this key may use no configured project');
+    return project;
+  }
+
+  private timeoutOf(seconds: number | undefined): number {
+    if (seconds === undefined) return this.deps.defaultTimeoutMs;
+    const ms = Math.ceil(seconds * 1000);
+    if (ms > this.deps.maxTimeoutMs) {
+      throw badRequest('timeout', `must be at most ${this.deps.maxTimeoutMs / 1000} seconds`);
+    }
+    return ms;
+  }
+}

@@ -1,0 +1,64 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { HttpError } from './http-error.js';
+import { toHttpError } from './map-error.js';
+
+interface BodyParserError extends Error {
+  type?: string;
+  limit?: number;
+}
+
+/** body-parser's errors (bad JSON, too large, wrong charset) as our HTTP errors. */
+function fromBodyParser(error: BodyParserError): HttpError | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'INVALID_JSON', 'body: is not valid JSON', { details: { field: 'body' } });
+    case 'entity.too.large':
+      return new HttpError(
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `body: is larger than the limit of ${error.limit} bytes`,
+        {
+          details: { field: 'body', limit_bytes: error.limit },
+        },
+      );
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `body: ${error.message}`, {
+        details: { field: 'body' },
+      });
+    default:
+      return undefined;
+  }
+}
+
+/** Sends an error in the one JSON shape, with Retry-After when there is one. */
+export function sendError(res: Response, error: HttpError): void {
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  res.status(error.status).json(error.toBody());
+}
+
+/** The last middleware: every thrown error becomes `{ success: false, error }` with its status. */
+export function errorMiddleware(logger: Logger) {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    const http = fromBodyParser(error as BodyParserError) ?? toHttpError(error);
+    if (http.status >= 500) {
+      const cause = http.cause instanceof Error ? http.cause : undefined;
+      logger.error(
+        {
+          request_id: res.locals.requestId,
+          code: http.code,
+          err: cause
+            ? { name: cause.name, message: cause.message, code: (cause as { code?: unknown }).code }
+            : undefined,
+        },
+        'request failed',
+      );
+    }
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    sendError(res, http);
+  };
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { chatRequestSchema } from '../api/request-schemas.js';
+import {
+  chatResponseSchema,
+  deletedSchema,
+  errorResponseSchema,
+  healthSchema,
+  historySchema,
+  sessionListSchema,
+  taskAcceptedSchema,
+  taskSchema,
+} from '../api/response-schemas.js';
+import { type OperationSpec, operations, type ResponseSpec } from './operations.js';
+
+type JsonSchema = Record<string, unknown>;
+
+/** Schemas shown by name under components.schemas (requests as accepted, responses as sent). */
+const NAMED: Array<[string, z.ZodType, 'input' | 'output']> = [
+  ['ChatRequest', chatRequestSchema, 'input'],
+  ['ChatResponse', chatResponseSchema, 'output'],
+  ['TaskAccepted', taskAcceptedSchema, 'output'],
+  ['Task', taskSchema, 'output'],
+  ['History', historySchema, 'output'],
+  ['SessionList', sessionListSchema, 'output'],
+  ['Deleted', deletedSchema, 'output'],
+  ['Health', healthSchema, 'output'],
+  ['ErrorResponse', errorResponseSchema, 'output'],
+];
+
+function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+function refTo(schema: z.ZodType): JsonSchema {
+  const named = NAMED.find(([, candidate]) => candidate === schema);
+  return named ? { $ref: `#/components/schemas/${named[0]}` } : toJsonSchema(schema, 'output');
+}
+
+/** Path or query parameters from an object schema, one per property. */
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): JsonSchema[] {
+  if (!schema) return [];
+  const json = toJsonSchema(schema, 'input') as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => {
+    const { description, ...propertySchema } = property;
+    return {
+      name,
+      in: where,
+      required: where === 'path' || (json.required ?? []).includes(name),
+      ...(description ? { description } : {}),
+      schema: propertySchema,
+    };
+  });
+}
+
+function response(spec: ResponseSpec): JsonSchema {
+  if ('eventStream' in spec) {
+    return {
+      description: spec.description,
+      content: { 'text/event-stream': { schema: { type: 'string' } } },
+    };
+  }
+  const schema = 'error' in spec ? { $ref: '#/components/schemas/ErrorResponse' } : refTo(spec.schema);
+  return { description: spec.description, content: { 'application/json': { schema } } };
+}
+
+function operation(spec: OperationSpec, secured: boolean): JsonSchema {
+  const op: JsonSchema = {
+    operationId: spec.operationId,
+    summary: spec.summary,
+    description: spec.description,
+    tags: [spec.tag],
+    parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
+    responses: Object.fromEntries(Object.entries(spec.responses).map(([status, r]) => [status, response(r)])),
+  };
+  if (spec.body) {
+    op.requestBody = { required: true, content: { 'application/json': { schema: refTo(spec.body) } } };
+  }
+  op.security = spec.authenticated && secured ? [{ ApiKey: [] }, { Bearer: [] }] : [];
+  return op;
+}
+
+/** The OpenAPI 3.1 document of the API, built from the zod schemas the routes validate with. */
+export function buildOpenApiDocument(options: { version: string; secured: boolean }): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const spec of operations) {
+    paths[spec.path] ??= {};
+    (paths[spec.path] as Record<string, JsonSchema>)[spec.method] = operation(spec, options.secured);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'claude-code-server',
+      version: options.version,
+      description:
+        'Claude Code as an HTTP service: synchronous, streamed (SSE) and asynchronous turns over per-user ' +
+        'sessions. Errors are `{ success: false, error: { code, message, details? } }`.',
+    },
+    paths,
+    components: {
+      schemas: Object.fromEntries(NAMED.map(([name, schema, io]) => [name, toJsonSchema(schema, io)])),
+      securitySchemes: {
+        ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        Bearer: { type: 'http', scheme: 'bearer' },
+      },
+    },
+  };
+}

@@ -1,0 +1,255 @@
+import { effortLevels, permissionModes, settingSources } from '@claude-code-server/core';
+import { z } from 'zod';
+import { sha256 } from '../auth/digest.js';
+import {
+  nonEmptyString,
+  nonNegativeInt,
+  oneOf,
+  patterned,
+  positiveInt,
+  stringList,
+  typeError,
+} from './zod-helpers.js';
+
+/** Names of projects, API keys and tenants: safe in ids, URLs and logs. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const PROJECT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const NAME_PROBLEM = 'must start with a letter or digit and use only A-Z a-z 0-9 _ -';
+
+/** Tools a request may use without asking when the config names none: they only read. */
+export const READ_ONLY_TOOLS = ['Read', 'Grep', 'Glob'] as const;
+
+const permissionMode = oneOf(permissionModes);
+
+/** The CLI settings every turn starts from (snake_case versions of core's ClaudeConfig). */
+export const claudeSectionSchema = z.strictObject({
+  cli_path: nonEmptyString.optional(),
+  config_dir: nonEmptyString.optional(),
+  model: nonEmptyString.optional(),
+  fallback_model: nonEmptyString.optional(),
+  permission_mode: permissionMode
+    .refine((mode) => mode !== 'bypassPermissions', {
+      message: 'cannot be bypassPermissions; give a key max_permission_mode and allow_bypass instead',
+    })
+    .default('default'),
+  allowed_tools: stringList.default([...READ_ONLY_TOOLS]),
+  disallowed_tools: stringList.optional(),
+  tools: z.array(nonEmptyString, { error: typeError('must be a list of strings') }).optional(),
+  system_prompt: z.string().optional(),
+  append_system_prompt: z.string().optional(),
+  max_turns: positiveInt.optional(),
+  max_budget_usd: z.number().positive('must be greater than 0').optional(),
+  add_dirs: stringList.optional(),
+  mcp_config: z.union([nonEmptyString, z.record(z.string(), z.unknown())]).optional(),
+  strict_mcp_config: z.boolean().optional(),
+  settings: z.union([nonEmptyString, z.record(z.string(), z.unknown())]).optional(),
+  setting_sources: z.array(oneOf(settingSources)).optional(),
+  env: z.record(z.string(), z.string({ error: typeError('must be a string') })).optional(),
+  effort: oneOf(effortLevels).optional(),
+  max_api_retries: nonNegativeInt.optional(),
+});
+
+export const projectSchema = z.strictObject({
+  path: nonEmptyString,
+  description: z.string().optional(),
+});
+
+export const rateLimitSchema = z.strictObject({
+  requests_per_minute: z.number().positive('must be greater than 0'),
+  /** Requests allowed at once after a quiet spell (default: one minute's worth). */
+  burst: positiveInt.optional(),
+});
+
+const sha256Hex = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be the SHA-256 of the key as 64 hex characters')
+  .transform((hex) => hex.toLowerCase());
+
+export const apiKeySchema = z
+  .strictObject({
+    name: patterned(NAME_PATTERN, NAME_PROBLEM, 64),
+    /** Sessions and tasks are kept per tenant; keys sharing one (e.g. during rotation) share them. */
+    tenant: patterned(NAME_PATTERN, NAME_PROBLEM, 64).optional(),
+    key: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .max(512, 'must be at most 512 characters')
+      .optional(),
+    sha256: sha256Hex.optional(),
+    /** User ids this key may act for: exact ids or patterns with `*` (default any). */
+    users: z.array(nonEmptyString).min(1, 'must name at least one user or pattern').default(['*']),
+    max_permission_mode: permissionMode.optional(),
+    /** Tools a request with this key may pre-approve (default `claude.allowed_tools`). */
+    tools: stringList.optional(),
+    /** Project names this key may use (default all). */
+    projects: z.array(nonEmptyString).optional(),
+    rate_limit: rateLimitSchema.optional(),
+    allow_bypass: z.boolean().default(false),
+  })
+  .superRefine((key, ctx) => {
+    if ((key.key === undefined) === (key.sha256 === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['key'], message: 'give exactly one of key or sha256' });
+    }
+    if (key.max_permission_mode === 'bypassPermissions' && !key.allow_bypass) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_permission_mode'],
+        message: 'bypassPermissions needs allow_bypass: true on this key',
+      });
+    }
+  });
+
+export const authSchema = z.union(
+  [
+    z.literal('none'),
+    z.strictObject({
+      keys: z.array(apiKeySchema).min(1, 'must hold at least one key (or write auth: none)'),
+    }),
+  ],
+  { error: typeError('must be none or { keys: [...] }') },
+);
+
+const byteSize = z.union([
+  positiveInt,
+  z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'must be a size such as 512kb or 1mb'),
+]);
+
+export const limitsSchema = z
+  .strictObject({
+    /** Turns running at once across the server. */
+    max_concurrent_turns: positiveInt.default(4),
+    /** Turns that may wait for a free slot; beyond it, 429. */
+    max_queue: nonNegativeInt.default(32),
+    body_limit: byteSize.default('1mb'),
+    default_timeout_ms: positiveInt.default(300_000),
+    max_timeout_ms: positiveInt.default(1_800_000),
+    /** The rate limit of keys that set none (and of every request with auth: none). */
+    rate_limit: rateLimitSchema.optional(),
+    /** An SSE comment is sent after this long without an event. */
+    sse_heartbeat_ms: positiveInt.default(15_000),
+  })
+  .refine((limits) => limits.default_timeout_ms <= limits.max_timeout_ms, {
+    path: ['default_timeout_ms'],
+    message: 'must not be above max_timeout_ms',
+  });
+
+export const tasksSchema = z.strictObject({
+  /** A finished task is kept this long, then deleted. */
+  retention_ms: positiveInt.default(86_400_000),
+  /** How often a running task's record shows it is alive; three missed beats mean its server died. */
+  heartbeat_ms: z.number().int().min(100, 'must be at least 100').default(10_000),
+});
+
+export const corsSchema = z.strictObject({
+  /** Origins allowed to call the API from a browser (`*` for any); empty: CORS off. */
+  origins: z.array(nonEmptyString).default([]),
+});
+
+export const logSchema = z.strictObject({
+  level: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Log prompts and answers (never API keys). Off by default. */
+  include_content: z.boolean().default(false),
+});
+
+/** How the server builds its ClaudeAgent (ignored when an agent instance is passed). */
+export const agentSectionSchema = z.strictObject({
+  /** Most CLI processes alive at once. */
+  max_live: positiveInt.default(4),
+  /** Processes started ahead of time for new conversations. */
+  spares: nonNegativeInt.default(0),
+  idle_timeout_ms: positiveInt.optional(),
+  /** Turns that may wait for a free process inside the agent. */
+  max_queue: nonNegativeInt.optional(),
+  max_queue_per_session: positiveInt.optional(),
+  debounce_ms: nonNegativeInt.optional(),
+  lease_ttl_ms: positiveInt.optional(),
+  lease_wait_ms: nonNegativeInt.optional(),
+  owner_id: nonEmptyString.optional(),
+  formatter: oneOf(['plain', 'with-sender']).optional(),
+  allowed_models: stringList.optional(),
+});
+
+const projectsSchema = z
+  .record(
+    patterned(PROJECT_NAME_PATTERN, 'must start with a letter or digit and use only A-Z a-z 0-9 . _ -', 64),
+    projectSchema,
+  )
+  .refine((projects) => Object.keys(projects).length > 0, 'must name at least one project');
+
+/** The keys of the server's options that can come from a config file (snake_case). */
+export const serverConfigShape = {
+  claude: claudeSectionSchema.default(() => claudeSectionSchema.parse({})),
+  projects: projectsSchema,
+  /** The project of requests that name none (default: the first one). */
+  default_project: nonEmptyString.optional(),
+  auth: authSchema.default('none'),
+  limits: limitsSchema.default(() => limitsSchema.parse({})),
+  tasks: tasksSchema.default(() => tasksSchema.parse({})),
+  cors: corsSchema.default(() => corsSchema.parse({})),
+  log: logSchema.default(() => logSchema.parse({})),
+  agent: agentSectionSchema.default(() => agentSectionSchema.parse({})),
+};
+
+type ConfigLike = Pick<
+  z.output<z.ZodObject<typeof serverConfigShape>>,
+  'projects' | 'default_project' | 'auth'
+>;
+
+/** Checks between keys: projects named by other keys exist, key names and secrets are unique. */
+export function checkConfigReferences(config: ConfigLike, ctx: z.RefinementCtx): void {
+  const names = Object.keys(config.projects);
+  const known = `configured: ${names.join(', ')}`;
+  if (config.default_project !== undefined && !names.includes(config.default_project)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['default_project'],
+      message: `unknown project ${JSON.stringify(config.default_project)} (${known})`,
+    });
+  }
+  if (config.auth === 'none') return;
+  const seen = new Map<string, number>();
+  const secrets = new Map<string, number>();
+  config.auth.keys.forEach((key, index) => {
+    const digest = key.sha256 ?? (key.key === undefined ? undefined : sha256(key.key));
+    const same = digest === undefined ? undefined : secrets.get(digest);
+    if (same !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'keys', index, key.sha256 ? 'sha256' : 'key'],
+        message: `is the same key as auth.keys[${same}]`,
+      });
+    }
+    if (digest !== undefined) secrets.set(digest, index);
+    const first = seen.get(key.name);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'keys', index, 'name'],
+        message: `duplicate of auth.keys[${first}].name`,
+      });
+    }
+    seen.set(key.name, index);
+    key.projects?.forEach((project, j) => {
+      if (project !== '*' && !names.includes(project)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['auth', 'keys', index, 'projects', j],
+          message: `unknown project ${JSON.stringify(project)} (${known})`,
+        });
+      }
+    });
+  });
+}
+
+/** Everything of the server's options that can come from a config file (snake_case keys). */
+export const serverConfigSchema = z.strictObject(serverConfigShape).superRefine(checkConfigReferences);
+
+/** The config as written (defaults optional). */
+export type ServerConfig = z.input<typeof serverConfigSchema>;
+/** The config with defaults filled in. */
+export type ParsedServerConfig = z.output<typeof serverConfigSchema>;
+export type ApiKeyConfig = z.output<typeof apiKeySchema>;
+export type RateLimitConfig = z.output<typeof rateLimitSchema>;
+export type LimitsConfig = z.output<typeof limitsSchema>;
+export type ClaudeSectionConfig = z.output<typeof claudeSectionSchema>;
+export type AgentSectionConfig = z.output<typeof agentSectionSchema>;

@@ -1,0 +1,54 @@
+import { ClaudeAgent } from '@claude-code-server/agent';
+import type { SessionStore } from '@claude-code-server/store';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { InvalidServerOptionsError } from '../errors/server-error.js';
+import { agentSectionSchema, checkConfigReferences, serverConfigShape } from './config-schema.js';
+import { describeIssue, formatIssues } from './format-issue.js';
+
+const STORE_METHODS = [
+  'getSession',
+  'createSession',
+  'updateSession',
+  'listSessions',
+  'appendMessage',
+] as const;
+
+function isSessionStore(value: unknown): value is SessionStore {
+  if (typeof value !== 'object' || value === null) return false;
+  return STORE_METHODS.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+}
+
+function isLogger(value: unknown): value is Logger {
+  if (typeof value !== 'object' || value === null) return false;
+  const logger = value as Record<string, unknown>;
+  return ['info', 'warn', 'error', 'child'].every((name) => typeof logger[name] === 'function');
+}
+
+/**
+ * Everything `createServer` takes: the config-file keys plus what only code can give (the store, an
+ * agent instance, a pino logger).
+ */
+export const serverOptionsSchema = z
+  .strictObject({
+    ...serverConfigShape,
+    store: z.custom<SessionStore>(isSessionStore, 'must be a SessionStore (e.g. from a store package)'),
+    agent: z
+      .union([z.instanceof(ClaudeAgent), agentSectionSchema], {
+        error: () => 'must be a ClaudeAgent or agent options',
+      })
+      .default(() => agentSectionSchema.parse({})),
+    logger: z.custom<Logger>(isLogger, 'must be a pino logger').optional(),
+  })
+  .superRefine(checkConfigReferences);
+
+export type ServerOptions = z.input<typeof serverOptionsSchema>;
+export type ParsedServerOptions = z.output<typeof serverOptionsSchema>;
+
+/** Validates `createServer` options; throws InvalidServerOptionsError naming every bad key. */
+export function parseServerOptions(input: unknown): ParsedServerOptions {
+  const parsed = serverOptionsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  throw new InvalidServerOptionsError(formatIssues(parsed.error), first ? describeIssue(first).path : '');
+}

@@ -1,0 +1,81 @@
+import type { Request, Response, Router } from 'express';
+import { chatRequestSchema } from '../api/request-schemas.js';
+import { validate } from '../api/validate.js';
+import { principalOf } from '../auth/authenticate.js';
+import { chatResponseBody } from '../chat/response-body.js';
+import { toSseEvent } from '../chat/stream-events.js';
+import { toHttpError } from '../errors/map-error.js';
+import { SseWriter } from '../http/sse-writer.js';
+import type { RouteContext } from './context.js';
+
+/** An abort signal that fires when the client goes away before the response is complete. */
+function clientGone(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort(new Error('the client closed the connection'));
+  });
+  return controller.signal;
+}
+
+/** POST /chat, /chat/stream and /chat/async. */
+export function registerChatRoutes(router: Router, ctx: RouteContext): void {
+  router.post('/chat', async (req: Request, res: Response) => {
+    const body = validate(chatRequestSchema, req.body, 'body');
+    const turn = await ctx.turns.prepare(principalOf(res), body);
+    const signal = clientGone(res);
+    try {
+      const response = await ctx.turns.run(turn, signal);
+      res.json(chatResponseBody(response, turn.sessionId));
+    } catch (error) {
+      // Nobody is left to answer.
+      if (!signal.aborted) throw error;
+    }
+  });
+
+  router.post('/chat/stream', async (req: Request, res: Response) => {
+    const body = validate(chatRequestSchema, req.body, 'body');
+    const turn = await ctx.turns.prepare(principalOf(res), body);
+    const signal = clientGone(res);
+    const sse = new SseWriter(res, ctx.sseHeartbeatMs);
+    try {
+      // The stream opens once the turn has a slot; refusals before that are plain JSON errors.
+      const response = await ctx.turns.run(
+        turn,
+        signal,
+        (event) => {
+          if (event.type === 'session') {
+            sse.send('session', {
+              session_id: turn.sessionId,
+              claude_session_id: event.claudeSessionId ?? null,
+            });
+            return;
+          }
+          const sseEvent = toSseEvent(event);
+          if (sseEvent) sse.send(sseEvent.event, sseEvent.data);
+        },
+        () => sse.open(),
+      );
+      sse.send('done', chatResponseBody(response, turn.sessionId));
+    } catch (error) {
+      if (signal.aborted) return;
+      if (!res.headersSent) throw error;
+      const http = toHttpError(error);
+      sse.send('error', { ...http.toBody(), status: http.status });
+    } finally {
+      if (res.headersSent) sse.end();
+    }
+  });
+
+  router.post('/chat/async', async (req: Request, res: Response) => {
+    const body = validate(chatRequestSchema, req.body, 'body');
+    const turn = await ctx.turns.prepare(principalOf(res), body);
+    const refusal = ctx.limiter.refusal();
+    if (refusal) throw refusal;
+    const task = await ctx.tasks.submit(turn);
+    res.status(202).location(`${req.baseUrl}/task/${task.taskId}`).json({
+      task_id: task.taskId,
+      status: task.status,
+      message: 'Task submitted successfully',
+    });
+  });
+}

@@ -1,0 +1,21 @@
+import type { ClaudeAgent } from '@claude-code-server/agent';
+import type { SessionStore } from '@claude-code-server/store';
+import type { Logger } from 'pino';
+import type { TurnService } from '../chat/turn-service.js';
+import type { HealthCheck } from '../health/health-check.js';
+import type { TurnLimiter } from '../limits/turn-limiter.js';
+import type { TaskRunner } from '../tasks/task-runner.js';
+
+/** What the route handlers share. */
+export interface RouteContext {
+  agent: ClaudeAgent;
+  store: SessionStore;
+  turns: TurnService;
+  tasks: TaskRunner;
+  limiter: TurnLimiter;
+  health: HealthCheck;
+  logger: Logger;
+  sseHeartbeatMs: number;
+  /** True once shutdown began: new requests get 503. */
+  isDraining(): boolean;
+}

@@ -1,0 +1,29 @@
+import type { Request, Response, Router } from 'express';
+import { docsPage } from '../openapi/docs-page.js';
+import { SERVER_VERSION } from '../version.js';
+import type { RouteContext } from './context.js';
+
+/** GET /health, /openapi.json and /docs: no API key needed. */
+export function registerPublicRoutes(router: Router, ctx: RouteContext, openapi: unknown): void {
+  router.get('/health', async (_req: Request, res: Response) => {
+    const report = await ctx.health.check();
+    const draining = ctx.isDraining();
+    const problems = draining ? ['server: shutting down', ...report.problems] : report.problems;
+    res.status(report.healthy && !draining ? 200 : 503).json({
+      status: draining ? 'shutting_down' : report.healthy ? 'healthy' : 'unhealthy',
+      version: SERVER_VERSION,
+      claude_version: report.claudeVersion,
+      store: report.storeOk ? 'ok' : 'unavailable',
+      ...(problems.length > 0 ? { problems } : {}),
+    });
+  });
+
+  router.get('/openapi.json', (_req: Request, res: Response) => {
+    res.json(openapi);
+  });
+
+  router.get('/docs', (_req: Request, res: Response) => {
+    res.setHeader('Content-Security-Policy', docsPage.contentSecurityPolicy);
+    res.type('html').send(docsPage.html);
+  });
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ClaudeAgent } from '@claude-code-server/agent';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { type Logger, pino } from 'pino';
+import { buildAgentOptions, claudeConfigOf, resolveProjectDirectories } from './agent-factory.js';
+import { authenticate } from './auth/authenticate.js';
+import { KeyTable } from './auth/key-table.js';
+import { ShutdownAbort, TurnService } from './chat/turn-service.js';
+import { errorMiddleware } from './errors/error-middleware.js';
+import { HttpError } from './errors/http-error.js';
+import { HealthCheck } from './health/health-check.js';
+import { accessLog } from './http/access-log.js';
+import { cors } from './http/cors.js';
+import { requestId } from './http/request-id.js';
+import { RateLimiter } from './limits/rate-limiter.js';
+import { TurnLimiter } from './limits/turn-limiter.js';
+import { buildOpenApiDocument } from './openapi/document.js';
+import { parseServerOptions, type ServerOptions } from './options/server-options.js';
+import { registerChatRoutes } from './routes/chat-routes.js';
+import type { RouteContext } from './routes/context.js';
+import { registerPublicRoutes } from './routes/public-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerTaskRoutes } from './routes/task-routes.js';
+import { TaskRegistry } from './tasks/task-registry.js';
+import { TaskRunner } from './tasks/task-runner.js';
+import { RunningTurns } from './turns/running-turns.js';
+import { SERVER_VERSION } from './version.js';
+
+/** Paths that need an API key (everything but health and the docs). */
+const PROTECTED_PATH = /^\/(chat|task|session|sessions)(\/|$)/;
+/** After the deadline, how long interrupted turns get to end before the agent is closed anyway. */
+const INTERRUPT_GRACE_MS = 15_000;
+
+export interface ShutdownOptions {
+  /** How long running turns may go on before they are interrupted (default 30 s). */
+  deadlineMs?: number;
+}
+
+/** What `createServer` returns. */
+export interface ClaudeCodeServer {
+  /** The Express app: listen it yourself (or with `listen`), or mount it, or test it with supertest. */
+  app: Express;
+  /** The agent answering the turns (the one passed in, or the one the server built). */
+  agent: ClaudeAgent;
+  logger: Logger;
+  /** Listens on a port (0: any free one); `shutdown` closes what it opened. */
+  listen(port: number, host?: string): Promise<Server>;
+  /**
+   * Stops taking requests (503), lets running turns finish until the deadline, interrupts the rest,
+   * marks unfinished tasks failed and closes the agent it built (its CLI processes) and its listeners.
+   * The store is not closed: whoever created it closes it.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+}
+
+/** Builds the HTTP server over a ClaudeAgent; throws InvalidServerOptionsError naming each bad option. */
+export async function createServer(input: ServerOptions): Promise<ClaudeCodeServer> {
+  const options = parseServerOptions(input);
+  const logger =
+    options.logger ?? pino({ level: options.log.level, base: { service: 'claude-code-server' } });
+  const projectDirs = resolveProjectDirectories(options.projects);
+  const projectNames = Object.keys(options.projects);
+  const defaultProject = options.default_project ?? (projectNames[0] as string);
+  const keys = new KeyTable(options);
+  if (keys.anonymous) logger.warn('auth: none: anyone who can reach this server can use it');
+
+  const ownsAgent = !(options.agent instanceof ClaudeAgent);
+  const agent =
+    options.agent instanceof ClaudeAgent
+      ? options.agent
+      : new ClaudeAgent(
+          buildAgentOptions({
+            store: options.store,
+            claude: options.claude,
+            agent: options.agent,
+            principals: keys.principals,
+            projectDirs,
+            defaultProject,
+          }),
+        );
+
+  const instanceId = `server-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const limiter = new TurnLimiter(options.limits.max_concurrent_turns, options.limits.max_queue);
+  const running = new RunningTurns();
+  const turns = new TurnService({
+    agent,
+    store: options.store,
+    limiter,
+    running,
+    logger,
+    projects: projectNames,
+    defaultProject,
+    defaults: { permissionMode: options.claude.permission_mode, allowedTools: options.claude.allowed_tools },
+    defaultTimeoutMs: options.limits.default_timeout_ms,
+    maxTimeoutMs: options.limits.max_timeout_ms,
+    includeContent: options.log.include_content,
+  });
+  const registry = new TaskRegistry(options.store, {
+    instanceId,
+    heartbeatMs: options.tasks.heartbeat_ms,
+    retentionMs: options.tasks.retention_ms,
+  });
+  const tasks = new TaskRunner({
+    registry,
+    turns,
+    logger,
+    instanceId,
+    heartbeatMs: options.tasks.heartbeat_ms,
+  });
+  const tenants = keys.principals.map((principal) => principal.tenant);
+  const sweep = async () => {
+    try {
+      const { deleted, orphaned } = await registry.sweep(tenants);
+      if (deleted + orphaned > 0) logger.info({ deleted, orphaned }, 'tasks swept');
+    } catch (error) {
+      logger.warn({ code: (error as { code?: unknown }).code ?? 'UNKNOWN' }, 'could not sweep tasks');
+    }
+  };
+  // Tasks left unfinished by a server that is gone are reported failed from the start.
+  await sweep();
+  const sweepTimer = setInterval(sweep, Math.max(1_000, Math.min(60_000, options.tasks.retention_ms)));
+  sweepTimer.unref();
+
+  let draining = false;
+  const ctx: RouteContext = {
+    agent,
+    store: options.store,
+    turns,
+    tasks,
+    limiter,
+    health: new HealthCheck(options.store, claudeConfigOf(options.claude), logger),
+    logger,
+    sseHeartbeatMs: options.limits.sse_heartbeat_ms,
+    isDraining: () => draining,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestId);
+  app.use(accessLog(logger));
+  if (options.cors.origins.length > 0) app.use(cors(options.cors.origins));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!draining || req.path === '/health') return next();
+    res.setHeader('Connection', 'close');
+    throw new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', { retryAfterMs: 5_000 });
+  });
+  const publicRouter = express.Router();
+  registerPublicRoutes(
+    publicRouter,
+    ctx,
+    buildOpenApiDocument({ version: SERVER_VERSION, secured: !keys.anonymous }),
+  );
+  app.use(publicRouter);
+  const auth = authenticate(keys, new RateLimiter());
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    PROTECTED_PATH.test(req.path) ? auth(req, res, next) : next(),
+  );
+  app.use(
+    express.json({ limit: options.limits.body_limit, type: ['application/json', 'application/*+json'] }),
+  );
+  const apiRouter = express.Router();
+  registerChatRoutes(apiRouter, ctx);
+  registerTaskRoutes(apiRouter, ctx);
+  registerSessionRoutes(apiRouter, ctx);
+  app.use(apiRouter);
+  app.use((req: Request) => {
+    throw new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`);
+  });
+  app.use(errorMiddleware(logger));
+
+  const servers = new Set<Server>();
+  let shuttingDown: Promise<void> | undefined;
+
+  const shutdown = async ({ deadlineMs = 30_000 }: ShutdownOptions = {}) => {
+    draining = true;
+    limiter.close(
+      new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', { retryAfterMs: 5_000 }),
+    );
+    for (const server of servers) server.close();
+    if (running.size > 0) {
+      logger.info({ running: running.size, deadline_ms: deadlineMs }, 'shutdown: waiting for running turns');
+      const deadline = new AbortController();
+      await Promise.race([
+        running.idle(),
+        sleep(deadlineMs, undefined, { signal: deadline.signal }).catch(() => {}),
+      ]);
+      deadline.abort();
+    }
+    if (running.size > 0) {
+      logger.warn({ running: running.size }, 'shutdown: interrupting the turns still running');
+      running.abortAll(new ShutdownAbort());
+      const grace = new AbortController();
+      await Promise.race([
+        running.idle(),
+        sleep(INTERRUPT_GRACE_MS, undefined, { signal: grace.signal }).catch(() => {}),
+      ]);
+      grace.abort();
+    }
+    await tasks.drain();
+    tasks.stop();
+    clearInterval(sweepTimer);
+    if (ownsAgent) await agent.close();
+    for (const server of servers) server.closeAllConnections();
+    logger.info('shutdown complete');
+  };
+
+  return {
+    app,
+    agent,
+    logger,
+    listen(port: number, host?: string): Promise<Server> {
+      return new Promise((resolve, reject) => {
+        const server = app.listen(port, host ?? '127.0.0.1', (error?: Error) => {
+          if (error) return reject(error);
+          servers.add(server);
+          resolve(server);
+        });
+      });
+    },
+    shutdown(shutdownOptions?: ShutdownOptions): Promise<void> {
+      shuttingDown ??= shutdown(shutdownOptions);
+      return shuttingDown;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { hostname } from 'node:os';
+import type { Metadata } from '@claude-code-server/store';
+import type { ChatResponseBody, TaskBody, TaskStatus } from '../api/response-schemas.js';
+
+/** What the server keeps about an async task (in the metadata of the task's store record). */
+export interface TaskRecord {
+  taskId: string;
+  tenant: string;
+  userId: string;
+  sessionId: string;
+  status: TaskStatus;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** The server instance running it, its host and pid: how a restart tells orphans apart. */
+  instance: string;
+  host: string;
+  pid: number;
+  heartbeatAt: number;
+  heartbeatMs: number;
+}
+
+const METADATA_KEY = 'task';
+export const FINISHED: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+export function isFinished(record: TaskRecord): boolean {
+  return FINISHED.has(record.status);
+}
+
+export function toMetadata(record: TaskRecord): Metadata {
+  return { [METADATA_KEY]: { ...record } };
+}
+
+/** The task in a record's metadata, or null when the record is not a task. */
+export function fromMetadata(metadata: Metadata): TaskRecord | null {
+  const value = metadata[METADATA_KEY];
+  if (typeof value !== 'object' || value === null) return null;
+  const record = value as Partial<TaskRecord>;
+  return typeof record.taskId === 'string' && typeof record.status === 'string'
+    ? (record as TaskRecord)
+    : null;
+}
+
+/** True if a process with this pid exists on this machine. */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * An unfinished task whose server is gone: its process no longer exists on this host, or it missed
+ * three heartbeats (another host, or a hung process).
+ */
+export function isOrphaned(record: TaskRecord, currentInstance: string, now: number): boolean {
+  if (isFinished(record) || record.instance === currentInstance) return false;
+  if (record.host === hostname() && record.pid !== process.pid && !pidAlive(record.pid)) return true;
+  return now - record.heartbeatAt > 3 * record.heartbeatMs;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The task as GET /task/{task_id} shows it. */
+export function taskBody(record: TaskRecord, result: ChatResponseBody | null): TaskBody {
+  return {
+    task_id: record.taskId,
+    status: record.status,
+    user_id: record.userId,
+    session_id: record.sessionId,
+    result,
+    error: record.errorMessage,
+    error_code: record.errorCode,
+    created_at: new Date(record.createdAt).toISOString(),
+    started_at: iso(record.startedAt),
+    finished_at: iso(record.finishedAt),
+    completed_at: iso(record.finishedAt),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * How a tenant's ids are kept in the shared store. A client sees its own ids; the store sees them
+ * prefixed with the tenant, so another key's sessions are simply not there (404), whatever id it names.
+ * Tenant names never contain ':', and client ids never start with one, so the forms cannot collide:
+ *
+ *   chat session  `<tenant>:<session_id>`      user `<tenant>:<user_id>`
+ *   task record   `<tenant>::<task_id>`        user `__tasks__:<tenant>`
+ */
+
+/** User ids starting with this are the server's own (clients cannot use them). */
+export const RESERVED_USER_PREFIX = '__';
+
+export function storedUserId(tenant: string, userId: string): string {
+  return `${tenant}:${userId}`;
+}
+
+export function storedSessionId(tenant: string, sessionId: string): string {
+  return `${tenant}:${sessionId}`;
+}
+
+/** The client's session id of a stored one, or null when it is not this tenant's chat session. */
+export function clientSessionId(tenant: string, stored: string): string | null {
+  const prefix = `${tenant}:`;
+  if (!stored.startsWith(prefix) || stored.startsWith(`${tenant}::`)) return null;
+  return stored.slice(prefix.length);
+}
+
+/** The client's user id of a stored one, or null when it is not this tenant's. */
+export function clientUserId(tenant: string, stored: string): string | null {
+  const prefix = `${tenant}:`;
+  return stored.startsWith(prefix) ? stored.slice(prefix.length) : null;
+}
+
+export function taskRecordId(tenant: string, taskId: string): string {
+  return `${tenant}::${taskId}`;
+}
+
+export function taskOwnerId(tenant: string): string {
+  return `${RESERVED_USER_PREFIX}tasks__:${tenant}`;
+}

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+
+/** This package's version (read from its package.json, one level above src/ and dist/). */
+export const SERVER_VERSION: string = (() => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+})();
