@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ClaudeConfig } from '../config.js';
+import { chosenConfigDir } from './transcript.js';
 
 /** The CLI's global state file: `$CLAUDE_CONFIG_DIR/.claude.json`, or `~/.claude.json` without one. */
 export function globalStateFile(config: Pick<ClaudeConfig, 'configDir' | 'env'>): string {
-  const dir = config.configDir ?? config.env?.CLAUDE_CONFIG_DIR ?? process.env.CLAUDE_CONFIG_DIR;
+  const dir = chosenConfigDir(config);
   return dir ? join(dir, '.claude.json') : join(homedir(), '.claude.json');
 }
 

@@ -3,14 +3,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ClaudeConfig } from '../config.js';
 
-/** The CLI's config dir for `config`: `configDir`, else CLAUDE_CONFIG_DIR (config env, then ours), else ~/.claude. */
+/** The config dir chosen for the CLI, if any: `configDir`, else CLAUDE_CONFIG_DIR (the config's env, then ours). */
+export function chosenConfigDir(config: Pick<ClaudeConfig, 'configDir' | 'env'>): string | undefined {
+  return config.configDir ?? config.env?.CLAUDE_CONFIG_DIR ?? process.env.CLAUDE_CONFIG_DIR;
+}
+
+/** The CLI's config dir for `config` (default ~/.claude). */
 export function claudeConfigDir(config: Pick<ClaudeConfig, 'configDir' | 'env'> = {}): string {
-  return (
-    config.configDir ??
-    config.env?.CLAUDE_CONFIG_DIR ??
-    process.env.CLAUDE_CONFIG_DIR ??
-    join(homedir(), '.claude')
-  );
+  return chosenConfigDir(config) ?? join(homedir(), '.claude');
 }
 
 /**
