@@ -59,6 +59,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async createSession(input: CreateSessionInput): Promise<SessionRecord> {
+    this.#connection.assertOpen();
     const value = validateCreateSessionInput(input);
     return this.#use(({ db, sql }) => {
       return db
@@ -74,6 +75,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
+    this.#connection.assertOpen();
     const sessionId = validateSessionId(id);
     return this.#use(({ sql }) => {
       const row = sql.getLiveSession.get({ id: sessionId, now: Date.now() }) as SessionRow | undefined;
@@ -82,6 +84,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async getOrCreateSession(input: CreateSessionInput): Promise<{ session: SessionRecord; created: boolean }> {
+    this.#connection.assertOpen();
     const value = validateCreateSessionInput(input);
     return this.#use(({ db, sql }) => {
       return db
@@ -99,6 +102,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async updateSession(id: string, update: SessionUpdate): Promise<SessionRecord> {
+    this.#connection.assertOpen();
     const sessionId = validateSessionId(id);
     const value = validateSessionUpdate(update);
     return this.#use(({ db, sql }) => {
@@ -125,6 +129,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async deleteSession(id: string): Promise<boolean> {
+    this.#connection.assertOpen();
     const sessionId = validateSessionId(id);
     return this.#use(({ db, sql }) => {
       return db
@@ -139,6 +144,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async listSessions(userId: string, options?: SessionListOptions): Promise<SessionPage> {
+    this.#connection.assertOpen();
     const user = validateUserId(userId);
     const { limit, cursor } = validateSessionListOptions(options);
     return this.#use(({ sql }) => {
@@ -159,6 +165,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async appendMessage(sessionId: string, message: AppendMessageInput): Promise<MessageRecord> {
+    this.#connection.assertOpen();
     const id = validateSessionId(sessionId);
     const value = validateAppendMessageInput(message);
     return this.#use(({ db, sql }) => {
@@ -189,6 +196,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async listMessages(sessionId: string, options?: MessagePageOptions): Promise<MessagePage> {
+    this.#connection.assertOpen();
     const id = validateSessionId(sessionId);
     const { limit, before, after } = validateMessagePageOptions(options);
     return this.#use(({ db, sql }) => {
@@ -210,11 +218,13 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async countMessages(sessionId: string): Promise<number> {
+    this.#connection.assertOpen();
     const id = validateSessionId(sessionId);
     return this.#use(({ sql }) => this.#mustGetCounters(sql, id).next_seq - 1);
   }
 
   async saveTranscript(sessionId: string, transcript: string): Promise<void> {
+    this.#connection.assertOpen();
     const id = validateSessionId(sessionId);
     const text = validateTranscript(transcript);
     return this.#use(({ db, sql }) => {
@@ -227,6 +237,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async appendTranscript(sessionId: string, chunk: string): Promise<void> {
+    this.#connection.assertOpen();
     const id = validateSessionId(sessionId);
     const text = validateTranscript(chunk, 'chunk');
     return this.#use(({ db, sql }) => {
@@ -240,6 +251,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async loadTranscript(sessionId: string): Promise<string | null> {
+    this.#connection.assertOpen();
     const id = validateSessionId(sessionId);
     return this.#use(({ db, sql }) => {
       return db.transaction(() => {
@@ -251,6 +263,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async acquireLease(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
+    this.#connection.assertOpen();
     const id = validateSessionId(sessionId);
     const request = validateLeaseRequest(owner, ttlMs);
     return this.#use((open) => {
@@ -259,12 +272,14 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
+    this.#connection.assertOpen();
     const held = validateLease(lease);
     const request = validateLeaseRequest(held.owner, ttlMs);
     return this.#use((open) => renewLease(open, held, request.ttlMs));
   }
 
   async releaseLease(lease: Lease): Promise<void> {
+    this.#connection.assertOpen();
     const held = validateLease(lease);
     return this.#use((open) => releaseLease(open, held));
   }

@@ -26,9 +26,14 @@ export class StoreConnection {
     this.#tables = tables;
   }
 
+  /** Throws StoreClosedError after close; called before inputs are checked, so closed wins. */
+  assertOpen(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+
   /** Runs `operation` on the open connection, turning driver failures into StoreUnavailableError. */
   use<T>(operation: (open: OpenStore) => T): T {
-    if (this.#closed) throw new StoreClosedError();
+    this.assertOpen();
     const open = this.#connect();
     try {
       return operation(open);
