@@ -34,6 +34,9 @@ export function defineLifecycleTests(h: Harness): void {
       await store.createSession({ id, userId: 'u' });
       await store.close();
       for (const call of Object.values(everyOperation(id))) await expectClosed(() => call(store));
+      // Closed wins over bad input: the caller learns the store is gone, not that an argument was wrong.
+      await expectClosed(() => store.getSession('bad id!'));
+      await expectClosed(() => store.appendMessage(id, { role: 'robot' as never, content: 'x' }));
       await store.close();
     });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../types.js';
-import { expectConflict, expectSessionNotFound, type Harness, sleep } from './harness.js';
+import { expectConflict, expectInvalidInput, expectSessionNotFound, type Harness, sleep } from './harness.js';
 
 /** create, get, getOrCreate, update, touch, delete. */
 export function defineSessionTests(h: Harness): void {
@@ -151,6 +151,38 @@ export function defineSessionTests(h: Harness): void {
       expect(await store.listMessages(id)).toEqual({ messages: [], hasMore: false });
       expect(await store.loadTranscript(id)).toBeNull();
       expect((await store.appendMessage(id, { role: 'user', content: 'again' })).seq).toBe(1);
+    });
+
+    it('rejects bad session input naming the field, and stores or changes nothing', async () => {
+      const store = await h.open();
+      const [id, userId] = [h.id('bad'), h.userId()];
+      const create = (input: unknown) => () => store.createSession(input as never);
+      const getOrCreate = (input: unknown) => () => store.getOrCreateSession(input as never);
+      await expectInvalidInput(create(null), 'input');
+      await expectInvalidInput(create({ id: 'has space', userId }), 'id');
+      await expectInvalidInput(create({ id: '../up', userId }), 'id');
+      await expectInvalidInput(create({ id: 'x'.repeat(257), userId }), 'id');
+      await expectInvalidInput(create({ id, userId: '' }), 'userId');
+      await expectInvalidInput(create({ id, userId: 'line\nbreak' }), 'userId');
+      await expectInvalidInput(create({ id, userId, project: 'a/b' }), 'project');
+      await expectInvalidInput(create({ id, userId, claudeSessionId: '' }), 'claudeSessionId');
+      await expectInvalidInput(create({ id, userId, metadata: { big: 'x'.repeat(65 * 1024) } }), 'metadata');
+      await expectInvalidInput(getOrCreate({ id, userId, metadata: 'text' }), 'metadata');
+      await expectInvalidInput(getOrCreate({ id, userId: 42 }), 'userId');
+      expect(await store.getSession(id)).toBeNull();
+      expect((await store.listSessions(userId)).sessions).toEqual([]);
+
+      const created = await store.createSession({ id, userId, project: 'kept', metadata: { k: 1 } });
+      const update = (changes: unknown) => () => store.updateSession(id, changes as never);
+      await expectInvalidInput(update(null), 'update');
+      await expectInvalidInput(update({ project: '.hidden' }), 'project');
+      await expectInvalidInput(update({ claudeSessionId: 7 }), 'claudeSessionId');
+      await expectInvalidInput(update({ project: 'ok', metadata: { n: Number.NaN } }), 'metadata.n');
+      await expectInvalidInput(() => store.getSession('bad id'), 'sessionId');
+      await expectInvalidInput(() => store.updateSession('', { project: 'x' }), 'sessionId');
+      await expectInvalidInput(() => store.touchSession('a/b'), 'sessionId');
+      await expectInvalidInput(() => store.deleteSession('-flag'), 'sessionId');
+      expect(await store.getSession(id)).toEqual(created);
     });
 
     it('stored state cannot be changed through objects passed in or handed out', async () => {
