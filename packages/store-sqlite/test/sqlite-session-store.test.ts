@@ -113,6 +113,30 @@ describe('SqliteSessionStore on a file', () => {
     }
     expect(tableNamesIn(path)).toContain('ccs_sessions');
   });
+
+  it('ignores SQLITE_PATH when path or database is given', async () => {
+    const previous = process.env.SQLITE_PATH;
+    // A directory cannot be opened as a database: a store that read this would fail.
+    process.env.SQLITE_PATH = files.dir;
+    try {
+      const path = files.file();
+      const fromPath = createSqliteSessionStore({ path });
+      await fromPath.createSession({ id: 's', userId: 'u' });
+      await fromPath.close();
+      expect(tableNamesIn(path)).toContain('ccs_sessions');
+      const db = new Database(':memory:');
+      const fromHandle = createSqliteSessionStore({ database: db });
+      await fromHandle.createSession({ id: 's', userId: 'u' });
+      await fromHandle.close();
+      db.close();
+      const fromEnv = createSqliteSessionStore();
+      await expect(fromEnv.getSession('s')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await fromEnv.close();
+    } finally {
+      if (previous === undefined) delete process.env.SQLITE_PATH;
+      else process.env.SQLITE_PATH = previous;
+    }
+  });
 });
 
 describe('SqliteSessionStore in memory and on a handle', () => {
@@ -145,6 +169,21 @@ describe('SqliteSessionStore in memory and on a handle', () => {
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect((error as StoreUnavailableError).cause).toBeInstanceOf(TypeError);
     await store.close();
+  });
+
+  it('reports tables dropped under it as unavailable, naming the driver error', async () => {
+    const db = new Database(':memory:');
+    const store = createSqliteSessionStore({ database: db });
+    await store.createSession({ id: 'h', userId: 'u' });
+    db.exec('DROP TABLE ccs_messages');
+    const error = await store
+      .appendMessage('h', { role: 'user', content: 'x' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', cause: { code: 'SQLITE_ERROR' } });
+    expect((error as Error).message).toMatch(/no such table: ccs_messages/);
+    await store.close();
+    db.close();
   });
 });
 
