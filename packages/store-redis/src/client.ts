@@ -1,4 +1,4 @@
-import type { SessionStoreOptions } from '@claude-code-server/store';
+import { InvalidInputError, type SessionStoreOptions } from '@claude-code-server/store';
 import { Redis, type RedisOptions } from 'ioredis';
 
 export interface RedisSessionStoreOptions extends SessionStoreOptions {
@@ -30,7 +30,13 @@ export const redisClientDefaults = {
 
 /** The client the options ask for, and whether the store owns it (and so must close it). */
 export function resolveClient(options: RedisSessionStoreOptions): { client: Redis; owned: boolean } {
+  if (options.url !== undefined && options.client !== undefined) {
+    throw new InvalidInputError('options', 'give either url or client, not both');
+  }
   if (options.client) return { client: options.client, owned: false };
+  if (options.url !== undefined && (typeof options.url !== 'string' || options.url === '')) {
+    throw new InvalidInputError('url', 'must be a non-empty redis:// or rediss:// URL');
+  }
   const url = options.url ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   const client = new Redis(url, redisClientDefaults);
   // Failures reach callers as StoreUnavailableError; without a listener ioredis would also print each one.

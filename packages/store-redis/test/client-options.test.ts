@@ -70,7 +70,8 @@ describe('client options', () => {
     await expect(store.getSession('s1')).rejects.toBeInstanceOf(StoreClosedError);
   });
 
-  it('never closes a client it was given', async () => {
+  it('never closes a client it was given, and then never reads REDIS_URL', async () => {
+    process.env.REDIS_URL = 'redis://127.0.0.1:1';
     const client = new Redis(server.url);
     const store = createRedisSessionStore({ client, keyPrefix: 'given:' });
     await store.createSession({ id: 's1', userId: 'u' });
@@ -86,6 +87,17 @@ describe('client options', () => {
     expect(() => createRedisSessionStore({ client })).toThrow(InvalidInputError);
     expect(() => createRedisSessionStore({ client })).toThrow(/client/);
     expect(() => createRedisSessionStore({ url: server.url, ttlMs: 0 })).toThrow(/ttlMs/);
+    client.disconnect();
+  });
+
+  it('refuses url and client together, and an empty url, naming them', () => {
+    const client = new Redis(server.url, { lazyConnect: true });
+    expect(() => createRedisSessionStore({ url: server.url, client })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', field: 'options' }),
+    );
+    expect(() => createRedisSessionStore({ url: '' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', field: 'url' }),
+    );
     client.disconnect();
   });
 });
