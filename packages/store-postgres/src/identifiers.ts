@@ -14,6 +14,8 @@ export function checkSchemaName(schema: unknown): asserts schema is string {
     throw new InvalidInputError('schema', 'must be a non-empty string');
   }
   if (schema.includes('\u0000')) throw new InvalidInputError('schema', 'contains a NUL character (U+0000)');
+  // Reserved for system schemas: CREATE SCHEMA would refuse it, but only at the first call.
+  if (schema.startsWith('pg_')) throw new InvalidInputError('schema', 'must not start with pg_ (reserved)');
   const bytes = Buffer.byteLength(schema, 'utf8');
   if (bytes > MAX_IDENTIFIER_BYTES) {
     throw new InvalidInputError('schema', `must be at most ${MAX_IDENTIFIER_BYTES} bytes, got ${bytes}`);

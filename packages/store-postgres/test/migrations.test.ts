@@ -129,6 +129,9 @@ describe('options', () => {
     expect(() => createPostgresSessionStore({ url: DATABASE_URL, schema: 'x'.repeat(64) })).toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT', field: 'schema' }),
     );
+    expect(() => createPostgresSessionStore({ url: DATABASE_URL, schema: 'pg_sessions' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', field: 'schema' }),
+    );
     expect(() => createPostgresSessionStore({ url: DATABASE_URL, ttlMs: 0 })).toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT', field: 'ttlMs' }),
     );
