@@ -124,6 +124,39 @@ describe('errors name the key and the problem', () => {
   });
 });
 
+describe('the server keys are checked by the server schema', () => {
+  it('a key limit names the key and its index', () => {
+    const problems = problemsOf(
+      'auth:\n  keys:\n    - name: bot\n      key: a-long-enough-secret-123\n      max_permission_mode: godmode\n',
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^config-\d+\.yaml: auth\.keys\[0\]\.max_permission_mode: must be one of default, acceptEdits, bypassPermissions, plan/,
+      ),
+    ]);
+  });
+
+  it('unknown nested keys, wrong types and references between keys', () => {
+    const problems = problemsOf('claude:\n  modle: x\nlimits:\n  max_queue: many\nauth: some\n');
+    expect(problems).toEqual([
+      expect.stringMatching(/: claude\.modle: is not a known key$/),
+      expect.stringMatching(/: auth: must be none or \{ keys: \[\.\.\.\] \}$/),
+      expect.stringMatching(/: limits\.max_queue: must be a number$/),
+    ]);
+    expect(problemsOf('projects:\n  app:\n    path: .\ndefault_project: nope\n')).toEqual([
+      expect.stringMatching(/: default_project: unknown project "nope" \(configured: app\)$/),
+    ]);
+  });
+
+  it('config.yaml.example is valid as shipped', () => {
+    const example = new URL('../config.yaml.example', import.meta.url).pathname;
+    const config = loadConfig({ configPath: example, env: {}, cwd: dir });
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 8000, shutdown_deadline_ms: 30_000 });
+    expect(config.store.type).toBe('sqlite');
+    expect(config.server.auth).toBe('none');
+  });
+});
+
 describe('environment overrides win over the file', () => {
   const file =
     'server:\n  host: 0.0.0.0\n  port: 9000\nstore:\n  type: redis\n  url: redis://file-host:6379\n';
@@ -178,6 +211,30 @@ describe('environment overrides win over the file', () => {
     expect(config.store).toEqual({ type: 'sqlite', path: join(sub, 'db/s.db') });
     expect(config.projects).toEqual([{ name: 'app', path: join(sub, 'work') }]);
     expect(config.defaultProject).toBe(false);
+  });
+
+  it('CCS_API_KEYS replaces the secret of a named key (limits stay) and adds the others', () => {
+    const file = `auth:\n  keys:\n    - name: bot\n      sha256: ${'a'.repeat(64)}\n      users: ["slack:*"]\n`;
+    const config = load(file, { CCS_API_KEYS: 'bot=secret-from-the-environment,another-secret-of-16+' });
+    expect(config.server.auth).toEqual({
+      keys: [
+        expect.objectContaining({ name: 'bot', key: 'secret-from-the-environment', users: ['slack:*'] }),
+        expect.objectContaining({ name: 'env-2', key: 'another-secret-of-16+', users: ['*'] }),
+      ],
+    });
+    expect((config.server.auth as { keys: object[] }).keys[0]).not.toHaveProperty('sha256');
+    expect(load(null, { CCS_API_KEYS: 'only-this-key-0123456' }).server.auth).toEqual({
+      keys: [expect.objectContaining({ name: 'env-1', key: 'only-this-key-0123456' })],
+    });
+    expect(problemsOf(null, { CCS_API_KEYS: 'short' })).toEqual([
+      expect.stringMatching(/^CCS_API_KEYS \(auth\.keys\[0\]\.key\): must be at least 16 characters$/),
+    ]);
+  });
+
+  it('an ANTHROPIC_ variable wins over the same one under claude.env', () => {
+    const file = 'claude:\n  env:\n    ANTHROPIC_BASE_URL: http://file\n    OTHER: x\n';
+    const config = load(file, { ANTHROPIC_BASE_URL: 'http://env' });
+    expect(config.server.claude.env).toEqual({ ANTHROPIC_BASE_URL: 'http://env', OTHER: 'x' });
   });
 
   it('log level and pretty', () => {

@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
-import type { SessionStore } from '@claude-code-server/store';
+import type { ClaudeCodeServer } from '@claude-code-server/server';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../log/create-logger.js';
 import { shutDown } from '../start/graceful-shutdown.js';
-import { listen, serverUrl } from '../start/listen.js';
 import { prepareProjects } from '../start/prepare-projects.js';
-import { buildServer } from '../start/server-factory.js';
+import { buildServer, listen } from '../start/server-factory.js';
+import { serverUrl } from '../start/server-url.js';
 import { createStoreFromConfig } from '../store/create-store.js';
 import { describeStore } from '../store/describe-store.js';
 
@@ -26,16 +26,14 @@ export async function runStart(options: StartOptions): Promise<number> {
     pretty: options.pretty === true || config.log.pretty,
   });
   prepareProjects(config);
-  const store: SessionStore = await createStoreFromConfig(config.store);
+  const store = await createStoreFromConfig(config.store);
+  let server: ClaudeCodeServer | undefined;
   let http: Server;
-  let server: Awaited<ReturnType<typeof buildServer>>;
   try {
     server = await buildServer(config.server, store, logger);
-    http = await listen(server.app, config.listen.host, config.listen.port).catch(async (error) => {
-      await server.shutdown({ deadlineMs: 0 });
-      throw error;
-    });
+    http = await listen(server, config.listen.host, config.listen.port);
   } catch (error) {
+    await server?.shutdown({ deadlineMs: 0 }).catch(() => {});
     await store.close().catch(() => {});
     throw error;
   }
@@ -45,16 +43,19 @@ export async function runStart(options: StartOptions): Promise<number> {
     `claude-code-server listening on ${url}`,
   );
 
+  // One handler stays installed until the process exits: a library that handles these signals only
+  // when nobody else does (core kills its CLI processes and re-raises) must keep seeing it.
+  let signalCount = 0;
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    for (const name of SIGNALS) process.once(name, () => resolve(name));
-  });
-  // A second signal while shutting down means "now": the CLI processes are killed as the process exits.
-  for (const name of SIGNALS) {
-    process.once(name, () => {
+    const onSignal = (name: NodeJS.Signals) => {
+      signalCount += 1;
+      if (signalCount === 1) return resolve(name);
+      // A second signal means "now": the CLI processes are killed as the process exits.
       logger.warn({ signal: name }, 'second signal: exiting without waiting for running turns');
       process.exit(1);
-    });
-  }
+    };
+    for (const name of SIGNALS) process.on(name, onSignal);
+  });
   await shutDown({ http, server, store, logger, deadlineMs: config.listen.shutdown_deadline_ms }, signal);
   return 0;
 }

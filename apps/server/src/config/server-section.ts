@@ -1,30 +1,19 @@
-import { z } from 'zod';
+import { type ParsedServerConfig, serverConfigSchema } from '@claude-code-server/server';
 import { formatIssues } from './format-issues.js';
 
-// Stand-in until the server's own schema is in place.
-const serverSectionSchema = z.object({
-  claude: z.record(z.string(), z.unknown()).optional(),
-  projects: z.record(z.string(), z.object({ path: z.string() })).optional(),
-  default_project: z.string().optional(),
-  auth: z.unknown().optional(),
-  limits: z.unknown().optional(),
-  tasks: z.unknown().optional(),
-  cors: z.unknown().optional(),
-  log: z.object({ level: z.string().optional(), include_content: z.boolean().optional() }).optional(),
-});
+/** The config keys that become `createServer`'s options, validated by the server's own schema. */
+export type ServerSection = ParsedServerConfig;
 
-export type ServerSection = z.output<typeof serverSectionSchema>;
-
-/** The top-level keys the server's options accept (besides the app's own). */
+/** The top-level keys the server's options accept from a config file. */
 export function serverSectionKeys(): string[] {
-  return Object.keys(serverSectionSchema.shape);
+  return Object.keys(serverConfigSchema.shape);
 }
 
 /** Validates the part of the config that becomes `createServer`'s options. */
 export function validateServerSection(
   input: Record<string, unknown>,
 ): { success: true; data: ServerSection } | { success: false; problems: string[] } {
-  const parsed = serverSectionSchema.safeParse(input);
+  const parsed = serverConfigSchema.safeParse(input);
   if (parsed.success) return { success: true, data: parsed.data };
   return { success: false, problems: formatIssues(parsed.error.issues) };
 }

@@ -1,22 +1,19 @@
 import type { Server } from 'node:http';
+import type { ClaudeCodeServer } from '@claude-code-server/server';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
-import type { ServerHandle } from './server-factory.js';
-
-// After the turns are settled, responses still open (an SSE stream a client keeps) get this long to end.
-const CONNECTION_GRACE_MS = 2_000;
 
 export interface ShutdownParts {
   http: Server;
-  server: ServerHandle;
+  server: ClaudeCodeServer;
   store: SessionStore;
   logger: Logger;
   deadlineMs: number;
 }
 
 /**
- * Stops accepting connections, lets running turns finish up to the deadline (then interrupts them),
- * closes the CLI processes, the remaining connections and the store.
+ * The server stops accepting connections, lets running turns finish up to the deadline, interrupts
+ * the rest and closes its CLI processes and connections; then the store is closed.
  */
 export async function shutDown(parts: ShutdownParts, reason: string): Promise<void> {
   const { http, server, store, logger, deadlineMs } = parts;
@@ -24,16 +21,16 @@ export async function shutDown(parts: ShutdownParts, reason: string): Promise<vo
     { reason, deadline_ms: deadlineMs },
     'shutting down: no new connections, running turns may finish',
   );
-  const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-  http.closeIdleConnections();
+  const closed = http.listening
+    ? new Promise<void>((resolve) => http.once('close', () => resolve()))
+    : undefined;
   try {
     await server.shutdown({ deadlineMs });
   } catch (error) {
     logger.error({ err: error }, 'the server did not shut down cleanly');
+    http.closeAllConnections();
   }
-  const grace = setTimeout(() => http.closeAllConnections(), CONNECTION_GRACE_MS);
   await closed;
-  clearTimeout(grace);
   try {
     await store.close();
   } catch (error) {

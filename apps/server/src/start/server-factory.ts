@@ -1,22 +1,34 @@
-import type { RequestListener } from 'node:http';
+import type { Server } from 'node:http';
+import { type ClaudeCodeServer, createServer } from '@claude-code-server/server';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import type { ServerSection } from '../config/server-section.js';
+import { AppError } from '../errors.js';
 
-/** What `createServer` gives back: the app to listen with, and its graceful shutdown. */
-export interface ServerHandle {
-  app: RequestListener;
-  shutdown(options: { deadlineMs: number }): Promise<void>;
-}
-
-/** Builds the HTTP app from the validated config section, the store and the logger. */
-export async function buildServer(
+/** Builds the HTTP server from the validated config section, the store and the logger. */
+export function buildServer(
   section: ServerSection,
   store: SessionStore,
   logger: Logger,
-): Promise<ServerHandle> {
-  const server = (await import('@claude-code-server/server')) as unknown as {
-    createServer(options: Record<string, unknown>): Promise<ServerHandle>;
-  };
-  return server.createServer({ ...section, store, logger });
+): Promise<ClaudeCodeServer> {
+  return createServer({ ...section, store, logger });
+}
+
+/** Listens on host:port; LISTEN_FAILED says why it could not, and what to change. */
+export async function listen(server: ClaudeCodeServer, host: string, port: number): Promise<Server> {
+  try {
+    return await server.listen(port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${host}:${port}`;
+    const why =
+      code === 'EADDRINUSE'
+        ? `${where} is already in use; stop the other process or choose another port (--port, CCS_PORT or server.port)`
+        : code === 'EACCES'
+          ? `no permission to listen on ${where}; use a port above 1023 or run with the needed rights`
+          : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+            ? `${host} is not an address of this machine; check --host, CCS_HOST or server.host`
+            : `cannot listen on ${where}: ${(error as Error).message}`;
+    throw new AppError('LISTEN_FAILED', why, { cause: error });
+  }
 }

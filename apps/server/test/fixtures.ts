@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findProcessesByEnv } from '@claude-code-server/core/testing';
+import { type FakeAnthropic, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
+import { cleanEnv } from './run-cli.js';
+
+/** A temp dir with a project and a private CLI config dir, a fake Messages API, and the env for the command. */
+export interface AppFixture {
+  dir: string;
+  projectDir: string;
+  claudeConfigDir: string;
+  fake: FakeAnthropic;
+  env: Record<string, string>;
+  /** Writes `text` to `<dir>/<name>` and returns the path. */
+  writeConfig(name: string, text: string): string;
+  /** Pids of CLI processes started for this fixture that are still alive. */
+  liveCliProcesses(): number[];
+  close(): Promise<void>;
+}
+
+export async function createAppFixture(prefix: string): Promise<AppFixture> {
+  const dir = mkdtempSync(join(tmpdir(), `ccs-${prefix}-`));
+  const projectDir = join(dir, 'project');
+  const claudeConfigDir = join(dir, 'claude-config');
+  mkdirSync(projectDir);
+  mkdirSync(claudeConfigDir);
+  const fake = await startFakeAnthropic();
+  const env = cleanEnv({
+    ANTHROPIC_BASE_URL: fake.url,
+    ANTHROPIC_API_KEY: 'test-key',
+    CLAUDE_CONFIG_DIR: claudeConfigDir,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  });
+  return {
+    dir,
+    projectDir,
+    claudeConfigDir,
+    fake,
+    env,
+    writeConfig(name, text) {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    },
+    liveCliProcesses: () => findProcessesByEnv('CLAUDE_CONFIG_DIR', claudeConfigDir),
+    async close() {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Response bodies are read field by field in assertions.
+// biome-ignore lint/suspicious/noExplicitAny: test-only JSON
+type Json = any;
+
+/** POSTs JSON and returns status and parsed body. */
+export async function postJson(url: string, body: unknown): Promise<{ status: number; body: Json }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+export async function getJson(url: string): Promise<{ status: number; body: Json }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.json() };
+}
