@@ -114,6 +114,10 @@ describe('turns on one warm process', () => {
     expect(deltas.join('')).toBe('one two three');
     expect(deltas.length).toBeGreaterThanOrEqual(3);
     expect((await turn).content).toBe('one two three');
+
+    fake.addRule(rules.echo);
+    const blocks = await session.send([{ type: 'text', text: 'sent as a content block' }]);
+    expect(blocks.content).toBe('sent as a content block');
   });
 });
 
@@ -293,13 +297,18 @@ describe('control between turns', () => {
     await expect(session.send('too late').result).rejects.toBeInstanceOf(SessionClosedError);
   });
 
-  test('bad options name the field', async () => {
+  test('bad options and prompts name the field', async () => {
     await expect(ClaudeSession.start({ sessionId: 'not-a-uuid' })).rejects.toMatchObject({
       field: 'sessionId',
     });
     await expect(ClaudeSession.start({ config: { maxTurns: -1 } })).rejects.toMatchObject({
       field: 'config.maxTurns',
     });
+    const session = await startSession();
+    expect(() => session.send('')).toThrow(expect.objectContaining({ field: 'prompt' }));
+    expect(() => session.send('hi', { timeoutMs: -5 })).toThrow(
+      expect.objectContaining({ field: 'timeoutMs' }),
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ClaudeConfig, type PermissionMode, permissionModes } from '../config.js';
-import { ApiError, ClaudeError, ClaudeSessionNotFoundError, InvalidConfigError } from '../errors.js';
+import { ApiError, type ClaudeError, ClaudeSessionNotFoundError, InvalidConfigError } from '../errors.js';
 import { type ClaudeEvent, mapCliMessage, resultError, toChatResponse } from '../events.js';
 import type { CliExit } from '../process.js';
 import type { CliMessage, CliResultMessage } from '../stream-json.js';
@@ -13,7 +13,7 @@ import {
   type ResolvedSessionOptions,
   resolveSessionOptions,
 } from './options.js';
-import { Turn, type TurnInput, type TurnOptions } from './turn.js';
+import { Turn, type TurnInput, type TurnOptions, validateTurn } from './turn.js';
 
 /** `starting` (spawning or restarting), `idle`, `busy` (a turn runs), `dead` (the process died; the next turn resumes), `closed`. */
 export type SessionState = 'starting' | 'idle' | 'busy' | 'closed' | 'dead';
@@ -82,18 +82,6 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
     return await Promise.race([promise.then(() => true), timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-function validateInput(input: TurnInput): void {
-  const valid =
-    (typeof input === 'string' && input.trim() !== '') ||
-    (Array.isArray(input) && input.length > 0 && input.every((b) => typeof b === 'object' && b !== null));
-  if (!valid) {
-    throw new ClaudeError(
-      'INVALID_CONFIG',
-      'send(): the prompt must be a non-empty string or a non-empty array of content blocks',
-    );
   }
 }
 
@@ -190,7 +178,7 @@ export class ClaudeSession {
    * whose process died restarts by resume first; a closed one fails the turn with SessionClosedError.
    */
   send(input: TurnInput, options: TurnOptions = {}): Turn {
-    validateInput(input);
+    validateTurn(input, options);
     const turn = new Turn(input, options);
     if (this.closing) {
       turn.fail(new SessionClosedError());

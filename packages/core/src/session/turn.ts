@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { toInvalidConfigError } from '../config.js';
+import { InvalidConfigError } from '../errors.js';
 import type { ChatResponse, ClaudeEvent } from '../events.js';
 import type { CanUseTool } from './permissions.js';
 
@@ -14,6 +17,27 @@ export interface TurnOptions {
   canUseTool?: CanUseTool;
   /** How long a permission request may stay unanswered before it is denied (overrides the session's). */
   permissionTimeoutMs?: number;
+}
+
+const turnOptionsSchema = z.object({
+  timeoutMs: z.number().int().positive().optional(),
+  signal: z.instanceof(AbortSignal, { message: 'must be an AbortSignal' }).optional(),
+  canUseTool: z.custom<CanUseTool>((v) => typeof v === 'function', 'must be a function').optional(),
+  permissionTimeoutMs: z.number().int().positive().optional(),
+});
+
+/** Checks what `send()` got; throws InvalidConfigError naming the bad field. */
+export function validateTurn(input: TurnInput, options: TurnOptions): void {
+  const valid =
+    (typeof input === 'string' && input.trim() !== '') ||
+    (Array.isArray(input) && input.length > 0 && input.every((b) => typeof b === 'object' && b !== null));
+  if (!valid)
+    throw new InvalidConfigError(
+      'prompt',
+      'must be a non-empty string or a non-empty array of content blocks',
+    );
+  const parsed = turnOptionsSchema.safeParse(options);
+  if (!parsed.success) throw toInvalidConfigError(parsed.error);
 }
 
 /**
