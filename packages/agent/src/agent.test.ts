@@ -37,6 +37,8 @@ describe('ClaudeAgent (memory store, real CLI)', () => {
       'assistant: Your name is Alice.',
     ]);
     expect(history.messages[3]?.usage?.outputTokens).toBeGreaterThan(0);
+    // The transcript and Claude session id are stored right after the answer.
+    await agent.whenIdle();
     const session = await agent.getSession('user_alice_123');
     expect(session?.claudeSessionId).toBe(first.claudeSessionId);
     expect(await store.loadTranscript('user_alice_123')).toContain('What is my name?');

@@ -158,6 +158,11 @@ export class ClaudeAgent {
     return this.runner.exclusively(id, () => this.options.store.deleteSession(id));
   }
 
+  /** Resolves once no turn of any session runs or waits here (transcripts of answered turns saved too). */
+  whenIdle(): Promise<void> {
+    return this.queues.drained();
+  }
+
   /** Subscribes to observer events; returns a function that unsubscribes. */
   on<K extends AgentEventName>(name: K, listener: AgentListener<K>): () => void {
     return this.observers.on(name, listener);

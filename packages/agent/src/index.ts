@@ -33,6 +33,7 @@ export type {
   AgentResponseMetadata,
   MessageMetaInput,
   SessionSelector,
+  TranscriptSaveFailedEvent,
   TurnFailedEvent,
   TurnFinishedEvent,
   TurnStartedEvent,

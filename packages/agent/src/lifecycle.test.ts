@@ -20,6 +20,7 @@ describe('session lifecycle, abandoning and closing (real CLI)', () => {
   it('clears a session: its messages, transcript and memory are gone', async () => {
     const agent = await h.agent(store);
     await agent.chat('My name is Rae', { userId: 'rae', sessionMetadata: { channel: 'C1' } });
+    await agent.whenIdle();
     expect((await agent.getSession('user_rae'))?.metadata).toMatchObject({
       channel: 'C1',
       claudeAgent: { turns: 1 },

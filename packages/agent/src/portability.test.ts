@@ -89,6 +89,7 @@ describe.each(backends)('two agents sharing $name', ({ name, open }) => {
       'user: What is my name?',
       'assistant: Your name is Hal.',
     ]);
+    await b.whenIdle();
     expect((await storeA.getSession(sessionId))?.metadata).toMatchObject({
       claudeAgent: { turns: 4, lastOwner: `b-${run}`, freshStarts: 0 },
     });

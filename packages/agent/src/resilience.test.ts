@@ -6,7 +6,7 @@ import { createRedisSessionStore } from '@claude-code-server/store-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentHarness, startAgentHarness, transcriptOf } from './test-support/harness.js';
 import { TcpProxy } from './test-support/tcp-proxy.js';
-import type { TurnFailedEvent, TurnFinishedEvent } from './types.js';
+import type { TranscriptSaveFailedEvent, TurnFailedEvent, TurnFinishedEvent } from './types.js';
 
 const REDIS = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 
@@ -25,6 +25,7 @@ describe('when things go wrong (real CLI)', () => {
   it('starts a fresh Claude session once when the stored transcript is gone, and says so', async () => {
     const a = await h.agent(store);
     const first = await a.chat('My name is Ivy', { userId: 'ivy' });
+    await a.whenIdle();
     await store.saveTranscript('user_ivy', '');
 
     // Another machine, with nothing in its config dir and nothing usable in the store.
@@ -40,6 +41,7 @@ describe('when things go wrong (real CLI)', () => {
     expect(next.metadata.warm).toBe(true);
     expect((await b.chat('What is my name?', { userId: 'ivy' })).content).toBe('Your name is Jo.');
     expect(b.stats().freshSessions).toBe(1);
+    await b.whenIdle();
 
     const session = await store.getSession('user_ivy');
     expect(session?.metadata).toMatchObject({ claudeAgent: { turns: 4, freshStarts: 1 } });
@@ -51,6 +53,7 @@ describe('when things go wrong (real CLI)', () => {
   it('starts over once when the stored transcript cannot be resumed', async () => {
     const a = await h.agent(store);
     await a.chat('My name is Lu', { userId: 'lu' });
+    await a.whenIdle();
     await store.saveTranscript('user_lu', 'not a transcript\n');
     const b = await h.agent(store);
     const answer = await b.chat('What is my name?', { userId: 'lu' });
@@ -83,16 +86,28 @@ describe('when things go wrong (real CLI)', () => {
     expect(finished[0]?.durationMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('gives a clear error while the store is down, loses nothing saved, and continues when it is back', async () => {
+  /** An agent on Redis reached through a proxy the test can take down. */
+  async function agentBehindProxy() {
     const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));
     await proxy.start();
     const redis = createRedisSessionStore({ url: `redis://${proxy.url}`, keyPrefix: 'ccs-agent-test:' });
+    const agent = await h.agent(redis);
     const userId = `kim-${randomUUID().slice(0, 8)}`;
+    const failed: TurnFailedEvent[] = [];
+    agent.on('turn_failed', (event) => failed.push(event));
+    const cleanup = async () => {
+      await agent.clearSession(userId).catch(() => {});
+      await redis.close();
+      await proxy.stop();
+    };
+    return { proxy, agent, userId, failed, cleanup };
+  }
+
+  it('gives a clear error while the store is down, loses nothing saved, and continues when it is back', async () => {
+    const { proxy, agent, userId, failed, cleanup } = await agentBehindProxy();
     try {
-      const agent = await h.agent(redis);
-      const failed: TurnFailedEvent[] = [];
-      agent.on('turn_failed', (event) => failed.push(event));
       await agent.chat('My name is Kim', { userId });
+      await agent.whenIdle();
 
       await proxy.stop();
       const error = await agent.chat('What is my name?', { userId }).catch((e: unknown) => e);
@@ -107,10 +122,31 @@ describe('when things go wrong (real CLI)', () => {
         'assistant: Nice to meet you, Kim. I will remember your name.',
       ]);
       expect((await agent.chat('What is my name?', { userId })).content).toBe('Your name is Kim.');
-      await agent.clearSession(userId);
     } finally {
-      await redis.close();
-      await proxy.stop();
+      await cleanup();
+    }
+  });
+
+  it('stores the transcript of a turn answered just before the store went down once it is back', async () => {
+    const { proxy, agent, userId, cleanup } = await agentBehindProxy();
+    try {
+      const saveFailed = new Promise<TranscriptSaveFailedEvent>((resolve) =>
+        agent.on('transcript_save_failed', resolve),
+      );
+      // The store goes away between the answer and the transcript save that follows it.
+      const stopOnAnswer = agent.on('turn_finished', () => void proxy.stop());
+      await agent.chat('My name is Kim', { userId });
+      stopOnAnswer();
+      expect((await saveFailed).error.code).toBe('STORE_UNAVAILABLE');
+
+      await proxy.start();
+      expect((await agent.chat('What is my name?', { userId })).content).toBe('Your name is Kim.');
+      await agent.whenIdle();
+      expect((await agent.getSession(`user_${userId}`))?.metadata).toMatchObject({
+        claudeAgent: { turns: 2 },
+      });
+    } finally {
+      await cleanup();
     }
   });
 });

@@ -96,10 +96,18 @@ export interface TurnFailedEvent {
   error: { code: string; message: string };
 }
 
+/** The answer was delivered and stored, but the transcript or turn counter could not be saved after it. */
+export interface TranscriptSaveFailedEvent {
+  sessionId: string;
+  userId: string;
+  error: { code: string; message: string };
+}
+
 export interface AgentEventMap {
   turn_started: TurnStartedEvent;
   turn_finished: TurnFinishedEvent;
   turn_failed: TurnFailedEvent;
+  transcript_save_failed: TranscriptSaveFailedEvent;
 }
 
 /** Selects a conversation: a user's default session, or a named one. */

@@ -49,6 +49,14 @@ function isAlive(session: ClaudeSession): boolean {
   return session.state === 'idle' || session.state === 'busy';
 }
 
+/** A turn answered but not yet in the store's transcript, and how to store it. */
+interface UnsavedTurn {
+  /** The session's turn counter and Claude session id the turn started from. */
+  turns: number;
+  claudeSessionId: string | null;
+  store(lease: HeldLease): Promise<void>;
+}
+
 /** A process ready for the turn, and how it was obtained. */
 interface PreparedProcess {
   process: PooledSession;
@@ -72,6 +80,8 @@ export interface TurnRunnerDeps {
 export class TurnRunner {
   private readonly warmViews = new Map<string, WarmView>();
   private readonly watched = new WeakSet<ClaudeSession>();
+  /** Answered turns whose transcript could not be stored yet, by session. */
+  private readonly unsaved = new Map<string, UnsavedTurn>();
   private readonly store: SessionStore;
   /** Average of recent turn durations, for retry hints. */
   typicalTurnMs = 2_000;
@@ -104,7 +114,10 @@ export class TurnRunner {
     }
   }
 
-  /** Runs the job's turn and settles it, after giving the lease back (so an answered session is free). */
+  /**
+   * Runs the job's turn. Callers get the answer as soon as both messages are stored; the transcript
+   * is saved after that, still under the lease, so the next turn anywhere starts from it.
+   */
   async run(job: TurnJob): Promise<void> {
     const { userId } = job.settings;
     const started = Date.now();
@@ -115,59 +128,69 @@ export class TurnRunner {
       messages: job.messages.length,
     });
     let running: RunningTurn | undefined;
-    let outcome: { response: AgentResponse } | { error: Error };
+    let lease: HeldLease | undefined;
     try {
-      const lease = await this.leases.acquire(job.sessionId, {
+      lease = await this.leases.acquire(job.sessionId, {
         ttlMs: this.deps.options.leaseTtlMs,
         waitMs: this.deps.options.leaseWaitMs,
         signal: job.abort.signal,
       });
-      try {
-        outcome = { response: await this.runLeased(job, lease, (turn) => (running = turn)) };
-      } finally {
-        // A lease that cannot be given back now is taken up again by this agent's next turn.
-        await lease.release().catch(() => {});
-      }
+      const { response, saveTranscript } = await this.runLeased(job, lease, (turn) => {
+        running = turn;
+      });
+      this.answer(job, response, Date.now() - started);
+      await saveTranscript().catch((error: Error) => {
+        this.deps.observers.emit('transcript_save_failed', {
+          sessionId: job.sessionId,
+          userId,
+          error: errorSummary(error),
+        });
+      });
     } catch (error) {
-      outcome = { error: error instanceof Error ? error : new Error(String(error)) };
-    }
-    const durationMs = Date.now() - started;
-    if ('response' in outcome) {
-      const { response } = outcome;
-      this.counts.finished++;
-      this.typicalTurnMs = Math.round(this.typicalTurnMs * 0.8 + durationMs * 0.2);
-      job.emit({ type: 'done', response });
-      job.succeed(response);
-      this.deps.observers.emit('turn_finished', {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.counts.failed++;
+      job.fail(failure);
+      const chat = (running as RunningTurn | undefined)?.response;
+      this.deps.observers.emit('turn_failed', {
         sessionId: job.sessionId,
         userId,
-        durationMs,
-        usage: response.usage,
-        costUsd: response.costUsd,
-        success: response.success,
-        freshSession: response.freshSession,
+        durationMs: Date.now() - started,
+        ...(chat ? { usage: chat.usage, costUsd: chat.costUsd } : {}),
+        error: errorSummary(failure),
       });
-      return;
+    } finally {
+      // A lease that cannot be given back now is taken up again by this agent's next turn.
+      await lease?.release().catch(() => {});
     }
-    this.counts.failed++;
-    job.fail(outcome.error);
-    const chat = (running as RunningTurn | undefined)?.response;
-    this.deps.observers.emit('turn_failed', {
+  }
+
+  private answer(job: TurnJob, response: AgentResponse, durationMs: number): void {
+    this.counts.finished++;
+    this.typicalTurnMs = Math.round(this.typicalTurnMs * 0.8 + durationMs * 0.2);
+    job.emit({ type: 'done', response });
+    job.succeed(response);
+    this.deps.observers.emit('turn_finished', {
       sessionId: job.sessionId,
-      userId,
+      userId: job.settings.userId,
       durationMs,
-      ...(chat ? { usage: chat.usage, costUsd: chat.costUsd } : {}),
-      error: errorSummary(outcome.error),
+      usage: response.usage,
+      costUsd: response.costUsd,
+      success: response.success,
+      freshSession: response.freshSession,
     });
   }
 
+  /**
+   * Runs the prompt and stores both sides of it; returns the answer and the step that stores the
+   * transcript and the session's turn counter (run before the lease is given back).
+   */
   private async runLeased(
     job: TurnJob,
     lease: HeldLease,
     onRunning: (turn: RunningTurn) => void,
-  ): Promise<AgentResponse> {
+  ): Promise<{ response: AgentResponse; saveTranscript: () => Promise<void> }> {
     const { settings } = job;
-    const record = await this.sessionFor(job);
+    const record = await this.catchUp(job.sessionId, lease, await this.sessionFor(job));
     if (settings.project !== undefined && settings.project !== record.project) {
       throw new ProjectMismatchError(job.sessionId, record.project, settings.project);
     }
@@ -178,23 +201,14 @@ export class TurnRunner {
     };
     const state = readSessionState(record);
     const prepared = await this.prepareProcess(record, state.turns, config, cwd, job.abort.signal);
-    let keep = false;
+    let handedOver = false;
     try {
-      const userSeqs: number[] = [];
-      for (const message of job.messages) {
-        const { userId: _u, sessionId: _s, ...meta } = message.meta;
-        const stored = await this.store.appendMessage(job.sessionId, {
-          role: 'user',
-          content: message.text,
-          metadata: meta,
-          createdAt: message.meta.receivedAt,
-        });
-        userSeqs.push(stored.seq);
-      }
+      const userSeqs = await this.appendQuestions(job);
       const claude = prepared.process.session;
       job.emit({ type: 'session', sessionId: job.sessionId, claudeSessionId: claude.sessionId });
-      const startPath = transcriptPath(this.deps.options.configDir, cwd, claude.sessionId);
-      const fromBytes = await transcriptFileSize(startPath);
+      const fromBytes = await transcriptFileSize(
+        transcriptPath(this.deps.options.configDir, cwd, claude.sessionId),
+      );
       const turn = runClaudeTurn(claude, formatBurst(this.deps.options.formatter, job.messages), {
         timeoutMs: settings.timeoutMs,
         signal: job.abort.signal,
@@ -203,45 +217,99 @@ export class TurnRunner {
       });
       onRunning(turn);
       const chat = await turn.done;
-      const path = transcriptPath(this.deps.options.configDir, cwd, chat.sessionId);
-      await waitForTranscriptFlush(
-        path,
-        chat.sessionId === claude.sessionId ? fromBytes : 0,
-        turn.assistantMessages,
-        TRANSCRIPT_FLUSH_CAP_MS,
-      );
       // Nothing is stored unless the lease is still ours: another agent may have taken the session.
       await lease.confirm();
-      const turns = state.turns + 1;
-      await this.deps.sync.save(job.sessionId, chat.sessionId, path, state.turns, turns);
       const assistant = await this.appendAnswer(job.sessionId, chat, prepared.fresh);
-      await this.store.updateSession(job.sessionId, {
-        claudeSessionId: chat.sessionId,
-        metadata: withSessionState(mergeCallerMetadata(record.metadata, settings.sessionMetadata), {
-          turns,
-          lastOwner: this.deps.options.ownerId,
-          freshStarts: state.freshStarts + (prepared.fresh ? 1 : 0),
-        }),
-      });
-      this.watch(job.sessionId, claude);
-      this.warmViews.set(job.sessionId, {
+      const turns = state.turns + 1;
+      if (prepared.fresh) this.counts.freshSessions++;
+      const response = this.toResponse(job, chat, record, config, prepared, userSeqs, assistant, turns);
+
+      const view = {
         session: claude,
         claudeSessionId: chat.sessionId,
-        turns,
         fingerprint: spawnFingerprint(config),
-      });
-      keep = true;
-      if (prepared.fresh) this.counts.freshSessions++;
-      return this.toResponse(job, chat, record, config, prepared, userSeqs, assistant, turns);
+      };
+      const path = transcriptPath(this.deps.options.configDir, cwd, chat.sessionId);
+      const store = async (held: HeldLease) => {
+        await held.confirm();
+        await this.deps.sync.save(job.sessionId, chat.sessionId, path, state.turns, turns);
+        await this.store.updateSession(job.sessionId, {
+          claudeSessionId: chat.sessionId,
+          metadata: withSessionState(mergeCallerMetadata(record.metadata, settings.sessionMetadata), {
+            turns,
+            lastOwner: this.deps.options.ownerId,
+            freshStarts: state.freshStarts + (prepared.fresh ? 1 : 0),
+          }),
+        });
+        this.warmViews.set(job.sessionId, { ...view, turns });
+      };
+      const saveTranscript = async () => {
+        // The process stays warm either way; its view says which turn the store has.
+        this.watch(job.sessionId, claude);
+        this.warmViews.set(job.sessionId, { ...view, turns: state.turns });
+        try {
+          const from = chat.sessionId === claude.sessionId ? fromBytes : 0;
+          await waitForTranscriptFlush(path, from, turn.assistantMessages, TRANSCRIPT_FLUSH_CAP_MS);
+          await store(lease);
+        } catch (error) {
+          // Tried again before the session's next turn here, if nobody has moved it on by then.
+          this.unsaved.set(job.sessionId, {
+            turns: state.turns,
+            claudeSessionId: record.claudeSessionId,
+            store,
+          });
+          throw error;
+        } finally {
+          prepared.process.release();
+        }
+      };
+      handedOver = true;
+      return { response, saveTranscript };
     } finally {
-      if (keep) {
-        prepared.process.release();
-      } else {
+      if (!handedOver) {
         // The process may hold a turn the store does not have: the next turn starts from the files.
         this.warmViews.delete(job.sessionId);
         await prepared.process.discard().catch(() => {});
       }
     }
+  }
+
+  private async appendQuestions(job: TurnJob): Promise<number[]> {
+    const seqs: number[] = [];
+    for (const message of job.messages) {
+      const { userId: _u, sessionId: _s, ...meta } = message.meta;
+      const stored = await this.store.appendMessage(job.sessionId, {
+        role: 'user',
+        content: message.text,
+        metadata: meta,
+        createdAt: message.meta.receivedAt,
+      });
+      seqs.push(stored.seq);
+    }
+    return seqs;
+  }
+
+  /**
+   * Stores the transcript of this agent's last turn of the session if that failed after the answer
+   * (the store was away), provided no turn has been stored since. Returns the current record.
+   */
+  private async catchUp(sessionId: string, lease: HeldLease, record: SessionRecord): Promise<SessionRecord> {
+    const unsaved = this.unsaved.get(sessionId);
+    if (!unsaved) return record;
+    this.unsaved.delete(sessionId);
+    if (
+      readSessionState(record).turns !== unsaved.turns ||
+      record.claudeSessionId !== unsaved.claudeSessionId
+    ) {
+      return record;
+    }
+    try {
+      await unsaved.store(lease);
+    } catch (error) {
+      this.unsaved.set(sessionId, unsaved);
+      throw error;
+    }
+    return (await this.store.getSession(sessionId)) ?? record;
   }
 
   /** Drops the view of a session's process once that process is gone, so closed processes are not kept. */
