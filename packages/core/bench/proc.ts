@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { listDescendants } from '../src/process-tree.js';
+import { listDescendants, readProcStat } from '../src/process-tree.js';
 
 /** Clock ticks per second of /proc/<pid>/stat times. */
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -77,7 +77,7 @@ export function treeRssMb(pid: number): number {
 function cliTreePids(): number[] {
   const pids: number[] = [];
   for (const child of listDescendants(process.pid)) {
-    if (statFields(child.pid)?.[1] !== String(process.pid)) continue;
+    if (readProcStat(child.pid)?.ppid !== process.pid) continue;
     try {
       if (!readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').includes('--output-format')) continue;
     } catch {

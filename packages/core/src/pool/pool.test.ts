@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { ClaudeConfig } from '../config.js';
+import { readProcStat } from '../process-tree.js';
 import { SessionClosedError } from '../session/errors.js';
 import { findTranscriptFile } from '../session/transcript.js';
 import { type CliTestEnv, createCliTestEnv, findProcessesByEnv, isProcessAlive } from '../testing/index.js';
@@ -14,15 +15,6 @@ let fake: FakeAnthropic;
 let env: CliTestEnv;
 const pools: SessionPool[] = [];
 
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A pool whose processes carry a marker in their env, so the test can find them in /proc. `processes()`
  * lists the CLI processes themselves (children of this test), not the helpers they run (git, rg...).
@@ -33,7 +25,7 @@ function createPool(options: SessionPoolOptions = {}): { pool: SessionPool; proc
   const pool = new SessionPool({ spares: 0, ...options, config: { ...config, ...options.config } });
   pools.push(pool);
   const processes = () =>
-    findProcessesByEnv('CCS_POOL_TEST', marker).filter((pid) => parentOf(pid) === process.pid);
+    findProcessesByEnv('CCS_POOL_TEST', marker).filter((pid) => readProcStat(pid)?.ppid === process.pid);
   return { pool, processes };
 }
 
