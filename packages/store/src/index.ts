@@ -9,6 +9,7 @@ export {
 } from './errors.js';
 export { expiresAtFrom, isExpired } from './expiry.js';
 export { ID_PATTERN, STORE_LIMITS } from './limits.js';
+export { messagePageFrom, sessionPageFrom } from './pages.js';
 export {
   compareSessionsNewestFirst,
   decodeSessionCursor,
