@@ -3,7 +3,6 @@ import {
   ConflictError,
   type CreateSessionInput,
   compareSessionsNewestFirst,
-  encodeSessionCursor,
   expiresAtFrom,
   isAfterSessionCursor,
   isExpired,
@@ -19,6 +18,7 @@ import {
   type SessionStoreOptions,
   type SessionUpdate,
   StoreClosedError,
+  sessionPageFrom,
   validateAppendMessageInput,
   validateCreateSessionInput,
   validateLease,
@@ -116,12 +116,7 @@ export class MemorySessionStore implements SessionStore {
       if (stored && (!cursor || isAfterSessionCursor(stored.record, cursor))) records.push(stored.record);
     }
     records.sort(compareSessionsNewestFirst);
-    const page = records.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      sessions: page.map(copySession),
-      nextCursor: records.length > limit && last ? encodeSessionCursor(last) : null,
-    };
+    return sessionPageFrom(records.slice(0, limit + 1).map(copySession), limit);
   }
 
   async appendMessage(sessionId: string, message: AppendMessageInput): Promise<MessageRecord> {

@@ -2,11 +2,11 @@ import {
   type AppendMessageInput,
   ConflictError,
   type CreateSessionInput,
-  encodeSessionCursor,
   type Lease,
   type MessagePage,
   type MessagePageOptions,
   type MessageRecord,
+  messagePageFrom,
   type NormalizedCreateSessionInput,
   type SessionListOptions,
   SessionNotFoundError,
@@ -16,6 +16,7 @@ import {
   type SessionUpdate,
   StoreClosedError,
   StoreUnavailableError,
+  sessionPageFrom,
   validateAppendMessageInput,
   validateCreateSessionInput,
   validateLease,
@@ -175,13 +176,7 @@ export class PostgresSessionStore implements SessionStore {
                 after.lastActiveAt,
                 after.id,
               ]);
-        const sessions = result.rows.slice(0, limit).map(toSessionRecord);
-        const last = sessions.at(-1);
-        const nextCursor =
-          result.rows.length > limit && last !== undefined
-            ? encodeSessionCursor({ lastActiveAt: last.lastActiveAt, id: last.id })
-            : null;
-        return { sessions, nextCursor };
+        return sessionPageFrom(result.rows.map(toSessionRecord), limit);
       },
     );
   }
@@ -220,9 +215,7 @@ export class PostgresSessionStore implements SessionStore {
         );
         if (result.rows.length === 0) throw new SessionNotFoundError(id);
         const rows = result.rows.filter((row): row is MessageRow & { live_id: string } => row.seq != null);
-        const messages = rows.slice(0, limit).map(toMessageRecord);
-        if (!forward) messages.reverse();
-        return { messages, hasMore: rows.length > limit };
+        return messagePageFrom(rows.map(toMessageRecord), limit, !forward);
       },
     );
   }

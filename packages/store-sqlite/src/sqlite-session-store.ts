@@ -2,12 +2,13 @@ import {
   type AppendMessageInput,
   ConflictError,
   type CreateSessionInput,
-  encodeSessionCursor,
   expiresAtFrom,
+  isExpired,
   type Lease,
   type MessagePage,
   type MessagePageOptions,
   type MessageRecord,
+  messagePageFrom,
   type NormalizedCreateSessionInput,
   type SessionListOptions,
   SessionNotFoundError,
@@ -15,6 +16,7 @@ import {
   type SessionRecord,
   type SessionStore,
   type SessionUpdate,
+  sessionPageFrom,
   validateAppendMessageInput,
   validateCreateSessionInput,
   validateLease,
@@ -137,7 +139,7 @@ export class SqliteSessionStore implements SessionStore {
           const now = Date.now();
           // Messages and transcript parts go with it (ON DELETE CASCADE).
           const row = sql.deleteSession.get({ id: sessionId }) as { expires_at: number | null } | undefined;
-          return row !== undefined && (row.expires_at === null || row.expires_at > now);
+          return row !== undefined && !isExpired(row.expires_at, now);
         })
         .immediate();
     });
@@ -154,13 +156,7 @@ export class SqliteSessionStore implements SessionStore {
           ? sql.listSessionsAfter.all({ ...params, lastActiveAt: cursor.lastActiveAt, cursorId: cursor.id })
           : sql.listSessionsFirst.all(params)
       ) as SessionRow[];
-      const sessions = rows.slice(0, limit).map(sessionFromRow);
-      const last = sessions[sessions.length - 1];
-      const nextCursor =
-        rows.length > limit && last
-          ? encodeSessionCursor({ lastActiveAt: last.lastActiveAt, id: last.id })
-          : null;
-      return { sessions, nextCursor };
+      return sessionPageFrom(rows.map(sessionFromRow), limit);
     });
   }
 
@@ -203,16 +199,12 @@ export class SqliteSessionStore implements SessionStore {
       // One read transaction, so the existence check and the page see the same snapshot.
       return db.transaction(() => {
         this.#mustGetCounters(sql, id);
-        if (after !== undefined) {
-          const rows = sql.messagesAfter.all({ id, after, limit: limit + 1 }) as MessageRow[];
-          return { messages: rows.slice(0, limit).map(messageFromRow), hasMore: rows.length > limit };
-        }
-        const rows = sql.messagesBefore.all({
-          id,
-          before: before ?? Number.MAX_SAFE_INTEGER,
-          limit: limit + 1,
-        }) as MessageRow[];
-        return { messages: rows.slice(0, limit).reverse().map(messageFromRow), hasMore: rows.length > limit };
+        const rows = (
+          after !== undefined
+            ? sql.messagesAfter.all({ id, after, limit: limit + 1 })
+            : sql.messagesBefore.all({ id, before: before ?? Number.MAX_SAFE_INTEGER, limit: limit + 1 })
+        ) as MessageRow[];
+        return messagePageFrom(rows.map(messageFromRow), limit, after === undefined);
       })();
     });
   }
