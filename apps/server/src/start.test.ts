@@ -133,9 +133,11 @@ describe('claude-code-server start', () => {
     expect(await terminate(server)).toEqual({ code: 0, signal: null });
   });
 
-  it('with no config file: defaults (SQLite in ./data, default project created)', async () => {
-    const server = await start(['--port', '0']);
-    expect(server.output.stdout).toMatch(/"config":"defaults"/);
+  it('with no config file: defaults (SQLite in ./data, default project created); --pretty logs', async () => {
+    const server = await start(['--port', '0', '--pretty']);
+    expect(server.output.stdout).toMatch(
+      /^\d\d:\d\d:\d\d INFO {2}claude-code-server listening on http:\S+ url=http:\S+ store="sqlite .*data\/sessions\.db" config=defaults$/m,
+    );
     expect(existsSync(join(fx.dir, 'data/sessions.db'))).toBe(true);
     expect(existsSync(join(fx.dir, 'data/projects/default'))).toBe(true);
     expect((await getJson(`${server.url}/health`)).status).toBe(200);

@@ -72,10 +72,12 @@ export function startServer(
     }, options.timeoutMs ?? 30_000);
     child.stdout?.on('data', (chunk) => {
       output.stdout += chunk;
-      const match = /"url":"(http:[^"]+)"/.exec(output.stdout);
-      if (match?.[1]) {
+      // JSON logs, or --pretty ones.
+      const match = /"url":"(http:[^"]+)"|\burl=(http:\S+)/.exec(output.stdout);
+      const url = match?.[1] ?? match?.[2];
+      if (url) {
         clearTimeout(timer);
-        resolve({ child, url: match[1], output, exited });
+        resolve({ child, url, output, exited });
       }
     });
     child.stderr?.on('data', (chunk) => {

@@ -1,14 +1,5 @@
+import { formatPath } from '@claude-code-server/server';
 import type { z } from 'zod';
-
-/** `auth.keys[0].name` from `['auth', 'keys', 0, 'name']`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
 
 // zod's own messages start like this; a schema's custom message (e.g. "must not be empty") is kept as is.
 const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized key)/;

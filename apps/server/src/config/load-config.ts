@@ -1,4 +1,5 @@
 import { dirname, relative, resolve } from 'node:path';
+import { formatPath } from '@claude-code-server/server';
 import { ConfigError } from '../errors.js';
 import {
   APP_OWNED_KEYS,
@@ -9,7 +10,7 @@ import {
   type StoreConfig,
 } from './app-config-schema.js';
 import { applyEnvOverrides } from './env-overrides.js';
-import { formatIssues, formatPath } from './format-issues.js';
+import { formatIssues } from './format-issues.js';
 import { isPlainObject, objectAt, type RawConfig, ValueOrigins } from './raw-config.js';
 import { findConfigFile, readConfigFile } from './read-config-file.js';
 import { resolveRelativePaths } from './resolve-paths.js';
