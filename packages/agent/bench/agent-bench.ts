@@ -58,7 +58,7 @@ try {
   const session = await ClaudeSession.start({ config: { env, cwd, configDir: join(root, 'config-bare') } });
   await session.send('warm up');
   const bare: number[] = [];
-  for (let i = 0; i < WARM_TURNS; i++) bare.push(await timed(() => session.send(`turn ${i}`)));
+  for (let i = 0; i < WARM_TURNS; i++) bare.push(await timed(() => session.send(`turn ${i}`).result));
   await session.close();
   record('core ClaudeSession turn (no agent)', bare);
 

@@ -1,21 +1,14 @@
-import { createMemorySessionStore } from '@claude-code-server/store-memory';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClaudeAgent } from './agent.js';
-import { type AgentHarness, startAgentHarness, transcriptOf } from './test-support/harness.js';
+import { transcriptOf, useAgentHarness } from './test-support/harness.js';
 
 describe('ClaudeAgent (memory store, real CLI)', () => {
-  let h: AgentHarness;
+  const t = useAgentHarness();
   let agent: ClaudeAgent;
-  const store = createMemorySessionStore();
 
   beforeAll(async () => {
-    h = await startAgentHarness();
     // One spare: a new conversation starts on a process spawned ahead of time.
-    agent = await h.agent(store, { pool: { maxLive: 2, spares: 1 } });
-  });
-  afterAll(async () => {
-    await h?.close();
-    await store.close();
+    agent = await t.h.agent(t.store, { pool: { maxLive: 2, spares: 1 } });
   });
 
   it('remembers a user across turns and records both sides', async () => {
@@ -41,7 +34,7 @@ describe('ClaudeAgent (memory store, real CLI)', () => {
     await agent.whenIdle();
     const session = await agent.getSession('user_alice_123');
     expect(session?.claudeSessionId).toBe(first.claudeSessionId);
-    expect(await store.loadTranscript('user_alice_123')).toContain('What is my name?');
+    expect(await t.store.loadTranscript('user_alice_123')).toContain('What is my name?');
   });
 
   it('keeps two users apart', async () => {

@@ -111,10 +111,10 @@ export class LeaseLostError extends AgentError {
   }
 }
 
-/** The caller's AbortSignal fired before the turn started. */
+/** The caller's AbortSignal fired (or it left its stream): a waiting message is dropped, a running turn interrupted if nobody else waits for it. */
 export class AgentAbortedError extends AgentError {
   constructor(options?: { cause?: unknown }) {
-    super('ABORTED', 'the message was aborted before its turn started', options);
+    super('ABORTED', 'the message was abandoned by its caller', options);
   }
 }
 

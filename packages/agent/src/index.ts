@@ -1,6 +1,6 @@
 export { type AgentStats, ClaudeAgent } from './agent.js';
 export type { AgentPoolOptions, ClaudeAgentOptions } from './config/agent-options.js';
-export type { AgentOverrides } from './config/overrides.js';
+export { type AgentOverrides, permissionModeRank, toolCovers } from './config/overrides.js';
 export {
   AgentAbortedError,
   AgentBusyError,

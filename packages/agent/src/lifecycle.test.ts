@@ -1,24 +1,14 @@
 import { findProcessesByEnv } from '@claude-code-server/core/testing';
-import { createMemorySessionStore } from '@claude-code-server/store-memory';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentClosedError, InvalidAgentInputError } from './errors.js';
-import { type AgentHarness, startAgentHarness } from './test-support/harness.js';
+import { useAgentHarness } from './test-support/harness.js';
 import type { TurnFailedEvent } from './types.js';
 
 describe('session lifecycle, abandoning and closing (real CLI)', () => {
-  let h: AgentHarness;
-  const store = createMemorySessionStore();
-
-  beforeAll(async () => {
-    h = await startAgentHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-    await store.close();
-  });
+  const t = useAgentHarness();
 
   it('clears a session: its messages, transcript and memory are gone', async () => {
-    const agent = await h.agent(store);
+    const agent = await t.h.agent(t.store);
     await agent.chat('My name is Rae', { userId: 'rae', sessionMetadata: { channel: 'C1' } });
     await agent.whenIdle();
     expect((await agent.getSession('user_rae'))?.metadata).toMatchObject({
@@ -28,7 +18,7 @@ describe('session lifecycle, abandoning and closing (real CLI)', () => {
 
     expect(await agent.clearSession('rae')).toBe(true);
     expect(await agent.getSession('user_rae')).toBeNull();
-    await expect(store.loadTranscript('user_rae')).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    await expect(t.store.loadTranscript('user_rae')).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
     expect((await agent.getConversationHistory('rae')).messages).toEqual([]);
     const after = await agent.chat('What is my name?', { userId: 'rae' });
     expect(after.content).toBe("I don't know your name yet.");
@@ -37,7 +27,7 @@ describe('session lifecycle, abandoning and closing (real CLI)', () => {
   });
 
   it('names bad call options', async () => {
-    const agent = await h.agent(store);
+    const agent = await t.h.agent(t.store);
     const cases: Array<[unknown, unknown, string]> = [
       ['', { userId: 'u' }, 'message'],
       ['hi', {}, 'options.userId'],
@@ -53,10 +43,10 @@ describe('session lifecycle, abandoning and closing (real CLI)', () => {
   });
 
   it('interrupts the turn of a stream that is left early, and the session carries on', async () => {
-    const agent = await h.agent(store, { config: { includePartialMessages: true } });
+    const agent = await t.h.agent(t.store, { config: { includePartialMessages: true } });
     const failed = new Promise<TurnFailedEvent>((resolve) => agent.on('turn_failed', resolve));
     await agent.chat('My name is Sol', { userId: 'sol' });
-    h.fake.enqueue({
+    t.h.fake.enqueue({
       type: 'text',
       text: Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '),
       delayMs: 100,
@@ -69,8 +59,8 @@ describe('session lifecycle, abandoning and closing (real CLI)', () => {
   });
 
   it('times out a turn that hangs, with the core TIMEOUT code', async () => {
-    const agent = await h.agent(store);
-    h.fake.enqueue({ type: 'hang' });
+    const agent = await t.h.agent(t.store);
+    t.h.fake.enqueue({ type: 'hang' });
     const error = await agent
       .chat('this hangs', { userId: 'tom', timeoutMs: 1_500 })
       .catch((e: unknown) => e);
@@ -79,8 +69,8 @@ describe('session lifecycle, abandoning and closing (real CLI)', () => {
   });
 
   it('on close: waiting messages fail, the running turn finishes, no process is left', async () => {
-    const agent = await h.agent(store);
-    h.fake.enqueue({ type: 'text', text: 'slow answer', chunks: 4, delayMs: 150 });
+    const agent = await t.h.agent(t.store);
+    t.h.fake.enqueue({ type: 'text', text: 'slow answer', chunks: 4, delayMs: 150 });
     const running = agent.chat('first', { userId: 'uma' });
     const waiting = agent.chat('second', { userId: 'uma' }).catch((e: unknown) => e);
     // The first message started at once; the second waits behind it.

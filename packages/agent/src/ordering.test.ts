@@ -1,22 +1,12 @@
-import { createMemorySessionStore } from '@claude-code-server/store-memory';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgentHarness, startAgentHarness, transcriptOf } from './test-support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { transcriptOf, useAgentHarness } from './test-support/harness.js';
 import type { AgentEvent } from './types.js';
 
 describe('ordering, bursts and streaming (real CLI)', () => {
-  let h: AgentHarness;
-  const store = createMemorySessionStore();
-
-  beforeAll(async () => {
-    h = await startAgentHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-    await store.close();
-  });
+  const t = useAgentHarness();
 
   it('answers 20 concurrent messages to one session in arrival order with a complete history', async () => {
-    const agent = await h.agent(store);
+    const agent = await t.h.agent(t.store);
     const texts = Array.from({ length: 20 }, (_, i) => `message ${i + 1}`);
     const responses = await Promise.all(texts.map((text) => agent.chat(text, { userId: 'dora' })));
     expect(responses.map((r) => r.content)).toEqual(texts.map((t) => `echo: ${t}`));
@@ -27,21 +17,21 @@ describe('ordering, bursts and streaming (real CLI)', () => {
       texts.flatMap((t) => [`user: ${t}`, `assistant: echo: ${t}`]),
     );
     // The model saw every earlier turn: the last request carried all 20 user messages in order.
-    const last = h.fake.conversationRequests().at(-1);
+    const last = t.h.fake.conversationRequests().at(-1);
     expect(last?.userTexts).toEqual(texts);
     expect(agent.stats()).toMatchObject({ turnsFinished: 20, turnsFailed: 0, queuedMessages: 0 });
   });
 
   it('merges a burst inside the debounce window into one turn', async () => {
-    const agent = await h.agent(store, { debounceMs: 300, formatter: 'with-sender' });
-    const before = h.fake.conversationRequests().length;
+    const agent = await t.h.agent(t.store, { debounceMs: 300, formatter: 'with-sender' });
+    const before = t.h.fake.conversationRequests().length;
     const burst = ['hi', 'are you there?', 'one more thing'].map((text) =>
       agent.chat(text, { userId: 'eve', meta: { userName: 'Eve', platform: 'slack' } }),
     );
     const responses = await Promise.all(burst);
     expect(new Set(responses.map((r) => r.content)).size).toBe(1);
     expect(responses[0]?.metadata.mergedMessages).toBe(3);
-    const requests = h.fake.conversationRequests().slice(before);
+    const requests = t.h.fake.conversationRequests().slice(before);
     expect(requests).toHaveLength(1);
     const prompt = requests[0]?.lastUserText ?? '';
     expect(prompt.split('\n')).toHaveLength(3);
@@ -53,8 +43,8 @@ describe('ordering, bursts and streaming (real CLI)', () => {
   });
 
   it('streams the session first, then the turn as it happens, then done', async () => {
-    const agent = await h.agent(store, { config: { includePartialMessages: true } });
-    h.fake.enqueue({ type: 'text', text: 'one two three four', chunks: 4, delayMs: 20 });
+    const agent = await t.h.agent(t.store, { config: { includePartialMessages: true } });
+    t.h.fake.enqueue({ type: 'text', text: 'one two three four', chunks: 4, delayMs: 20 });
     const events: AgentEvent[] = [];
     for await (const event of agent.stream('count please', { userId: 'finn', sessionId: 'finn-chat' })) {
       events.push(event);

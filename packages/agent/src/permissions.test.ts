@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createMemorySessionStore } from '@claude-code-server/store-memory';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClaudeAgent } from './agent.js';
 import {
   OverrideNotAllowedError,
@@ -9,44 +8,38 @@ import {
   SessionOwnedByOtherUserError,
   UnknownProjectError,
 } from './errors.js';
-import { type AgentHarness, startAgentHarness } from './test-support/harness.js';
+import { useAgentHarness } from './test-support/harness.js';
 
 describe('permissions, overrides and tool approvals (real CLI)', () => {
-  let h: AgentHarness;
+  const t = useAgentHarness();
   let agent: ClaudeAgent;
   let secretFile: string;
-  const store = createMemorySessionStore();
 
   beforeAll(async () => {
-    h = await startAgentHarness();
-    const project = await h.dir('project');
+    const project = await t.h.dir('project');
     // Outside the project: reading it needs a permission (reads inside the working directory do not).
-    secretFile = join(await h.dir('outside'), 'secret.txt');
+    secretFile = join(await t.h.dir('outside'), 'secret.txt');
     await writeFile(secretFile, 'the secret is 42\n');
-    agent = await h.agent(store, {
+    agent = await t.h.agent(t.store, {
       config: { permissionMode: 'default', allowedTools: ['Read'], maxTurns: 5 },
-      projects: { docs: project, other: await h.dir('other') },
+      projects: { docs: project, other: await t.h.dir('other') },
     });
-  });
-  afterAll(async () => {
-    await h?.close();
-    await store.close();
   });
 
   /** The model asks to read the secret file, then answers. */
   function scriptRead(): void {
-    h.fake.enqueue(
+    t.h.fake.enqueue(
       { type: 'tool_use', name: 'Read', input: { file_path: secretFile } },
       { type: 'text', text: 'read it' },
     );
   }
 
   function lastToolResult() {
-    return h.fake.conversationRequests().at(-1)?.toolResults[0];
+    return t.h.fake.conversationRequests().at(-1)?.toolResults[0];
   }
 
   it('refuses overrides that would widen the config, before anything runs or is stored', async () => {
-    const requestsBefore = h.fake.requests.length;
+    const requestsBefore = t.h.fake.requests.length;
     const call = { userId: 'nina', project: 'docs' };
     const refusals = await Promise.all([
       agent
@@ -68,7 +61,7 @@ describe('permissions, overrides and tool approvals (real CLI)', () => {
     const unknown = await agent.chat('hi', { userId: 'nina', project: '../etc' }).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(UnknownProjectError);
     expect(unknown).toMatchObject({ code: 'UNKNOWN_PROJECT' });
-    expect(h.fake.requests.length).toBe(requestsBefore);
+    expect(t.h.fake.requests.length).toBe(requestsBefore);
     expect((await agent.listSessions('nina')).sessions).toEqual([]);
   });
 

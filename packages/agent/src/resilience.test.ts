@@ -1,35 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { ClaudeError } from '@claude-code-server/core';
 import { StoreError } from '@claude-code-server/store';
-import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import { createRedisSessionStore } from '@claude-code-server/store-redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgentHarness, startAgentHarness, transcriptOf } from './test-support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { transcriptOf, useAgentHarness } from './test-support/harness.js';
 import { TcpProxy } from './test-support/tcp-proxy.js';
 import type { TranscriptSaveFailedEvent, TurnFailedEvent, TurnFinishedEvent } from './types.js';
 
 const REDIS = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 
 describe('when things go wrong (real CLI)', () => {
-  let h: AgentHarness;
-  const store = createMemorySessionStore();
-
-  beforeAll(async () => {
-    h = await startAgentHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-    await store.close();
-  });
+  const t = useAgentHarness();
 
   it('starts a fresh Claude session once when the stored transcript is gone, and says so', async () => {
-    const a = await h.agent(store);
+    const a = await t.h.agent(t.store);
     const first = await a.chat('My name is Ivy', { userId: 'ivy' });
     await a.whenIdle();
-    await store.saveTranscript('user_ivy', '');
+    await t.store.saveTranscript('user_ivy', '');
 
-    // Another machine, with nothing in its config dir and nothing usable in the store.
-    const b = await h.agent(store);
+    // Another machine, with nothing in its config dir and nothing usable in the t.store.
+    const b = await t.h.agent(t.store);
     const lost = await b.chat('What is my name?', { userId: 'ivy' });
     expect(lost.freshSession).toBe(true);
     expect(lost.metadata.freshSession).toBe(true);
@@ -43,7 +33,7 @@ describe('when things go wrong (real CLI)', () => {
     expect(b.stats().freshSessions).toBe(1);
     await b.whenIdle();
 
-    const session = await store.getSession('user_ivy');
+    const session = await t.store.getSession('user_ivy');
     expect(session?.metadata).toMatchObject({ claudeAgent: { turns: 4, freshStarts: 1 } });
     const history = await b.getConversationHistory('ivy');
     expect(history.messages).toHaveLength(8);
@@ -51,24 +41,24 @@ describe('when things go wrong (real CLI)', () => {
   });
 
   it('starts over once when the stored transcript cannot be resumed', async () => {
-    const a = await h.agent(store);
+    const a = await t.h.agent(t.store);
     await a.chat('My name is Lu', { userId: 'lu' });
     await a.whenIdle();
-    await store.saveTranscript('user_lu', 'not a transcript\n');
-    const b = await h.agent(store);
+    await t.store.saveTranscript('user_lu', 'not a transcript\n');
+    const b = await t.h.agent(t.store);
     const answer = await b.chat('What is my name?', { userId: 'lu' });
     expect(answer.freshSession).toBe(true);
     expect(answer.content).toBe("I don't know your name yet.");
   });
 
   it('fails a turn the API refuses with the core error, reports it, and carries on', async () => {
-    const agent = await h.agent(store);
+    const agent = await t.h.agent(t.store);
     const failed: TurnFailedEvent[] = [];
     const finished: TurnFinishedEvent[] = [];
     agent.on('turn_failed', (event) => failed.push(event));
     agent.on('turn_finished', (event) => finished.push(event));
     await agent.chat('My name is Max', { userId: 'max' });
-    h.fake.enqueue({ type: 'error', status: 400, message: 'bad request' });
+    t.h.fake.enqueue({ type: 'error', status: 400, message: 'bad request' });
     const error = await agent.chat('this one fails', { userId: 'max' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClaudeError);
     expect((error as ClaudeError).code).toBe('API_ERROR');
@@ -91,7 +81,7 @@ describe('when things go wrong (real CLI)', () => {
     const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));
     await proxy.start();
     const redis = createRedisSessionStore({ url: `redis://${proxy.url}`, keyPrefix: 'ccs-agent-test:' });
-    const agent = await h.agent(redis);
+    const agent = await t.h.agent(redis);
     const userId = `kim-${randomUUID().slice(0, 8)}`;
     const failed: TurnFailedEvent[] = [];
     agent.on('turn_failed', (event) => failed.push(event));

@@ -39,8 +39,13 @@ const overridesSchema = z.object({
 });
 const OVERRIDABLE = new Set(Object.keys(overridesSchema.shape));
 
-/** True when the agent's entry `granted` covers the requested one (`Bash` covers `Bash(git:*)`). */
-function covers(granted: string, requested: string): boolean {
+/** How much a permission mode lets through without asking: plan 0 ... bypassPermissions 5. */
+export function permissionModeRank(mode: PermissionMode): number {
+  return PERMISSION_RANK[mode];
+}
+
+/** True when the tool entry `granted` covers the requested one (`Bash` covers `Bash(git:*)`). */
+export function toolCovers(granted: string, requested: string): boolean {
   if (granted === requested) return true;
   return !granted.includes('(') && requested.startsWith(`${granted}(`) && requested.endsWith(')');
 }
@@ -94,7 +99,7 @@ export function applyOverrides(
     if (granted === undefined && baseMode !== 'bypassPermissions') {
       throw new OverrideNotAllowedError('allowedTools', 'the agent config pre-approves no tools');
     }
-    const extra = overrides.allowedTools.filter((tool) => !granted?.some((g) => covers(g, tool)));
+    const extra = overrides.allowedTools.filter((tool) => !granted?.some((g) => toolCovers(g, tool)));
     if (granted !== undefined && extra.length > 0) {
       throw new OverrideNotAllowedError(
         'allowedTools',

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import type { SessionStore } from '@claude-code-server/store';
+import { createMemorySessionStore, type MemorySessionStore } from '@claude-code-server/store-memory';
+import { afterAll, beforeAll } from 'vitest';
 import { ClaudeAgent } from '../agent.js';
 import type { ClaudeAgentOptions } from '../config/agent-options.js';
 
@@ -71,4 +73,24 @@ export async function startAgentHarness(): Promise<AgentHarness> {
 /** The texts of a page of messages, as `role: content`. */
 export function transcriptOf(messages: ReadonlyArray<{ role: string; content: string }>): string[] {
   return messages.map((m) => `${m.role}: ${m.content}`);
+}
+
+/** A harness and a memory store for the enclosing `describe`, started before its tests and closed after. */
+export function useAgentHarness(): { readonly h: AgentHarness; readonly store: MemorySessionStore } {
+  const store = createMemorySessionStore();
+  let harness: AgentHarness | undefined;
+  beforeAll(async () => {
+    harness = await startAgentHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await store.close();
+  });
+  return {
+    get h() {
+      if (!harness) throw new Error('the agent harness starts in beforeAll');
+      return harness;
+    },
+    store,
+  };
 }
