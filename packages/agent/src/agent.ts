@@ -187,12 +187,21 @@ export class ClaudeAgent {
   }
 
   /**
-   * Stops taking messages, fails the waiting ones, lets running turns finish, then closes every CLI
-   * process. The store is the caller's to close.
+   * Stops taking messages, fails the waiting ones, lets running turns finish (interrupting them
+   * after `graceMs`, when given), then closes every CLI process. The store is the caller's to close.
    */
-  close(): Promise<void> {
+  close(options: { graceMs?: number } = {}): Promise<void> {
     this.closing ??= (async () => {
-      await this.queues.close();
+      const drained = this.queues.close();
+      const timer =
+        options.graceMs === undefined
+          ? undefined
+          : setTimeout(() => this.queues.abortRunning(new AgentClosedError()), options.graceMs);
+      try {
+        await drained;
+      } finally {
+        clearTimeout(timer);
+      }
       await this.processes.close();
     })();
     return this.closing;

@@ -83,4 +83,14 @@ describe('session lifecycle, abandoning and closing (real CLI)', () => {
     );
     expect(findProcessesByEnv('CLAUDE_CONFIG_DIR', agent.configDir)).toEqual([]);
   });
+
+  it('on close with a grace period: a turn still running after it is interrupted', async () => {
+    const agent = await t.h.agent(t.store);
+    t.h.fake.enqueue({ type: 'hang' });
+    const running = agent.chat('this hangs', { userId: 'vic' }).catch((e: unknown) => e);
+    await t.h.fake.waitForRequest((req) => req.lastUserText === 'this hangs');
+    await agent.close({ graceMs: 100 });
+    expect(await running).toBeInstanceOf(AgentClosedError);
+    expect(findProcessesByEnv('CLAUDE_CONFIG_DIR', agent.configDir)).toEqual([]);
+  });
 });

@@ -79,6 +79,11 @@ export class SessionQueues {
     await this.drained();
   }
 
+  /** Abandons every running turn (their callers get `error`, the turns are interrupted). */
+  abortRunning(error: Error): void {
+    for (const line of this.lines.values()) line.running?.abandon(error);
+  }
+
   /** Resolves once no turn runs. */
   drained(): Promise<void> {
     if (this.lines.size === 0) return Promise.resolve();

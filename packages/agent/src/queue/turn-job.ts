@@ -86,6 +86,11 @@ export class TurnJob {
     if (this.callers.length === 0) this.abort.abort(error);
   }
 
+  /** Every caller leaves with `error`; the running turn is aborted. */
+  abandon(error: Error): void {
+    for (const caller of this.callers) this.leave(caller, error);
+  }
+
   /** Removes a not-yet-started caller's messages entirely; returns true when none are left. */
   withdraw(caller: JobCaller): boolean {
     for (let i = this.messages.length - 1; i >= 0; i--) {
