@@ -94,7 +94,6 @@ export function buildAgentOptions(input: {
   };
   if (base.configDir !== undefined) options.configDir = base.configDir;
   if (agent.max_queue_per_session !== undefined) options.maxQueuePerSession = agent.max_queue_per_session;
-  if (agent.debounce_ms !== undefined) options.debounceMs = agent.debounce_ms;
   if (agent.lease_ttl_ms !== undefined) options.leaseTtlMs = agent.lease_ttl_ms;
   if (agent.lease_wait_ms !== undefined) options.leaseWaitMs = agent.lease_wait_ms;
   if (agent.owner_id !== undefined) options.ownerId = agent.owner_id;

@@ -102,7 +102,7 @@ export class TurnService {
     });
     if (this.deps.includeContent) log.info({ message: turn.message }, 'turn message');
     try {
-      const release = await this.deps.limiter.acquire(controller.signal);
+      const release = await this.deps.limiter.acquire(turn.storedSessionId, controller.signal);
       try {
         onStart?.();
         const response = await this.callAgent(turn, controller.signal, onEvent);

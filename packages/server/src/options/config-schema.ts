@@ -161,7 +161,6 @@ export const agentSectionSchema = z.strictObject({
   /** Turns that may wait for a free process inside the agent. */
   max_queue: nonNegativeInt.optional(),
   max_queue_per_session: positiveInt.optional(),
-  debounce_ms: nonNegativeInt.optional(),
   lease_ttl_ms: positiveInt.optional(),
   lease_wait_ms: nonNegativeInt.optional(),
   owner_id: nonEmptyString.optional(),

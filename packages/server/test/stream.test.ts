@@ -1,0 +1,139 @@
+import type { AddressInfo } from 'node:net';
+import type { TurnFailedEvent } from '@claude-code-server/agent';
+import { replies } from '@claude-code-server/fake-anthropic';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClaudeCodeServer } from '../src/index.js';
+import { type ServerHarness, startServerHarness } from './harness.js';
+import { parseSse, postStream, type SseMessage } from './sse-client.js';
+
+let h: ServerHarness;
+let server: ClaudeCodeServer;
+let url: string;
+
+beforeAll(async () => {
+  h = await startServerHarness();
+  server = await h.server({ limits: { sse_heartbeat_ms: 150 } });
+  const listening = await server.listen(0);
+  url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function collect(body: unknown): Promise<SseMessage[]> {
+  const res = await postStream(`${url}/chat/stream`, body);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const events: SseMessage[] = [];
+  for await (const message of parseSse(res.body as ReadableStream<Uint8Array>)) events.push(message);
+  return events;
+}
+
+const named = (events: SseMessage[], name: string) => events.filter((e) => e.event === name);
+/** The events without the keep-alive comments. */
+const eventsOnly = (events: SseMessage[]) => events.filter((e) => e.event !== undefined);
+
+describe('POST /chat/stream', () => {
+  it('sends the session first, text deltas while the model writes, then done', async () => {
+    h.fake.enqueue(replies.text('one two three four five six', { chunks: 6, delayMs: 250 }));
+    const res = await postStream(`${url}/chat/stream`, { message: 'Count', user_id: 'sam' });
+    const events: SseMessage[] = [];
+    let runningAtFirstDelta: number | undefined;
+    for await (const message of parseSse(res.body as ReadableStream<Uint8Array>)) {
+      if (message.event === 'delta' && runningAtFirstDelta === undefined) {
+        // The turn is still running on the server when its first words reach the client.
+        runningAtFirstDelta = server.agent.stats().runningTurns;
+      }
+      events.push(message);
+    }
+    expect(runningAtFirstDelta).toBe(1);
+    expect(eventsOnly(events)[0]).toEqual({
+      event: 'session',
+      data: { session_id: 'user_sam', claude_session_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
+    const deltas = named(events, 'delta').map((e) => (e.data as { text: string }).text);
+    expect(deltas.length).toBeGreaterThanOrEqual(6);
+    expect(deltas.join('')).toBe('one two three four five six');
+    const done = named(events, 'done')[0]?.data as { content: string; session_id: string; success: boolean };
+    expect(done).toMatchObject({
+      content: 'one two three four five six',
+      session_id: 'user_sam',
+      success: true,
+    });
+    expect(events.at(-1)?.event).toBe('done');
+    expect(named(events, 'init')[0]?.data).toMatchObject({ permission_mode: 'default' });
+  });
+
+  it('streams tool use and tool results', async () => {
+    h.fake.enqueue(
+      replies.toolUse('Read', { file_path: `${h.cli.workDir}/README.md` }),
+      replies.text('It says main.'),
+    );
+    const events = await collect({ message: 'Read the README', user_id: 'sam' });
+    expect(named(events, 'tool_use')[0]?.data).toMatchObject({
+      name: 'Read',
+      input: { file_path: expect.any(String) },
+    });
+    const result = named(events, 'tool_result')[0]?.data as { content: unknown; is_error: boolean };
+    expect(JSON.stringify(result.content)).toContain('The main project.');
+    expect(result.is_error).toBe(false);
+    expect(named(events, 'done')[0]?.data).toMatchObject({ content: 'It says main.' });
+  });
+
+  it('sends keep-alive comments during long silences', async () => {
+    h.fake.enqueue(replies.text('slow reply here', { chunks: 3, delayMs: 700 }));
+    const events = await collect({ message: 'Take your time', user_id: 'tim' });
+    // Between the words, 700 ms apart, the server keeps the stream alive.
+    const firstDelta = events.findIndex((e) => e.event === 'delta');
+    const done = events.findIndex((e) => e.event === 'done');
+    const comments = events.slice(firstDelta, done).filter((e) => e.comment === 'keep-alive');
+    expect(firstDelta).toBeGreaterThanOrEqual(0);
+    expect(comments.length).toBeGreaterThan(0);
+  });
+
+  it('interrupts the turn when the client disconnects; the session goes on', async () => {
+    const failed = new Promise<TurnFailedEvent>((resolve) => {
+      const off = server.agent.on('turn_failed', (event) => {
+        off();
+        resolve(event);
+      });
+    });
+    h.fake.enqueue(replies.hang());
+    const controller = new AbortController();
+    const res = await postStream(
+      `${url}/chat/stream`,
+      { message: 'Never mind', user_id: 'uma' },
+      { signal: controller.signal },
+    );
+    // Read up to the session event without leaving the stream (leaving it would close the connection).
+    const stream = parseSse(res.body as ReadableStream<Uint8Array>);
+    while ((await stream.next()).value?.event !== 'session') {}
+    await h.fake.waitForRequest((r) => r.lastUserText === 'Never mind');
+    controller.abort();
+    expect((await failed).error.code).toBe('ABORTED');
+
+    const events = await collect({ message: 'My name is Uma', user_id: 'uma' });
+    expect(named(events, 'done')[0]?.data).toMatchObject({ content: expect.stringContaining('Uma') });
+  });
+
+  it('reports a failed turn as an error event', async () => {
+    h.fake.enqueue(replies.error(400, { message: 'prompt is too long' }));
+    const events = await collect({ message: 'Too much', user_id: 'vic' });
+    const error = named(events, 'error')[0]?.data as {
+      success: boolean;
+      status: number;
+      error: { code: string };
+    };
+    expect(error).toMatchObject({ success: false, status: 502, error: { code: 'API_ERROR' } });
+    expect(events.at(-1)?.event).toBe('error');
+  });
+
+  it('answers a bad request with a JSON error before any event', async () => {
+    const res = await postStream(`${url}/chat/stream`, { message: 'hi' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      success: false,
+      error: { code: 'INVALID_REQUEST', message: 'user_id: is required', details: expect.any(Object) },
+    });
+  });
+});
