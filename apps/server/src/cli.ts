@@ -44,6 +44,12 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`claude-code-server: ${error.message}\n`);
       process.exit(error.code === 'USAGE' ? 2 : 1);
     }
+    // The packages' own errors carry a code and a message that says what is wrong: no stack needed.
+    const code = (error as { code?: unknown } | undefined)?.code;
+    if (error instanceof Error && typeof code === 'string') {
+      process.stderr.write(`claude-code-server: ${error.message} (${code})\n`);
+      process.exit(1);
+    }
     process.stderr.write(
       `claude-code-server: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`,
     );

@@ -17,8 +17,8 @@ afterAll(async () => {
   await fx?.close();
 });
 
-/** Starts with `store` as the store section, answers one chat, and shuts down with exit 0. */
-async function chatOnce(storeSection: string, env: Record<string, string>) {
+/** Starts with `store` as the store section, answers one chat, and shuts down on `signal` with exit 0. */
+async function chatOnce(storeSection: string, env: Record<string, string>, signal: NodeJS.Signals) {
   const config = fx.writeConfig(
     `${randomUUID()}.yaml`,
     `server:\n  port: 0\nstore:\n${storeSection}\nprojects:\n  app:\n    path: ./project\nagent:\n  max_live: 1\n`,
@@ -32,23 +32,31 @@ async function chatOnce(storeSection: string, env: Record<string, string>) {
   expect(chat.body).toMatchObject({ success: true, content: 'Hello from fake-anthropic.' });
   const sessions = await getJson(`${server.url}/sessions?user_id=${userId}`);
   expect(JSON.stringify(sessions.body)).toContain(chat.body.session_id);
-  server.child.kill('SIGTERM');
+  server.child.kill(signal);
   expect(await server.exited).toEqual({ code: 0, signal: null });
   return server;
 }
 
 describe('stores from the config', () => {
   it('redis: the URL from REDIS_URL, its password hidden in the log', async () => {
-    const server = await chatOnce('  type: redis\n  key_prefix: "ccs-app-test:"\n  ttl_ms: 3600000', {
-      REDIS_URL,
-    });
+    const server = await chatOnce(
+      '  type: redis\n  key_prefix: "ccs-app-test:"\n  ttl_ms: 3600000',
+      {
+        REDIS_URL,
+      },
+      'SIGTERM',
+    );
     expect(server.output.stdout).toContain(`"store":"redis ${new URL(REDIS_URL).toString()}"`);
   });
 
-  it('postgres: the URL from DATABASE_URL', async () => {
-    const server = await chatOnce('  type: postgres\n  schema: ccs_app_server_test\n  ttl_ms: 3600000', {
-      DATABASE_URL,
-    });
+  it('postgres: the URL from DATABASE_URL; SIGINT shuts down like SIGTERM', async () => {
+    const server = await chatOnce(
+      '  type: postgres\n  schema: ccs_app_server_test\n  ttl_ms: 3600000',
+      {
+        DATABASE_URL,
+      },
+      'SIGINT',
+    );
     expect(server.output.stdout).toMatch(/"store":"postgres postgres:\/\//);
   });
 });
