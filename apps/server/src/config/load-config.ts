@@ -46,15 +46,8 @@ export interface AppConfig {
   defaultProject: boolean;
 }
 
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
 function projectDirectories(server: ServerSection): ProjectDirectory[] {
-  const projects = (server as { projects?: unknown }).projects;
-  if (!isPlainObject(projects)) return [];
-  return Object.entries(projects).flatMap(([name, project]) => {
-    const path = typeof project === 'string' ? project : isPlainObject(project) ? project.path : undefined;
-    return typeof path === 'string' ? [{ name, path }] : [];
-  });
+  return Object.entries(server.projects).map(([name, project]) => ({ name, path: project.path }));
 }
 
 /** Labels each problem with where its value came from: the file, an environment variable or a flag. */
@@ -127,12 +120,11 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const store = app.data.store;
   // Defaults and environment values are relative to where the command runs.
   if (store.type === 'sqlite' && store.path !== ':memory:') store.path = resolve(cwd, store.path);
-  const level = (section.data as { log?: { level?: string } }).log?.level;
   return {
     file,
     listen: app.data.server,
     store,
-    log: { pretty: app.data.log.pretty, level: level && LEVELS.includes(level) ? level : 'info' },
+    log: { pretty: app.data.log.pretty, level: section.data.log.level },
     server: section.data,
     projects: projectDirectories(section.data),
     defaultProject,

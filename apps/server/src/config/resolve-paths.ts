@@ -14,9 +14,8 @@ function absolute(value: unknown, baseDir: string): unknown {
 export function resolveRelativePaths(raw: RawConfig, baseDir: string): void {
   if (isPlainObject(raw.store) && 'path' in raw.store) raw.store.path = absolute(raw.store.path, baseDir);
   if (isPlainObject(raw.projects)) {
-    for (const [name, project] of Object.entries(raw.projects)) {
-      if (typeof project === 'string') raw.projects[name] = absolute(project, baseDir);
-      else if (isPlainObject(project) && 'path' in project) project.path = absolute(project.path, baseDir);
+    for (const project of Object.values(raw.projects)) {
+      if (isPlainObject(project) && 'path' in project) project.path = absolute(project.path, baseDir);
     }
   }
   if (isPlainObject(raw.claude)) {
