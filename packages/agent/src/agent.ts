@@ -181,7 +181,7 @@ export class ClaudeAgent {
       turnsFinished: counts.finished,
       turnsFailed: counts.failed,
       freshSessions: counts.freshSessions,
-      staleProcesses: counts.staleProcesses,
+      staleProcesses: this.runner.staleProcesses,
       pool: this.processes.stats(),
     };
   }

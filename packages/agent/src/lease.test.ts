@@ -3,24 +3,7 @@ import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeaseTimeoutError } from './errors.js';
 import { LeaseTaker } from './lease.js';
-
-/** A memory store whose next `releaseLease` calls fail as if the server were gone. */
-function storeFailingReleases(failures: { count: number }): SessionStore {
-  const memory = createMemorySessionStore();
-  return new Proxy(memory, {
-    get(target, name) {
-      const value = Reflect.get(target, name) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (name === 'releaseLease' && failures.count > 0) {
-          failures.count--;
-          return Promise.reject(new StoreUnavailableError('connection refused'));
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
+import { createFlakyStore } from './test-support/flaky-store.js';
 
 describe('LeaseTaker', () => {
   const stores: SessionStore[] = [];
@@ -44,12 +27,13 @@ describe('LeaseTaker', () => {
   });
 
   it('takes up its own lease again when giving it back failed, without waiting for it to expire', async () => {
-    const failures = { count: 1 };
-    const store = storeFailingReleases(failures);
+    const { store, failing } = createFlakyStore();
     stores.push(store);
     const a = new LeaseTaker(store, 'agent-a');
     const first = await a.acquire('s1', wait);
+    failing.add('releaseLease');
     await expect(first.release()).rejects.toThrow(StoreUnavailableError);
+    failing.clear();
     // Others still see it held; its owner gets it back at once.
     await expect(new LeaseTaker(store, 'agent-b').acquire('s1', wait)).rejects.toThrow(LeaseTimeoutError);
     const again = await a.acquire('s1', wait);

@@ -1,67 +1,32 @@
-import {
-  type ChatResponse,
-  type ClaudeConfig,
-  type ClaudeSession,
-  ClaudeSessionNotFoundError,
-  type PooledSession,
-  spawnFingerprint,
-} from '@claude-code-server/core';
-import {
-  ConflictError,
-  type MessageRecord,
-  type SessionRecord,
-  type SessionStore,
-} from '@claude-code-server/store';
+import type { ClaudeConfig } from '@claude-code-server/core';
+import type { SessionRecord, SessionStore } from '@claude-code-server/store';
 import type { ResolvedAgentOptions } from '../config/agent-options.js';
 import { applyOverrides } from '../config/overrides.js';
 import type { ProjectDirectories } from '../config/projects.js';
-import { ProjectMismatchError, SessionOwnedByOtherUserError } from '../errors.js';
+import { ProjectMismatchError } from '../errors.js';
 import { formatBurst } from '../formatters.js';
 import { type HeldLease, LeaseTaker } from '../lease.js';
 import type { AgentObservers } from '../observers.js';
 import type { ProcessSource } from '../process/process-source.js';
 import type { TurnJob } from '../queue/turn-job.js';
-import { mergeCallerMetadata, readSessionState, withSessionState } from '../session-state.js';
+import { mergeCallerMetadata, readSessionState } from '../session-state.js';
 import { transcriptFileSize, waitForTranscriptFlush } from '../transcript/local-transcript.js';
 import { transcriptPath } from '../transcript/project-slug.js';
 import type { TranscriptSync } from '../transcript/transcript-sync.js';
 import type { AgentResponse } from '../types.js';
+import { toAgentResponse } from './agent-response.js';
+import { AnsweredTurn } from './answered-turn.js';
 import { type RunningTurn, runClaudeTurn } from './claude-turn.js';
+import { appendAnswer, appendQuestions, openSession } from './conversation-log.js';
+import { WarmProcesses } from './warm-processes.js';
 
 /** How long to wait, after a result, for the CLI to append the turn to its transcript file. */
 const TRANSCRIPT_FLUSH_CAP_MS = 3_000;
-
-/** What this agent's warm process of a session has seen, to tell whether it is still current. */
-interface WarmView {
-  session: ClaudeSession;
-  claudeSessionId: string;
-  turns: number;
-  fingerprint: string;
-}
 
 /** The code and message an observer gets for a failed turn (core, store and agent errors all carry a code). */
 function errorSummary(error: Error): { code: string; message: string } {
   const code = (error as { code?: unknown }).code;
   return { code: typeof code === 'string' ? code : 'UNKNOWN', message: error.message };
-}
-
-function isAlive(session: ClaudeSession): boolean {
-  return session.state === 'idle' || session.state === 'busy';
-}
-
-/** A turn answered but not yet in the store's transcript, and how to store it. */
-interface UnsavedTurn {
-  /** The session's turn counter and Claude session id the turn started from. */
-  turns: number;
-  claudeSessionId: string | null;
-  store(lease: HeldLease): Promise<void>;
-}
-
-/** A process ready for the turn, and how it was obtained. */
-interface PreparedProcess {
-  process: PooledSession;
-  warm: boolean;
-  fresh: boolean;
 }
 
 export interface TurnRunnerDeps {
@@ -78,20 +43,25 @@ export interface TurnRunnerDeps {
  * gives the lease back.
  */
 export class TurnRunner {
-  private readonly warmViews = new Map<string, WarmView>();
-  private readonly watched = new WeakSet<ClaudeSession>();
+  private readonly warm: WarmProcesses;
   /** Answered turns whose transcript could not be stored yet, by session. */
-  private readonly unsaved = new Map<string, UnsavedTurn>();
+  private readonly unsaved = new Map<string, AnsweredTurn>();
   private readonly store: SessionStore;
   /** Average of recent turn durations, for retry hints. */
   typicalTurnMs = 2_000;
-  readonly counts = { started: 0, finished: 0, failed: 0, freshSessions: 0, staleProcesses: 0 };
+  readonly counts = { started: 0, finished: 0, failed: 0, freshSessions: 0 };
 
   private readonly leases: LeaseTaker;
 
   constructor(private readonly deps: TurnRunnerDeps) {
     this.store = deps.options.store;
     this.leases = new LeaseTaker(this.store, deps.options.ownerId);
+    this.warm = new WarmProcesses(deps.processes, deps.sync, deps.options.configDir);
+  }
+
+  /** Warm processes replaced because another agent had run a turn of their session. */
+  get staleProcesses(): number {
+    return this.warm.staleProcesses;
   }
 
   /**
@@ -105,9 +75,7 @@ export class TurnRunner {
     });
     try {
       const result = await fn();
-      this.warmViews.delete(sessionId);
-      this.deps.sync.forget(sessionId);
-      await this.deps.processes.discard(sessionId);
+      await this.warm.drop(sessionId);
       return result;
     } finally {
       await lease.release().catch(() => {});
@@ -190,7 +158,7 @@ export class TurnRunner {
     onRunning: (turn: RunningTurn) => void,
   ): Promise<{ response: AgentResponse; saveTranscript: () => Promise<void> }> {
     const { settings } = job;
-    const record = await this.catchUp(job.sessionId, lease, await this.sessionFor(job));
+    const record = await this.catchUp(job.sessionId, lease, await openSession(this.store, job));
     if (settings.project !== undefined && settings.project !== record.project) {
       throw new ProjectMismatchError(job.sessionId, record.project, settings.project);
     }
@@ -200,10 +168,10 @@ export class TurnRunner {
       cwd,
     };
     const state = readSessionState(record);
-    const prepared = await this.prepareProcess(record, state.turns, config, cwd, job.abort.signal);
+    const prepared = await this.warm.prepare(record, state.turns, config, cwd, job.abort.signal);
     let handedOver = false;
     try {
-      const userSeqs = await this.appendQuestions(job);
+      const userSeqs = await appendQuestions(this.store, job);
       const claude = prepared.process.session;
       job.emit({ type: 'session', sessionId: job.sessionId, claudeSessionId: claude.sessionId });
       const fromBytes = await transcriptFileSize(
@@ -219,47 +187,40 @@ export class TurnRunner {
       const chat = await turn.done;
       // Nothing is stored unless the lease is still ours: another agent may have taken the session.
       await lease.confirm();
-      const assistant = await this.appendAnswer(job.sessionId, chat, prepared.fresh);
+      const assistant = await appendAnswer(this.store, job.sessionId, chat, prepared.fresh);
       const turns = state.turns + 1;
       if (prepared.fresh) this.counts.freshSessions++;
-      const response = this.toResponse(job, chat, record, config, prepared, userSeqs, assistant, turns);
+      const response = toAgentResponse(job, chat, record, config, prepared, userSeqs, assistant, turns);
 
-      const view = {
-        session: claude,
-        claudeSessionId: chat.sessionId,
-        fingerprint: spawnFingerprint(config),
-      };
+      // Until the counter is stored, the process is one turn ahead of the store.
+      this.warm.remember(job.sessionId, claude, chat.sessionId, config, state.turns);
       const path = transcriptPath(this.deps.options.configDir, cwd, chat.sessionId);
-      const store = async (held: HeldLease) => {
-        await held.confirm();
-        await this.deps.sync.save(job.sessionId, chat.sessionId, path, state.turns, turns);
-        await this.store.updateSession(job.sessionId, {
+      const answered = new AnsweredTurn(
+        this.store,
+        this.deps.sync,
+        {
+          sessionId: job.sessionId,
           claudeSessionId: chat.sessionId,
-          metadata: withSessionState(mergeCallerMetadata(record.metadata, settings.sessionMetadata), {
-            turns,
-            lastOwner: this.deps.options.ownerId,
-            freshStarts: state.freshStarts + (prepared.fresh ? 1 : 0),
-          }),
-        });
-        this.warmViews.set(job.sessionId, { ...view, turns });
-      };
+          previousClaudeSessionId: record.claudeSessionId,
+          turnsBefore: state.turns,
+          metadata: mergeCallerMetadata(record.metadata, settings.sessionMetadata),
+          freshStarts: state.freshStarts + (prepared.fresh ? 1 : 0),
+          ownerId: this.deps.options.ownerId,
+          path,
+        },
+        (storedTurns) => this.warm.remember(job.sessionId, claude, chat.sessionId, config, storedTurns),
+      );
       const saveTranscript = async () => {
-        // The process stays warm either way; its view says which turn the store has.
-        this.watch(job.sessionId, claude);
-        this.warmViews.set(job.sessionId, { ...view, turns: state.turns });
         try {
           const from = chat.sessionId === claude.sessionId ? fromBytes : 0;
           await waitForTranscriptFlush(path, from, turn.assistantMessages, TRANSCRIPT_FLUSH_CAP_MS);
-          await store(lease);
+          await answered.save(lease);
         } catch (error) {
-          // Tried again before the session's next turn here, if nobody has moved it on by then.
-          this.unsaved.set(job.sessionId, {
-            turns: state.turns,
-            claudeSessionId: record.claudeSessionId,
-            store,
-          });
+          // Finished before the session's next turn here, if nobody has moved it on by then.
+          this.unsaved.set(job.sessionId, answered);
           throw error;
         } finally {
+          // The process stays warm either way; its view says which turn the store has.
           prepared.process.release();
         }
       };
@@ -268,25 +229,10 @@ export class TurnRunner {
     } finally {
       if (!handedOver) {
         // The process may hold a turn the store does not have: the next turn starts from the files.
-        this.warmViews.delete(job.sessionId);
+        this.warm.forget(job.sessionId);
         await prepared.process.discard().catch(() => {});
       }
     }
-  }
-
-  private async appendQuestions(job: TurnJob): Promise<number[]> {
-    const seqs: number[] = [];
-    for (const message of job.messages) {
-      const { userId: _u, sessionId: _s, ...meta } = message.meta;
-      const stored = await this.store.appendMessage(job.sessionId, {
-        role: 'user',
-        content: message.text,
-        metadata: meta,
-        createdAt: message.meta.receivedAt,
-      });
-      seqs.push(stored.seq);
-    }
-    return seqs;
   }
 
   /**
@@ -297,154 +243,13 @@ export class TurnRunner {
     const unsaved = this.unsaved.get(sessionId);
     if (!unsaved) return record;
     this.unsaved.delete(sessionId);
-    if (
-      readSessionState(record).turns !== unsaved.turns ||
-      record.claudeSessionId !== unsaved.claudeSessionId
-    ) {
-      return record;
-    }
+    if (!unsaved.matches(record)) return record;
     try {
-      await unsaved.store(lease);
+      await unsaved.save(lease);
     } catch (error) {
       this.unsaved.set(sessionId, unsaved);
       throw error;
     }
     return (await this.store.getSession(sessionId)) ?? record;
-  }
-
-  /** Drops the view of a session's process once that process is gone, so closed processes are not kept. */
-  private watch(sessionId: string, session: ClaudeSession): void {
-    if (this.watched.has(session)) return;
-    this.watched.add(session);
-    session.onStateChange((state) => {
-      if (state !== 'closed' && state !== 'dead') return;
-      if (this.warmViews.get(sessionId)?.session === session) this.warmViews.delete(sessionId);
-    });
-  }
-
-  /** The job's session record, created on its first message; it must belong to the job's user. */
-  private async sessionFor(job: TurnJob): Promise<SessionRecord> {
-    const { userId, project, sessionMetadata } = job.settings;
-    const existing = await this.store.getSession(job.sessionId);
-    if (existing && existing.userId !== userId) throw new SessionOwnedByOtherUserError(job.sessionId);
-    if (existing) return existing;
-    try {
-      const { session } = await this.store.getOrCreateSession({
-        id: job.sessionId,
-        userId,
-        project: project ?? null,
-        metadata: mergeCallerMetadata({}, sessionMetadata),
-      });
-      return session;
-    } catch (error) {
-      // Created for another user in the meantime.
-      if (error instanceof ConflictError) throw new SessionOwnedByOtherUserError(job.sessionId);
-      throw error;
-    }
-  }
-
-  /**
-   * A process that has seen exactly the stored conversation: the warm one if nobody else ran a turn
-   * since, else a new one resuming the stored transcript, else (transcript gone) a fresh conversation.
-   */
-  private async prepareProcess(
-    record: SessionRecord,
-    storedTurns: number,
-    config: ClaudeConfig,
-    cwd: string,
-    signal: AbortSignal,
-  ): Promise<PreparedProcess> {
-    const { processes, sync, options } = this.deps;
-    const key = record.id;
-    const claudeSessionId = record.claudeSessionId;
-    const view = this.warmViews.get(key);
-    this.warmViews.delete(key);
-    if (view && claudeSessionId !== null && isAlive(view.session)) {
-      const current =
-        view.claudeSessionId === claudeSessionId &&
-        view.turns === storedTurns &&
-        view.fingerprint === spawnFingerprint(config);
-      if (current) {
-        const pooled = await processes.acquire(key, { resume: claudeSessionId, config, signal });
-        if (pooled.session === view.session) return { process: pooled, warm: true, fresh: false };
-        // Evicted in between: the pool resumed a process we did not prepare the transcript for.
-        await pooled.discard();
-      } else {
-        this.counts.staleProcesses++;
-      }
-    }
-    // Close whatever process the key has (it flushes its transcript first), so the file is ours.
-    await processes.discard(key);
-    if (claudeSessionId === null) {
-      return { process: await processes.acquire(key, { config, signal }), warm: false, fresh: false };
-    }
-    const path = transcriptPath(options.configDir, cwd, claudeSessionId);
-    const outcome = await sync.restore(key, claudeSessionId, path, storedTurns);
-    if (outcome !== 'missing') {
-      try {
-        const process = await processes.acquire(key, { resume: claudeSessionId, config, signal });
-        return { process, warm: false, fresh: false };
-      } catch (error) {
-        if (!(error instanceof ClaudeSessionNotFoundError)) throw error;
-      }
-    }
-    // The transcript is gone for good: start over once, never retry the resume in a loop.
-    sync.forget(key);
-    await processes.discard(key);
-    return { process: await processes.acquire(key, { config, signal }), warm: false, fresh: true };
-  }
-
-  private appendAnswer(sessionId: string, chat: ChatResponse, fresh: boolean): Promise<MessageRecord> {
-    return this.store.appendMessage(sessionId, {
-      role: 'assistant',
-      content: chat.content,
-      usage: chat.usage,
-      costUsd: chat.costUsd,
-      metadata: {
-        claudeSessionId: chat.sessionId,
-        durationMs: chat.durationMs,
-        numTurns: chat.numTurns,
-        isError: chat.isError,
-        subtype: chat.subtype,
-        permissionDenials: chat.permissionDenials.length,
-        ...(fresh ? { freshSession: true } : {}),
-      },
-    });
-  }
-
-  private toResponse(
-    job: TurnJob,
-    chat: ChatResponse,
-    record: SessionRecord,
-    config: ClaudeConfig,
-    prepared: PreparedProcess,
-    userSeqs: number[],
-    assistant: MessageRecord,
-    turns: number,
-  ): AgentResponse {
-    const response: AgentResponse = {
-      content: chat.content,
-      sessionId: job.sessionId,
-      claudeSessionId: chat.sessionId,
-      success: !chat.isError,
-      usage: chat.usage,
-      costUsd: chat.costUsd,
-      durationMs: chat.durationMs,
-      numTurns: chat.numTurns,
-      permissionDenials: chat.permissionDenials,
-      freshSession: prepared.fresh,
-      metadata: {
-        mergedMessages: job.messages.length,
-        userMessageSeqs: userSeqs,
-        assistantMessageSeq: assistant.seq,
-        turn: turns,
-        freshSession: prepared.fresh,
-        warm: prepared.warm,
-        project: record.project,
-        model: config.model,
-      },
-    };
-    if (chat.isError) response.error = { code: chat.subtype.toUpperCase(), message: chat.content };
-    return response;
   }
 }
