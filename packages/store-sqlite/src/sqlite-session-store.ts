@@ -63,16 +63,12 @@ export class SqliteSessionStore implements SessionStore {
   async createSession(input: CreateSessionInput): Promise<SessionRecord> {
     this.#connection.assertOpen();
     const value = validateCreateSessionInput(input);
-    return this.#use(({ db, sql }) => {
-      return db
-        .transaction(() => {
-          const now = Date.now();
-          if (!this.#insertSession(sql, value, now)) {
-            throw new ConflictError(`session already exists: ${value.id}`);
-          }
-          return this.#mustGetLive(sql, value.id, now);
-        })
-        .immediate();
+    return this.#write((sql) => {
+      const now = Date.now();
+      if (!this.#insertSession(sql, value, now)) {
+        throw new ConflictError(`session already exists: ${value.id}`);
+      }
+      return this.#mustGetLive(sql, value.id, now);
     });
   }
 
@@ -88,18 +84,14 @@ export class SqliteSessionStore implements SessionStore {
   async getOrCreateSession(input: CreateSessionInput): Promise<{ session: SessionRecord; created: boolean }> {
     this.#connection.assertOpen();
     const value = validateCreateSessionInput(input);
-    return this.#use(({ db, sql }) => {
-      return db
-        .transaction(() => {
-          const now = Date.now();
-          const created = this.#insertSession(sql, value, now);
-          const session = this.#mustGetLive(sql, value.id, now);
-          if (session.userId !== value.userId) {
-            throw new ConflictError(`session ${value.id} belongs to another user`);
-          }
-          return { session, created };
-        })
-        .immediate();
+    return this.#write((sql) => {
+      const now = Date.now();
+      const created = this.#insertSession(sql, value, now);
+      const session = this.#mustGetLive(sql, value.id, now);
+      if (session.userId !== value.userId) {
+        throw new ConflictError(`session ${value.id} belongs to another user`);
+      }
+      return { session, created };
     });
   }
 
@@ -107,22 +99,18 @@ export class SqliteSessionStore implements SessionStore {
     this.#connection.assertOpen();
     const sessionId = validateSessionId(id);
     const value = validateSessionUpdate(update);
-    return this.#use(({ db, sql }) => {
-      return db
-        .transaction(() => {
-          const row = sql.updateSession.get({
-            ...this.#activity(sessionId),
-            setClaudeSessionId: value.claudeSessionId === undefined ? 0 : 1,
-            claudeSessionId: value.claudeSessionId ?? null,
-            setProject: value.project === undefined ? 0 : 1,
-            project: value.project ?? null,
-            setMetadata: value.metadata === undefined ? 0 : 1,
-            metadata: jsonOrNull(value.metadata),
-          }) as SessionRow | undefined;
-          if (!row) throw new SessionNotFoundError(sessionId);
-          return sessionFromRow(row);
-        })
-        .immediate();
+    return this.#write((sql) => {
+      const row = sql.updateSession.get({
+        ...this.#activity(sessionId),
+        setClaudeSessionId: value.claudeSessionId === undefined ? 0 : 1,
+        claudeSessionId: value.claudeSessionId ?? null,
+        setProject: value.project === undefined ? 0 : 1,
+        project: value.project ?? null,
+        setMetadata: value.metadata === undefined ? 0 : 1,
+        metadata: jsonOrNull(value.metadata),
+      }) as SessionRow | undefined;
+      if (!row) throw new SessionNotFoundError(sessionId);
+      return sessionFromRow(row);
     });
   }
 
@@ -133,15 +121,11 @@ export class SqliteSessionStore implements SessionStore {
   async deleteSession(id: string): Promise<boolean> {
     this.#connection.assertOpen();
     const sessionId = validateSessionId(id);
-    return this.#use(({ db, sql }) => {
-      return db
-        .transaction(() => {
-          const now = Date.now();
-          // Messages and transcript parts go with it (ON DELETE CASCADE).
-          const row = sql.deleteSession.get({ id: sessionId }) as { expires_at: number | null } | undefined;
-          return row !== undefined && !isExpired(row.expires_at, now);
-        })
-        .immediate();
+    return this.#write((sql) => {
+      const now = Date.now();
+      // Messages and transcript parts go with it (ON DELETE CASCADE).
+      const row = sql.deleteSession.get({ id: sessionId }) as { expires_at: number | null } | undefined;
+      return row !== undefined && !isExpired(row.expires_at, now);
     });
   }
 
@@ -164,30 +148,26 @@ export class SqliteSessionStore implements SessionStore {
     this.#connection.assertOpen();
     const id = validateSessionId(sessionId);
     const value = validateAppendMessageInput(message);
-    return this.#use(({ db, sql }) => {
-      return db
-        .transaction(() => {
-          const activity = this.#activity(id);
-          const allocated = sql.allocateSeq.get(activity) as { seq: number } | undefined;
-          if (!allocated) throw new SessionNotFoundError(id);
-          const record: MessageRecord = {
-            sessionId: id,
-            seq: allocated.seq,
-            role: value.role,
-            content: value.content,
-            createdAt: value.createdAt ?? activity.now,
-            usage: value.usage,
-            costUsd: value.costUsd,
-            metadata: value.metadata,
-          };
-          sql.insertMessage.run({
-            ...record,
-            usage: jsonOrNull(record.usage),
-            metadata: jsonOrNull(record.metadata),
-          });
-          return record;
-        })
-        .immediate();
+    return this.#write((sql) => {
+      const activity = this.#activity(id);
+      const allocated = sql.allocateSeq.get(activity) as { seq: number } | undefined;
+      if (!allocated) throw new SessionNotFoundError(id);
+      const record: MessageRecord = {
+        sessionId: id,
+        seq: allocated.seq,
+        role: value.role,
+        content: value.content,
+        createdAt: value.createdAt ?? activity.now,
+        usage: value.usage,
+        costUsd: value.costUsd,
+        metadata: value.metadata,
+      };
+      sql.insertMessage.run({
+        ...record,
+        usage: jsonOrNull(record.usage),
+        metadata: jsonOrNull(record.metadata),
+      });
+      return record;
     });
   }
 
@@ -219,12 +199,10 @@ export class SqliteSessionStore implements SessionStore {
     this.#connection.assertOpen();
     const id = validateSessionId(sessionId);
     const text = validateTranscript(transcript);
-    return this.#use(({ db, sql }) => {
-      db.transaction(() => {
-        if (sql.startTranscript.run(this.#activity(id)).changes === 0) throw new SessionNotFoundError(id);
-        sql.clearTranscriptParts.run({ id });
-        sql.insertTranscriptPart.run({ id, part: 0, text });
-      }).immediate();
+    return this.#write((sql) => {
+      if (sql.startTranscript.run(this.#activity(id)).changes === 0) throw new SessionNotFoundError(id);
+      sql.clearTranscriptParts.run({ id });
+      sql.insertTranscriptPart.run({ id, part: 0, text });
     });
   }
 
@@ -232,13 +210,11 @@ export class SqliteSessionStore implements SessionStore {
     this.#connection.assertOpen();
     const id = validateSessionId(sessionId);
     const text = validateTranscript(chunk, 'chunk');
-    return this.#use(({ db, sql }) => {
-      db.transaction(() => {
-        // Each chunk is its own row: appending never rewrites what is already stored.
-        const allocated = sql.allocateTranscriptPart.get(this.#activity(id)) as { part: number } | undefined;
-        if (!allocated) throw new SessionNotFoundError(id);
-        sql.insertTranscriptPart.run({ id, part: allocated.part, text });
-      }).immediate();
+    return this.#write((sql) => {
+      // Each chunk is its own row: appending never rewrites what is already stored.
+      const allocated = sql.allocateTranscriptPart.get(this.#activity(id)) as { part: number } | undefined;
+      if (!allocated) throw new SessionNotFoundError(id);
+      sql.insertTranscriptPart.run({ id, part: allocated.part, text });
     });
   }
 
@@ -282,6 +258,11 @@ export class SqliteSessionStore implements SessionStore {
 
   #use<T>(operation: (open: OpenStore) => T): T {
     return this.#connection.use(operation);
+  }
+
+  /** Runs `body` in one BEGIN IMMEDIATE transaction: it waits for the write lock up front, never midway. */
+  #write<T>(body: (sql: Statements) => T): T {
+    return this.#use(({ db, sql }) => db.transaction(() => body(sql)).immediate());
   }
 
   /** Inserts unless a live session has the id (an expired one is removed first); true when inserted. */
