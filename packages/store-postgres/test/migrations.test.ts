@@ -2,6 +2,7 @@ import { StoreUnavailableError } from '@claude-code-server/store';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresSessionStore, MIGRATIONS, type PostgresSessionStore } from '../src/index.js';
+import { runMigrations } from '../src/migrator.js';
 import { DATABASE_URL, dropSchemas, uniqueSchemaPrefix, withAdmin } from './support/database.js';
 
 const prefix = uniqueSchemaPrefix('ccs_migr');
@@ -86,6 +87,26 @@ describe('migrations', () => {
     expect((error as Error).cause).toMatchObject({ code: '42P01' });
     await store.migrate();
     expect(await store.getSession('s')).toBeNull();
+  });
+
+  it('leave nothing behind when one fails: the versions before it neither', async () => {
+    const schema = freshSchema();
+    const failing = [
+      ...MIGRATIONS,
+      {
+        version: 1000,
+        name: 'half done',
+        sql: (s: string) => `CREATE TABLE ${s}.extra (x int); SELECT 1 / 0`,
+      },
+    ];
+    const pool = new pg.Pool({ connectionString: DATABASE_URL });
+    try {
+      await expect(runMigrations(pool, schema, failing)).rejects.toMatchObject({ code: '22012' });
+      expect(await tablesIn(schema)).toEqual([]);
+      expect(await runMigrations(pool, schema)).toEqual(MIGRATIONS.map((migration) => migration.version));
+    } finally {
+      await pool.end();
+    }
   });
 
   it('create the indexes the queries use', async () => {
