@@ -1,3 +1,5 @@
+import { mergeConfig } from 'vitest/config';
 import { workspaceTestConfig } from '../../vitest.shared.js';
 
-export default workspaceTestConfig();
+// Test files run one at a time: each starts real CLI processes, and the machine's cores are shared.
+export default mergeConfig(workspaceTestConfig(), { test: { fileParallelism: false } });
