@@ -34,11 +34,11 @@ function platformPackageNames(): string[] {
 }
 
 /** The binary shipped by the installed `@anthropic-ai/claude-code` platform package, if any. */
-function findPackagedBinary(searched: string[]): string | undefined {
+function findPackagedBinary(searched: string[], from: string | URL): string | undefined {
   const binaryName = process.platform === 'win32' ? 'claude.exe' : 'claude';
   let mainPackageJson: string;
   try {
-    mainPackageJson = createRequire(import.meta.url).resolve(`${MAIN_PACKAGE}/package.json`);
+    mainPackageJson = createRequire(from).resolve(`${MAIN_PACKAGE}/package.json`);
   } catch {
     searched.push(`package ${MAIN_PACKAGE} (not installed)`);
     return undefined;
@@ -71,10 +71,14 @@ function findOnPath(searched: string[]): string | undefined {
 }
 
 /**
- * Find the `claude` binary: the `cliPath` option, then $CLAUDE_CODE_CLI_PATH, then the installed
- * package's platform binary, then `claude` on PATH. Throws CliNotFoundError.
+ * Find the `claude` binary: the `cliPath` option, then $CLAUDE_CODE_CLI_PATH, then the platform binary
+ * of the package installed where `from` (default: this module) resolves it, then `claude` on PATH.
+ * Throws CliNotFoundError.
  */
-export function resolveCliPath(config: Pick<ClaudeConfig, 'cliPath'> = {}): string {
+export function resolveCliPath(
+  config: Pick<ClaudeConfig, 'cliPath'> = {},
+  from: string | URL = import.meta.url,
+): string {
   const searched: string[] = [];
   // An explicit choice that is wrong is an error, not a reason to silently run another binary.
   const explicit: Array<[string | undefined, string]> = [
@@ -86,7 +90,7 @@ export function resolveCliPath(config: Pick<ClaudeConfig, 'cliPath'> = {}): stri
     if (isExecutableFile(path)) return path;
     throw new CliNotFoundError([`${path} (from the ${source}; missing or not executable)`]);
   }
-  const found = findPackagedBinary(searched) ?? findOnPath(searched);
+  const found = findPackagedBinary(searched, from) ?? findOnPath(searched);
   if (found) return found;
   throw new CliNotFoundError(searched);
 }
