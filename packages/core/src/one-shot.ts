@@ -14,6 +14,7 @@ import {
 import { type ClaudeEvent, mapCliMessage, resultError } from './events.js';
 import { type CliExit, spawnCli } from './process.js';
 import { type CliResultMessage, parseCliLine } from './stream-json.js';
+import { assertWorkingDirectory } from './working-directory.js';
 
 /** How long a finished run may take to exit on its own (it flushes the transcript) before it is killed. */
 const EXIT_AFTER_RESULT_MS = 10_000;
@@ -58,6 +59,7 @@ export async function* runOneShot(
 ): AsyncGenerator<ClaudeEvent, void, undefined> {
   const { signal, onRawLine, ...argsOptions } = options;
   const cliPath = resolveCliPath(config);
+  assertWorkingDirectory(config.cwd);
   if (signal?.aborted) throw new AbortedError({ cause: signal.reason });
 
   const queue = new AsyncQueue<ClaudeEvent>();

@@ -77,6 +77,17 @@ describe('ClaudeCodeClient failure modes', () => {
     expect(readFileSync(`${out}.argv`, 'utf8')).not.toContain('rm -rf');
   });
 
+  it('names cwd, not the CLI, when the working directory does not exist', async () => {
+    const cliPath = script('never-started', 'exit 0');
+    const error = await rejection(
+      new ClaudeCodeClient({ cliPath, cwd: join(dir, 'no-such-dir') }).chat('Hi'),
+    );
+
+    expect(error).toBeInstanceOf(InvalidConfigError);
+    expect(error).toMatchObject({ field: 'cwd' });
+    expect((error as Error).message).toContain('no-such-dir');
+  });
+
   it('rejects bad options before starting anything, naming the field', async () => {
     expect(() => new ClaudeCodeClient({ permissionMode: 'yolo' as never })).toThrow(InvalidConfigError);
     const client = new ClaudeCodeClient({ cliPath: join(dir, 'never-run') });
