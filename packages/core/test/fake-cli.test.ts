@@ -16,6 +16,10 @@ import { rejection } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'ccs-fake-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The one line a stand-in CLI prints to end a run well. */
+const RESULT_LINE =
+  '{"type":"result","subtype":"success","is_error":false,"result":"ok","session_id":"s","num_turns":1,"duration_ms":1}';
+
 function script(name: string, body: string): string {
   const path = join(dir, name);
   writeFileSync(path, `#!/bin/sh\n${body}\n`);
@@ -23,7 +27,7 @@ function script(name: string, body: string): string {
   return path;
 }
 
-describe('ClaudeCodeClient failure modes', () => {
+describe('ClaudeCodeClient with stand-in CLIs', () => {
   it('throws CliNotFoundError, saying how to install, when cliPath does not exist', async () => {
     const client = new ClaudeCodeClient({ cliPath: join(dir, 'no-such-claude') });
     const error = await rejection(client.chat('Hello'));
@@ -66,8 +70,7 @@ describe('ClaudeCodeClient failure modes', () => {
     const out = join(dir, 'captured');
     const cliPath = script(
       'captures',
-      `cat > "${out}.stdin"\nprintf '%s\\n' "$@" > "${out}.argv"\n` +
-        `echo '{"type":"result","subtype":"success","is_error":false,"result":"ok","session_id":"s","num_turns":1,"duration_ms":1}'`,
+      `cat > "${out}.stdin"\nprintf '%s\\n' "$@" > "${out}.argv"\necho '${RESULT_LINE}'`,
     );
     const prompt = '--dangerously-skip-permissions; rm -rf /';
     const response = await new ClaudeCodeClient({ cliPath }).chat(prompt);
@@ -75,6 +78,38 @@ describe('ClaudeCodeClient failure modes', () => {
     expect(response.content).toBe('ok');
     expect(readFileSync(`${out}.stdin`, 'utf8')).toBe(prompt);
     expect(readFileSync(`${out}.argv`, 'utf8')).not.toContain('rm -rf');
+  });
+
+  it('gives the CLI our env without the markers of a surrounding Claude Code session, plus the env option', async () => {
+    const out = join(dir, 'env-dump');
+    const cliPath = script('dumps-env', `cat > /dev/null\nenv > "${out}"\necho '${RESULT_LINE}'`);
+    const configDir = join(dir, 'config');
+    process.env.CLAUDECODE = '1';
+    process.env.CLAUDE_CODE_ENTRYPOINT = 'cli';
+    try {
+      await new ClaudeCodeClient({ cliPath, configDir, env: { CCS_EXTRA: 'from the env option' } }).chat(
+        'Hi',
+      );
+    } finally {
+      delete process.env.CLAUDECODE;
+      delete process.env.CLAUDE_CODE_ENTRYPOINT;
+    }
+
+    const childEnv = readFileSync(out, 'utf8').split('\n');
+    expect(childEnv.filter((line) => line.startsWith('CLAUDECODE='))).toEqual([]);
+    expect(childEnv).toContain('CLAUDE_CODE_ENTRYPOINT=claude-code-server');
+    expect(childEnv).toContain(`CLAUDE_CONFIG_DIR=${configDir}`);
+    expect(childEnv).toContain('CCS_EXTRA=from the env option');
+    expect(childEnv).toContain(`PATH=${process.env.PATH}`);
+  });
+
+  it('returns every stdout line as content with outputFormat stream-json', async () => {
+    const init = '{"type":"system","subtype":"init","session_id":"s"}';
+    const cliPath = script('two-lines', `cat > /dev/null\necho '${init}'\necho '${RESULT_LINE}'`);
+    const response = await new ClaudeCodeClient({ cliPath, outputFormat: 'stream-json' }).chat('Hi');
+
+    expect(response.content).toBe(`${init}\n${RESULT_LINE}`);
+    expect(response.sessionId).toBe('s');
   });
 
   it('names cwd, not the CLI, when the working directory does not exist', async () => {
