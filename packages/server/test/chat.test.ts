@@ -1,4 +1,6 @@
+import { ClaudeAgent } from '@claude-code-server/agent';
 import { replies } from '@claude-code-server/fake-anthropic';
+import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClaudeCodeServer } from '../src/index.js';
@@ -87,6 +89,29 @@ describe('POST /chat', () => {
     expect(res.body.metadata.permission_denials).toEqual([]);
     const toolResults = h.fake.conversationRequests().at(-1)?.toolResults ?? [];
     expect(toolResults[0]?.content).toContain('The main project.');
+  });
+});
+
+describe('with an agent made by the caller', () => {
+  it('answers through it, and leaves it open at shutdown', async () => {
+    const store = createMemorySessionStore();
+    const agent = new ClaudeAgent({
+      store,
+      config: { configDir: h.cli.configDir, env: h.cli.env, cwd: h.cli.workDir, allowedTools: ['Read'] },
+      projects: { main: h.cli.workDir, other: h.otherDir },
+    });
+    // The request defaults must stay within the agent's own config.
+    const own = await h.server({ store, agent, claude: { allowed_tools: ['Read'] } });
+    expect(own.agent).toBe(agent);
+    const res = await request(own.app).post('/chat').send({ message: 'My name is Ida', user_id: 'ida' });
+    expect(res.body).toMatchObject({ content: 'Nice to meet you, Ida. I will remember your name.' });
+    await own.shutdown();
+    expect(
+      (await agent.chat('What is my name?', { userId: 'anonymous:ida', sessionId: 'anonymous:user_ida' }))
+        .content,
+    ).toBe('Your name is Ida.');
+    await agent.close();
+    await store.close();
   });
 });
 
@@ -219,5 +244,18 @@ describe('health, docs and plumbing', () => {
   it('sends no CORS headers unless origins are configured', async () => {
     const res = await request(server.app).get('/health').set('Origin', 'https://example.com');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers CORS for the configured origins only', async () => {
+    const withCors = await h.server({ cors: { origins: ['https://app.example'] } });
+    const preflight = await request(withCors.app)
+      .options('/chat')
+      .set('Origin', 'https://app.example')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(preflight.headers['access-control-allow-headers']).toContain('X-API-Key');
+    const other = await request(withCors.app).get('/health').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
