@@ -118,6 +118,10 @@ describe('ClaudeCodeClient against the real CLI', () => {
 
     const events = await collect(client.stream('What is in note.txt?'));
 
+    expect(events.find((event) => event.type === 'assistant')).toMatchObject({
+      content: [{ type: 'tool_use', name: 'Read' }],
+      parentToolUseId: null,
+    });
     const toolUse = events.find((event) => event.type === 'tool_use');
     expect(toolUse).toMatchObject({ name: 'Read', input: { file_path: file }, parentToolUseId: null });
     const toolResult = events.find((event) => event.type === 'tool_result');
@@ -274,6 +278,55 @@ describe('ClaudeCodeClient against the real CLI', () => {
     expect(error).toBeInstanceOf(ClaudeSessionNotFoundError);
     expect((error as ClaudeSessionNotFoundError).sessionId).toBe(unknown);
     expect(fake.conversationRequests()).toEqual([]);
+  });
+
+  it('passes every config field as a flag claude accepts, with the effect it names', async () => {
+    // The CLI refuses an unknown option, so one run with every field set proves the flag names.
+    const file = join(env.workDir, 'note.txt');
+    writeFileSync(file, 'hello');
+    fake.enqueue(replies.toolUse('Read', { file_path: file }));
+    const events = await collect(
+      client.stream('Read the note', {
+        model: 'claude-test-model',
+        fallbackModel: 'claude-test-fallback',
+        effort: 'low',
+        permissionMode: 'acceptEdits',
+        tools: ['Read', 'Bash'],
+        allowedTools: ['Read'],
+        disallowedTools: ['Bash(rm:*)'],
+        systemPrompt: 'SYSTEM-PROMPT-MARKER',
+        appendSystemPrompt: 'APPENDED-MARKER',
+        maxTurns: 1,
+        maxBudgetUsd: 5,
+        addDirs: [env.configDir],
+        mcpConfig: { mcpServers: { probe: { command: join(env.workDir, 'no-such-mcp-server') } } },
+        strictMcpConfig: true,
+        settings: { env: { CCS_SETTING: 'on' } },
+        settingSources: [],
+        includePartialMessages: true,
+        jsonSchema: { type: 'object', properties: { answer: { type: 'string' } } },
+      }),
+    );
+
+    expect(events[0]).toMatchObject({
+      type: 'init',
+      model: 'claude-test-model',
+      permissionMode: 'acceptEdits',
+      mcpServers: [{ name: 'probe', status: 'failed' }],
+    });
+    const [call] = fake.conversationRequests();
+    expect(call?.model).toBe('claude-test-model');
+    expect([...(call?.tools ?? [])].sort()).toEqual(['Bash', 'Read', 'StructuredOutput']);
+    expect(call?.system).toContain('SYSTEM-PROMPT-MARKER');
+    expect(call?.system).toContain('APPENDED-MARKER');
+    expect(call?.body).toMatchObject({ output_config: { effort: 'low' } });
+    // maxTurns 1: the Read ran, then the turn limit ended the run (an answer, not a throw).
+    expect(events.some((event) => event.type === 'tool_result' && !event.isError)).toBe(true);
+    const result = events.at(-1);
+    expect(result?.type === 'result' && result.response).toMatchObject({
+      subtype: 'error_max_turns',
+      isError: true,
+    });
   });
 
   it('returns the result as JSON with outputFormat json', async () => {
