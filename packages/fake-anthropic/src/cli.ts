@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { CLI_USAGE, parseCliOptions } from './cli-options.js';
-import { echoRule, memoryRule } from './rules.js';
-import { startFakeAnthropic } from './server.js';
+import { startCommandServer } from './command.js';
 
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseCliOptions>;
@@ -15,23 +14,14 @@ async function main(): Promise<void> {
     process.stdout.write(`${CLI_USAGE}\n`);
     return;
   }
-  const fake = await startFakeAnthropic({
-    port: options.port,
-    host: options.host,
-    // One line per request; prompts stay out of the log.
-    onRequest: (req) => {
-      const side = req.sideCall ? ` (side call: ${req.sideCall})` : '';
-      process.stdout.write(`${req.method} ${req.path} -> ${req.replyType}${side}\n`);
-    },
-  });
-  fake.addRule(memoryRule);
-  fake.addRule(echoRule);
-  process.stdout.write(`fake-anthropic listening on ${fake.url}\n`);
+  const fake = await startCommandServer(options, (line) => process.stdout.write(`${line}\n`));
   const stop = () => {
     fake.close().then(() => process.exit(0));
   };
+  // Before the URL is announced: whoever waits for it may stop the server at once.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.stdout.write(`fake-anthropic listening on ${fake.url}\n`);
 }
 
 main().catch((err: unknown) => {
