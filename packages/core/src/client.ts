@@ -44,6 +44,10 @@ function resolveCallOptions(base: ClaudeConfig, options: ChatOptions | undefined
   if (parsedRun.data.forkSession && !parsedRun.data.resume) {
     throw new InvalidConfigError('forkSession', 'needs `resume` (the session to fork)');
   }
+  // The CLI refuses a chosen id for a resumed conversation unless it is a fork.
+  if (parsedRun.data.sessionId && parsedRun.data.resume && !parsedRun.data.forkSession) {
+    throw new InvalidConfigError('sessionId', 'with `resume` needs `forkSession` (it names the fork)');
+  }
   return { config, run: parsedRun.data as RunOptions };
 }
 

@@ -132,5 +132,8 @@ describe('ClaudeCodeClient with stand-in CLIs', () => {
     await expect(client.chat('Hello', { maxTurns: -1 })).rejects.toMatchObject({ field: 'maxTurns' });
     await expect(client.chat('   ')).rejects.toMatchObject({ field: 'prompt' });
     await expect(client.chat('Hello', { forkSession: true })).rejects.toMatchObject({ field: 'forkSession' });
+    await expect(
+      client.chat('Hello', { resume: 'earlier', sessionId: '0b1e4b1c-4a1f-4b1e-9b1e-0b1e4b1c4a1f' }),
+    ).rejects.toMatchObject({ field: 'sessionId' });
   });
 });
