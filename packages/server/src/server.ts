@@ -1,38 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ClaudeAgent } from '@claude-code-server/agent';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Express } from 'express';
 import { type Logger, pino } from 'pino';
 import { buildAgentOptions, claudeConfigOf, resolveProjectDirectories } from './agent-factory.js';
-import { authenticate } from './auth/authenticate.js';
 import { KeyTable } from './auth/key-table.js';
 import { ShutdownAbort, TurnService } from './chat/turn-service.js';
-import { errorMiddleware } from './errors/error-middleware.js';
 import { HttpError } from './errors/http-error.js';
 import { HealthCheck } from './health/health-check.js';
-import { accessLog } from './http/access-log.js';
-import { cors } from './http/cors.js';
-import { requestId } from './http/request-id.js';
-import { RateLimiter } from './limits/rate-limiter.js';
+import { buildApp } from './http/build-app.js';
 import { TurnLimiter } from './limits/turn-limiter.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { parseServerOptions, type ServerOptions } from './options/server-options.js';
-import { registerChatRoutes } from './routes/chat-routes.js';
 import type { RouteContext } from './routes/context.js';
-import { registerPublicRoutes } from './routes/public-routes.js';
-import { registerSessionRoutes } from './routes/session-routes.js';
-import { registerTaskRoutes } from './routes/task-routes.js';
 import { TaskRegistry } from './tasks/task-registry.js';
 import { TaskRunner } from './tasks/task-runner.js';
+import { TaskSweeper } from './tasks/task-sweeper.js';
+import { drainTurns } from './turns/drain-turns.js';
 import { RunningTurns } from './turns/running-turns.js';
 import { SERVER_VERSION } from './version.js';
-
-/** Paths that need an API key (everything but health and the docs). */
-const PROTECTED_PATH = /^\/(chat|task|session|sessions)(\/|$)/;
-/** After the deadline, how long interrupted turns get to end before the agent is closed anyway. */
-const INTERRUPT_GRACE_MS = 15_000;
 
 export interface ShutdownOptions {
   /** How long running turns may go on before they are interrupted (default 30 s). */
@@ -110,19 +97,14 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     instanceId,
     heartbeatMs: options.tasks.heartbeat_ms,
   });
-  const tenants = keys.principals.map((principal) => principal.tenant);
-  const sweep = async () => {
-    try {
-      const { deleted, orphaned } = await registry.sweep(tenants);
-      if (deleted + orphaned > 0) logger.info({ deleted, orphaned }, 'tasks swept');
-    } catch (error) {
-      logger.warn({ code: (error as { code?: unknown }).code ?? 'UNKNOWN' }, 'could not sweep tasks');
-    }
-  };
+  const sweeper = new TaskSweeper(
+    registry,
+    keys.principals.map((principal) => principal.tenant),
+    Math.max(1_000, Math.min(60_000, options.tasks.retention_ms)),
+    logger,
+  );
   // Tasks left unfinished by a server that is gone are reported failed from the start.
-  await sweep();
-  const sweepTimer = setInterval(sweep, Math.max(1_000, Math.min(60_000, options.tasks.retention_ms)));
-  sweepTimer.unref();
+  await sweeper.sweep();
 
   let draining = false;
   const ctx: RouteContext = {
@@ -136,72 +118,25 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     sseHeartbeatMs: options.limits.sse_heartbeat_ms,
     isDraining: () => draining,
   };
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(requestId);
-  app.use(accessLog(logger));
-  if (options.cors.origins.length > 0) app.use(cors(options.cors.origins));
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (!draining || req.path === '/health') return next();
-    res.setHeader('Connection', 'close');
-    throw new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', { retryAfterMs: 5_000 });
+  const app = buildApp(ctx, {
+    keys,
+    corsOrigins: options.cors.origins,
+    bodyLimit: options.limits.body_limit,
+    openapi: buildOpenApiDocument({ version: SERVER_VERSION, secured: !keys.anonymous }),
   });
-  const publicRouter = express.Router();
-  registerPublicRoutes(
-    publicRouter,
-    ctx,
-    buildOpenApiDocument({ version: SERVER_VERSION, secured: !keys.anonymous }),
-  );
-  app.use(publicRouter);
-  const auth = authenticate(keys, new RateLimiter());
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    PROTECTED_PATH.test(req.path) ? auth(req, res, next) : next(),
-  );
-  app.use(
-    express.json({ limit: options.limits.body_limit, type: ['application/json', 'application/*+json'] }),
-  );
-  const apiRouter = express.Router();
-  registerChatRoutes(apiRouter, ctx);
-  registerTaskRoutes(apiRouter, ctx);
-  registerSessionRoutes(apiRouter, ctx);
-  app.use(apiRouter);
-  app.use((req: Request) => {
-    throw new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`);
-  });
-  app.use(errorMiddleware(logger));
 
   const servers = new Set<Server>();
   let shuttingDown: Promise<void> | undefined;
-
   const shutdown = async ({ deadlineMs = 30_000 }: ShutdownOptions = {}) => {
     draining = true;
     limiter.close(
       new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', { retryAfterMs: 5_000 }),
     );
     for (const server of servers) server.close();
-    if (running.size > 0) {
-      logger.info({ running: running.size, deadline_ms: deadlineMs }, 'shutdown: waiting for running turns');
-      const deadline = new AbortController();
-      await Promise.race([
-        running.idle(),
-        sleep(deadlineMs, undefined, { signal: deadline.signal }).catch(() => {}),
-      ]);
-      deadline.abort();
-    }
-    if (running.size > 0) {
-      logger.warn({ running: running.size }, 'shutdown: interrupting the turns still running');
-      running.abortAll(new ShutdownAbort());
-      const grace = new AbortController();
-      await Promise.race([
-        running.idle(),
-        sleep(INTERRUPT_GRACE_MS, undefined, { signal: grace.signal }).catch(() => {}),
-      ]);
-      grace.abort();
-    }
+    await drainTurns(running, deadlineMs, new ShutdownAbort(), logger);
     await tasks.drain();
     tasks.stop();
-    clearInterval(sweepTimer);
+    sweeper.stop();
     if (ownsAgent) await agent.close();
     for (const server of servers) server.closeAllConnections();
     logger.info('shutdown complete');

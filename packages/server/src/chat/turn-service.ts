@@ -9,7 +9,7 @@ import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import type { ChatRequestBody } from '../api/request-schemas.js';
 import type { Principal } from '../auth/principal.js';
-import { badRequest, HttpError } from '../errors/http-error.js';
+import { badRequest, forbidden, HttpError } from '../errors/http-error.js';
 import type { TurnLimiter } from '../limits/turn-limiter.js';
 import {
   checkProjectAccess,
@@ -191,7 +191,7 @@ export class TurnService {
     }
     const candidates = [this.deps.defaultProject, ...this.deps.projects];
     const project = candidates.find((name) => principal.projects === null || principal.projects.has(name));
-    if (project === undefined) throw badRequest('project', 'this key may use no configured project');
+    if (project === undefined) throw forbidden('project', 'this key may use no configured project');
     return project;
   }
 

@@ -1,0 +1,59 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { authenticate } from '../auth/authenticate.js';
+import type { KeyTable } from '../auth/key-table.js';
+import { errorMiddleware } from '../errors/error-middleware.js';
+import { HttpError } from '../errors/http-error.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
+import { registerChatRoutes } from '../routes/chat-routes.js';
+import type { RouteContext } from '../routes/context.js';
+import { registerPublicRoutes } from '../routes/public-routes.js';
+import { registerSessionRoutes } from '../routes/session-routes.js';
+import { registerTaskRoutes } from '../routes/task-routes.js';
+import { accessLog } from './access-log.js';
+import { cors } from './cors.js';
+import { requestId } from './request-id.js';
+
+/** Paths that need an API key (everything but health and the docs). */
+const PROTECTED_PATH = /^\/(chat|task|session|sessions)(\/|$)/;
+
+export interface AppSettings {
+  keys: KeyTable;
+  corsOrigins: readonly string[];
+  bodyLimit: number | string;
+  openapi: unknown;
+}
+
+/**
+ * The Express app: request id and access log first, then CORS, the shutdown gate, the public routes,
+ * authentication (before any body is read), the JSON body, the API routes, 404 and the error shape.
+ */
+export function buildApp(ctx: RouteContext, settings: AppSettings): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestId);
+  app.use(accessLog(ctx.logger));
+  if (settings.corsOrigins.length > 0) app.use(cors(settings.corsOrigins));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!ctx.isDraining() || req.path === '/health') return next();
+    res.setHeader('Connection', 'close');
+    throw new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', { retryAfterMs: 5_000 });
+  });
+  const publicRouter = express.Router();
+  registerPublicRoutes(publicRouter, ctx, settings.openapi);
+  app.use(publicRouter);
+  const auth = authenticate(settings.keys, new RateLimiter());
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    PROTECTED_PATH.test(req.path) ? auth(req, res, next) : next(),
+  );
+  app.use(express.json({ limit: settings.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  const apiRouter = express.Router();
+  registerChatRoutes(apiRouter, ctx);
+  registerTaskRoutes(apiRouter, ctx);
+  registerSessionRoutes(apiRouter, ctx);
+  app.use(apiRouter);
+  app.use((req: Request) => {
+    throw new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`);
+  });
+  app.use(errorMiddleware(ctx.logger));
+  return app;
+}
