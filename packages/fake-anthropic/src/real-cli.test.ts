@@ -79,6 +79,16 @@ describe('the real claude CLI against the fake', () => {
     ]);
   });
 
+  it('has the CLI wait as long as a 429 retry-after says, then use the next answer', async () => {
+    sandbox = makeSandbox();
+    fake.enqueue(replies.error(429, { retryAfterSeconds: 1 }), replies.text('After the wait.'));
+    const out = await run('hi');
+    expect(out.events.filter((e) => e.subtype === 'api_retry')).toMatchObject([
+      { attempt: 1, error_status: 429, retry_delay_ms: 1000 },
+    ]);
+    expect(out.result).toMatchObject({ is_error: false, result: 'After the wait.' });
+  });
+
   it('stops at once on a 401 with the default x-should-retry: false', async () => {
     sandbox = makeSandbox();
     fake.setDefault(replies.error(401));
