@@ -10,15 +10,14 @@ import { ClaudeSession } from '@claude-code-server/core';
 import { startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import type { SessionStore } from '@claude-code-server/store';
 import { createMemorySessionStore } from '@claude-code-server/store-memory';
-import { createPostgresSessionStore } from '@claude-code-server/store-postgres';
-import { createRedisSessionStore } from '@claude-code-server/store-redis';
 import { createSqliteSessionStore } from '@claude-code-server/store-sqlite';
 import { ClaudeAgent } from '../src/index.js';
+import { TestNamespace } from '../src/test-support/test-stores.js';
 
 const WARM_TURNS = Number(process.env.BENCH_WARM_TURNS ?? 50);
 const HANDOFF_TURNS = Number(process.env.BENCH_HANDOFF_TURNS ?? 10);
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+// The bench's Redis keys and Postgres schema, deleted at the end.
+const namespace = new TestNamespace('bench');
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -65,8 +64,8 @@ try {
   const stores: Array<[string, () => SessionStore]> = [
     ['memory', () => createMemorySessionStore()],
     ['SQLite', () => createSqliteSessionStore({ path: join(root, 'bench.db') })],
-    ['Redis', () => createRedisSessionStore({ url: REDIS_URL, keyPrefix: 'ccs-agent-bench:' })],
-    ['Postgres', () => createPostgresSessionStore({ url: DATABASE_URL, schema: 'ccs_agent_bench' })],
+    ['Redis', () => namespace.redisStore()],
+    ['Postgres', () => namespace.postgresStore()],
   ];
   for (const [name, open] of stores) {
     const store = open();
@@ -119,6 +118,7 @@ try {
   console.log(line(['---', '---', '---', '---']));
   for (const row of rows) console.log(line(row));
 } finally {
+  await namespace.drop();
   await fake.close();
   await rm(root, { recursive: true, force: true });
 }

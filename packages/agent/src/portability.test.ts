@@ -2,39 +2,31 @@ import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SessionStore } from '@claude-code-server/store';
-import { createPostgresSessionStore } from '@claude-code-server/store-postgres';
-import { createRedisSessionStore } from '@claude-code-server/store-redis';
 import { createSqliteSessionStore } from '@claude-code-server/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentHarness, startAgentHarness, transcriptOf } from './test-support/harness.js';
+import { TestNamespace } from './test-support/test-stores.js';
 import { canonicalCwd, transcriptPath } from './transcript/project-slug.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const run = randomUUID().slice(0, 8);
+// A Redis prefix and a Postgres schema of this run only, deleted at the end.
+const namespace = new TestNamespace('test');
+afterAll(() => namespace.drop());
 
-// Fixed namespaces (so runs leave no schemas or prefixes behind) with session ids unique to the run,
-// deleted at the end through the store itself.
 const backends: Array<{ name: string; open: (h: AgentHarness) => SessionStore }> = [
-  { name: 'Redis', open: () => createRedisSessionStore({ url: REDIS_URL, keyPrefix: 'ccs-agent-test:' }) },
-  {
-    name: 'Postgres',
-    open: () => createPostgresSessionStore({ url: DATABASE_URL, schema: 'ccs_agent_test' }),
-  },
+  { name: 'Redis', open: () => namespace.redisStore() },
+  { name: 'Postgres', open: () => namespace.postgresStore() },
   { name: 'SQLite', open: (h) => createSqliteSessionStore({ path: join(h.root, 'agent.db') }) },
 ];
 
 describe.each(backends)('two agents sharing $name', ({ name, open }) => {
   let h: AgentHarness;
   const stores: SessionStore[] = [];
-  const sessionIds: string[] = [];
 
   beforeAll(async () => {
     h = await startAgentHarness();
   });
   afterAll(async () => {
-    const cleaner = stores[0];
-    if (cleaner) for (const id of sessionIds) await cleaner.deleteSession(id).catch(() => {});
     await h?.close();
     for (const store of stores) await store.close();
   });
@@ -53,7 +45,6 @@ describe.each(backends)('two agents sharing $name', ({ name, open }) => {
   it('continues one conversation across agents, turns alternating A, B, A, B, each seeing the whole history', async () => {
     const { a, b, storeA, dirB } = await twoAgents();
     const sessionId = `${name.toLowerCase()}-alt-${run}`;
-    sessionIds.push(sessionId);
     const call = { userId: 'gina', sessionId, project: 'app' };
 
     const t1 = await a.chat('My name is Gina', call);
@@ -98,7 +89,6 @@ describe.each(backends)('two agents sharing $name', ({ name, open }) => {
   it('runs messages sent to both agents at once one at a time, with a linear history', async () => {
     const { a, b, storeA } = await twoAgents();
     const sessionId = `${name.toLowerCase()}-race-${run}`;
-    sessionIds.push(sessionId);
     const call = { userId: 'ida', sessionId, project: 'app' };
     const sent = ['a1', 'b1', 'a2', 'b2'];
     const answers = await Promise.all(sent.map((text) => (text.startsWith('a') ? a : b).chat(text, call)));

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ClaudeError } from '@claude-code-server/core';
 import { StoreError } from '@claude-code-server/store';
-import { createRedisSessionStore } from '@claude-code-server/store-redis';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { transcriptOf, useAgentHarness } from './test-support/harness.js';
 import { TcpProxy } from './test-support/tcp-proxy.js';
+import { REDIS_URL, TestNamespace } from './test-support/test-stores.js';
 import type { TranscriptSaveFailedEvent, TurnFailedEvent, TurnFinishedEvent } from './types.js';
 
-const REDIS = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const REDIS = new URL(REDIS_URL);
+// The Redis keys of this run only, deleted at the end.
+const namespace = new TestNamespace('test');
+afterAll(() => namespace.drop());
 
 describe('when things go wrong (real CLI)', () => {
   const t = useAgentHarness();
@@ -80,13 +83,12 @@ describe('when things go wrong (real CLI)', () => {
   async function agentBehindProxy() {
     const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));
     await proxy.start();
-    const redis = createRedisSessionStore({ url: `redis://${proxy.url}`, keyPrefix: 'ccs-agent-test:' });
+    const redis = namespace.redisStore(`redis://${proxy.url}`);
     const agent = await t.h.agent(redis);
     const userId = `kim-${randomUUID().slice(0, 8)}`;
     const failed: TurnFailedEvent[] = [];
     agent.on('turn_failed', (event) => failed.push(event));
     const cleanup = async () => {
-      await agent.clearSession(userId).catch(() => {});
       await redis.close();
       await proxy.stop();
     };
