@@ -61,6 +61,24 @@ describe('the real claude CLI against the fake', () => {
     expect(readFileSync(file, 'utf8')).toBe('the secret number is 4711\n');
   });
 
+  it('runs scripted Write and Bash calls in its working directory', async () => {
+    sandbox = makeSandbox();
+    const made = join(sandbox.cwd, 'made.txt');
+    fake.enqueue(
+      replies.toolUse('Write', { file_path: made, content: 'written by the CLI\n' }),
+      replies.toolUse('Bash', { command: 'cp made.txt copied.txt' }),
+      replies.text('Both done.'),
+    );
+    const out = await run('Write a file and copy it', { args: ['--allowedTools', 'Write,Bash'] });
+    expect(out.result).toMatchObject({ is_error: false, result: 'Both done.', num_turns: 3 });
+    expect(readFileSync(join(sandbox.cwd, 'copied.txt'), 'utf8')).toBe('written by the CLI\n');
+    expect(fake.conversationRequests().map((r) => r.toolResults.map((t) => t.isError))).toEqual([
+      [],
+      [false],
+      [false],
+    ]);
+  });
+
   it('remembers a name across --resume (answered from the history the CLI sends)', async () => {
     sandbox = makeSandbox();
     fake.addRule(memoryRule);
