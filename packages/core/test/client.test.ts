@@ -217,9 +217,12 @@ describe('ClaudeCodeClient against the real CLI', () => {
     expect(processesOf(env)).toEqual([]);
   });
 
-  it('fails fast on a 401 instead of sitting through the retries', async () => {
-    // shouldRetry null: the CLI applies its own policy, which retries 401s up to 10 times.
-    fake.setDefault(replies.error(401, { shouldRetry: null }));
+  // Without the header the CLI applies its own policy, which retries 401s up to 10 times (minutes).
+  it.each([
+    ['x-should-retry: false (the CLI reports it in its result)', false],
+    ['no x-should-retry (the CLI would retry for minutes)', null],
+  ])('fails fast on a 401 with %s', async (_, shouldRetry) => {
+    fake.setDefault(replies.error(401, { shouldRetry }));
     const error = await rejection(client.chat('Hello'));
 
     expect(error).toBeInstanceOf(ApiError);
