@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { replies } from '@claude-code-server/fake-anthropic';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClaudeCodeServer } from '../src/index.js';
@@ -221,6 +224,48 @@ describe('narrowing, never widening', () => {
     expect(wide.at(-1)?.event).toBe('done');
     const narrow = await stream(OPS_KEY, { permission_mode: 'plan' });
     expect(narrow.find((e) => e.event === 'init')?.data).toMatchObject({ permission_mode: 'plan' });
+  });
+});
+
+describe('bypassPermissions', () => {
+  it('runs only for a key that allows it, and only when the request asks', async () => {
+    const ADMIN_KEY = 'admin-key-0123456789';
+    const admin = await h.server({
+      // The CLI refuses bypassPermissions as root unless it is told it runs in a sandbox.
+      claude: { config_dir: h.cli.configDir, env: { ...h.cli.env, IS_SANDBOX: '1' } },
+      auth: {
+        keys: [
+          { name: 'admin', key: ADMIN_KEY, max_permission_mode: 'bypassPermissions', allow_bypass: true },
+          { name: 'user', key: PARTNER_KEY },
+        ],
+      },
+    });
+    const write = (file: string) =>
+      h.fake.enqueue(
+        replies.toolUse('Write', { file_path: join(h.cli.workDir, file), content: 'x' }),
+        replies.text('ok'),
+      );
+    const send = (key: string, config?: Record<string, unknown>) =>
+      request(admin.app)
+        .post('/chat')
+        .set('X-API-Key', key)
+        .send({ message: 'Write it', user_id: 'root', config });
+
+    const refused = await send(PARTNER_KEY, { permission_mode: 'bypassPermissions' });
+    expect(refused.status).toBe(403);
+
+    write('default-mode.txt');
+    const asked = await send(ADMIN_KEY);
+    expect(asked.body.metadata.permission_denials.map((d: { tool_name: string }) => d.tool_name)).toEqual([
+      'Write',
+    ]);
+    expect(existsSync(join(h.cli.workDir, 'default-mode.txt'))).toBe(false);
+
+    write('bypass.txt');
+    const bypassed = await send(ADMIN_KEY, { permission_mode: 'bypassPermissions' });
+    expect(bypassed.status).toBe(200);
+    expect(bypassed.body.metadata.permission_denials).toEqual([]);
+    expect(existsSync(join(h.cli.workDir, 'bypass.txt'))).toBe(true);
   });
 });
 
