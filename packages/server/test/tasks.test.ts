@@ -111,12 +111,12 @@ describe('async tasks', () => {
   });
 
   it('deletes finished tasks after the retention time', async () => {
-    const shortLived = await h.server({ tasks: { retention_ms: 100, heartbeat_ms: 200 } });
+    const shortLived = await h.server({ tasks: { retention_ms: 500, heartbeat_ms: 200 } });
     const accepted = await request(shortLived.app)
       .post('/chat/async')
       .send({ message: 'Quick', user_id: 'zed' });
     await waitForTask(shortLived.app, accepted.body.task_id, ['completed']);
-    await sleep(150);
+    await sleep(600);
     expect((await request(shortLived.app).get(`/task/${accepted.body.task_id}`)).status).toBe(404);
   });
 });
