@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { ClaudeConfig } from '../config.js';
 import { ApiError, ClaudeSessionNotFoundError, ProcessExitedError } from '../errors.js';
-import { type CliTestEnv, createCliTestEnv, isProcessAlive } from '../testing/index.js';
+import { type CliTestEnv, createCliTestEnv, findProcessesByEnv, isProcessAlive } from '../testing/index.js';
 import {
   InterruptedError,
   PermissionTimeoutError,
@@ -41,6 +43,15 @@ async function transcriptHas(sessionId: string, text: string): Promise<void> {
     return file !== undefined && readFileSync(file, 'utf8').includes(text);
   };
   await expect.poll(written).toBe(true);
+}
+
+/** A config whose processes (and the tools they run) carry a marker, so the test can find them in /proc. */
+function markedConfig(): { config: ClaudeConfig; processes: () => number[] } {
+  const marker = randomUUID();
+  return {
+    config: { ...env.config, env: { ...env.env, CCS_SESSION_TEST: marker } },
+    processes: () => findProcessesByEnv('CCS_SESSION_TEST', marker),
+  };
 }
 
 function mainCallsSince(index: number) {
@@ -228,6 +239,19 @@ describe('crashes and restarts', () => {
     process.kill(session.pid as number, 'SIGKILL');
     await expect.poll(() => session.state).toBe('dead');
     expect((await session.send('What is my name?')).content).toBe('Your name is Linus.');
+  });
+
+  test('close() while the process restarts waits for it and ends it too', async () => {
+    const { config, processes } = markedConfig();
+    const session = await startSession({ config });
+    process.kill(session.pid as number, 'SIGKILL');
+    await expect.poll(() => session.state).toBe('dead');
+    const turn = session.send('hello again'); // starts a new process
+    expect(session.state).toBe('starting');
+    await session.close();
+    await expect(turn.result).rejects.toBeInstanceOf(SessionClosedError);
+    expect(session.pid).toBeUndefined();
+    expect(processes()).toEqual([]);
   });
 
   test('restart() with another config resumes the conversation under the new config', async () => {

@@ -103,6 +103,8 @@ export class ClaudeSession {
   private taskRunning = false;
   private turnsStarted = 0;
   private killRequested = false;
+  /** The latest process start, so close() can wait for one still under way and end it too. */
+  private launching: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private readonly listeners = new Set<SessionStateListener>();
 
@@ -254,8 +256,9 @@ export class ClaudeSession {
   }
 
   /**
-   * Ends the session: queued turns fail with SessionClosedError, a running one is interrupted, stdin is
-   * closed so the CLI flushes its transcript, then SIGTERM and SIGKILL if it lingers.
+   * Ends the session: queued turns fail with SessionClosedError, a running one is interrupted, a process
+   * still starting is waited for, stdin is closed so the CLI flushes its transcript, then SIGTERM and
+   * SIGKILL if it lingers.
    */
   close(): Promise<void> {
     this.closing ??= this.closeNow();
@@ -266,6 +269,7 @@ export class ClaudeSession {
     this.setState('closed');
     for (const item of this.queue.splice(0)) this.settleItem(item, new SessionClosedError());
     if (this.running) this.requestEnd(this.running, { kind: 'close' });
+    await this.launching?.catch(() => {});
     const connection = this.connection;
     if (connection) await this.shutdown(connection);
     this.running?.turn.fail(new SessionClosedError('the session was closed while the turn was running'));
@@ -340,7 +344,12 @@ export class ClaudeSession {
   }
 
   /** Spawns a process for this conversation: resuming it if it has a transcript, else under its chosen id. */
-  private async launch(isRestart: boolean): Promise<void> {
+  private launch(isRestart: boolean): Promise<void> {
+    this.launching = this.launchNow(isRestart);
+    return this.launching;
+  }
+
+  private async launchNow(isRestart: boolean): Promise<void> {
     this.setState('starting');
     try {
       this.connection = await this.openConnection();
