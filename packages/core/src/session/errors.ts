@@ -1,9 +1,19 @@
 import { AbortedError, ClaudeError, TimeoutError } from '../errors.js';
 
-/** The turn was ended by `session.interrupt()`; the process stays up for the next turn. */
+/**
+ * The turn was ended by `session.interrupt()`. `killed` tells whether the process ignored the interrupt
+ * and had to be killed (the session then restarts by resume on the next turn).
+ */
 export class InterruptedError extends ClaudeError {
-  constructor() {
-    super('INTERRUPTED', 'the turn was interrupted; the session is still usable');
+  readonly killed: boolean;
+  constructor(killed = false) {
+    super(
+      'INTERRUPTED',
+      killed
+        ? 'the turn ignored the interrupt; the process was killed (the next turn resumes the session)'
+        : 'the turn was interrupted; the session is still usable',
+    );
+    this.killed = killed;
   }
 }
 

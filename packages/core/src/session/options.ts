@@ -19,7 +19,7 @@ export interface ClaudeSessionOptions {
   startTimeoutMs?: number;
   /** `close()`: how long to wait after ending stdin (the transcript is flushed) before SIGTERM (default 5 s). */
   closeGraceMs?: number;
-  /** After an interrupt for a timeout or abort, how long the turn may take to stop before the process is killed (default 5 s). */
+  /** After an interrupt (`interrupt()`, a timeout or an abort), how long the turn may take to stop before the process is killed (default 5 s). */
   interruptGraceMs?: number;
 }
 

@@ -149,7 +149,7 @@ describe('interrupt, timeout, abort', () => {
         }
       })(),
     ).rejects.toBeInstanceOf(InterruptedError);
-    await expect(turn.result).rejects.toMatchObject({ code: 'INTERRUPTED' });
+    await expect(turn.result).rejects.toMatchObject({ code: 'INTERRUPTED', killed: false });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.join('')).not.toBe('a b c d e f g h');
     expect(session.state).toBe('idle');
@@ -187,6 +187,17 @@ describe('interrupt, timeout, abort', () => {
     const answer = await session.send('What is my name?');
     expect(answer.content).toBe('Your name is Grace.');
     expect(session.pid).not.toBe(pid);
+
+    // interrupt() gives up the same way on a process that does not answer.
+    const secondPid = session.pid as number;
+    process.kill(secondPid, 'SIGSTOP');
+    const ignored = session.send('are you there?');
+    await session.interrupt();
+    const interrupted = await ignored.result.catch((e) => e);
+    expect(interrupted).toBeInstanceOf(InterruptedError);
+    expect(interrupted.killed).toBe(true);
+    expect(isProcessAlive(secondPid)).toBe(false);
+    expect(session.state).toBe('dead');
   });
 
   test('an AbortSignal interrupts a running turn and drops a queued one', async () => {

@@ -44,9 +44,7 @@ const CONTROL_TIMEOUT_MS = 10_000;
 function reasonError(reason: EndReason, killed: boolean): Error {
   switch (reason.kind) {
     case 'interrupt':
-      return killed
-        ? new SessionClosedError('the turn was interrupted and the process was killed')
-        : new InterruptedError();
+      return new InterruptedError(killed);
     case 'timeout':
       return new TurnTimeoutError(reason.timeoutMs, killed);
     case 'abort':
@@ -204,7 +202,10 @@ export class ClaudeSession {
     return turn;
   }
 
-  /** Ends the running turn through the control protocol (it fails with InterruptedError); resolves when it has ended. */
+  /**
+   * Ends the running turn through the control protocol (it fails with InterruptedError); resolves when
+   * it has ended. A turn still running `interruptGraceMs` later is ended by killing the process.
+   */
   async interrupt(): Promise<void> {
     const running = this.running;
     if (!running) return;
