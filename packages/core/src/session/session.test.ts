@@ -114,12 +114,19 @@ describe('turns on one warm process', () => {
     fake.enqueue({ type: 'text', text: 'one two three', chunks: 3 });
     const session = await startSession({ config: { includePartialMessages: true } });
     const turn = session.send('stream please');
+    const collectTypes = async () => {
+      const seen: string[] = [];
+      for await (const event of turn) seen.push(event.type);
+      return seen;
+    };
+    const alongside = collectTypes(); // a second consumer at the same time sees every event too
     const types: string[] = [];
     const deltas: string[] = [];
     for await (const event of turn) {
       types.push(event.type);
       if (event.type === 'text_delta') deltas.push(event.text);
     }
+    expect(await alongside).toEqual(types);
     expect(types[0]).toBe('init');
     expect(types.at(-1)).toBe('result');
     expect(deltas.join('')).toBe('one two three');

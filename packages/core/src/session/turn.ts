@@ -42,13 +42,15 @@ export function validateTurn(input: TurnInput, options: TurnOptions): void {
 
 /**
  * One prompt and its answer. Iterate it for events as they arrive; await it (or `turn.result`) for the
- * final ChatResponse. Iterating is optional and may start late: events are buffered per turn.
+ * final ChatResponse. Iterating is optional, may start late (events are buffered per turn), and may be
+ * done by several consumers at once (each sees every event).
  */
 export class Turn implements AsyncIterable<ClaudeEvent>, PromiseLike<ChatResponse> {
   /** Resolves with the answer; rejects with a ClaudeError (interrupted, timeout, process died...). */
   readonly result: Promise<ChatResponse>;
   private readonly events: ClaudeEvent[] = [];
-  private wake: (() => void) | undefined;
+  /** Iterators waiting for the next event (a turn may be iterated by several consumers at once). */
+  private readonly waiting = new Set<() => void>();
   private done = false;
   private failure: Error | undefined;
   private resolveResult!: (response: ChatResponse) => void;
@@ -90,9 +92,7 @@ export class Turn implements AsyncIterable<ClaudeEvent>, PromiseLike<ChatRespons
         if (this.failure) throw this.failure;
         return;
       }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
+      await new Promise<void>((resolve) => this.waiting.add(resolve));
     }
   }
 
@@ -121,8 +121,8 @@ export class Turn implements AsyncIterable<ClaudeEvent>, PromiseLike<ChatRespons
   }
 
   private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    const woken = [...this.waiting];
+    this.waiting.clear();
+    for (const wake of woken) wake();
   }
 }
