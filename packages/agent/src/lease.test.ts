@@ -1,7 +1,7 @@
 import { type SessionStore, StoreUnavailableError } from '@claude-code-server/store';
 import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LeaseTimeoutError } from './errors.js';
+import { LeaseLostError, LeaseTimeoutError } from './errors.js';
 import { LeaseTaker } from './lease.js';
 import { createFlakyStore } from './test-support/flaky-store.js';
 
@@ -52,5 +52,23 @@ describe('LeaseTaker', () => {
     await store.releaseLease({ sessionId: 's1', owner: 'agent-a', token: lost, expiresAt: 0 });
     await new LeaseTaker(store, 'agent-b').acquire('s1', wait);
     await expect(held.confirm()).rejects.toMatchObject({ code: 'LEASE_LOST' });
+  });
+
+  it('signals a lease that ran out while the store was unreachable at its next renewal, unasked', async () => {
+    const { store, failing } = createFlakyStore();
+    stores.push(store);
+    const held = await new LeaseTaker(store, 'agent-a').acquire('s1', { ttlMs: 1_000, waitMs: 0 });
+    failing.add('renewLease');
+    const reason = await new Promise<unknown>((resolve) =>
+      held.lostSignal.addEventListener('abort', () => resolve(held.lostSignal.reason), { once: true }),
+    );
+    expect(reason).toBeInstanceOf(LeaseLostError);
+    expect(held.lost).toBe(true);
+    failing.clear();
+    // Expired, so another owner may have it now; the lost holder leaves it alone.
+    await held.release();
+    const other = await new LeaseTaker(store, 'agent-b').acquire('s1', wait);
+    expect(other.token).toBeGreaterThan(held.token);
+    await other.release();
   });
 });

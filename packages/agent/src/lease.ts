@@ -14,13 +14,13 @@ export interface LeaseWaitOptions {
 
 /**
  * A session's lease, held for one turn: renewed every third of its time to live while the turn
- * runs, released at the end. `lost` turns true when a renewal finds it taken or expired.
+ * runs, released at the end. `lostSignal` aborts as soon as a renewal finds it taken or expired.
  */
 export class HeldLease {
   private current: Lease;
   private timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> | undefined;
-  private lostCause: unknown;
+  private readonly lostController = new AbortController();
   private released = false;
 
   constructor(
@@ -40,15 +40,18 @@ export class HeldLease {
   }
 
   get lost(): boolean {
-    return this.lostCause !== undefined;
+    return this.lostController.signal.aborted;
+  }
+
+  /** Aborted, with LeaseLostError as its reason, once the lease is known to be no longer ours. */
+  get lostSignal(): AbortSignal {
+    return this.lostController.signal;
   }
 
   /** Renews now and throws LeaseLostError if the lease is no longer ours. */
   async confirm(): Promise<void> {
     await this.renew();
-    if (this.lostCause !== undefined) {
-      throw new LeaseLostError(this.current.sessionId, { cause: this.lostCause });
-    }
+    if (this.lost) throw this.lostController.signal.reason;
   }
 
   /** Stops renewing and gives the lease back (a lost lease is left alone). */
@@ -90,7 +93,9 @@ export class HeldLease {
       this.current = await this.store.renewLease(this.current, this.ttlMs);
     } catch (error) {
       // An unreachable store is tried again at the next tick, until the lease runs out.
-      if (error instanceof ConflictError || Date.now() >= this.current.expiresAt) this.lostCause = error;
+      if (error instanceof ConflictError || Date.now() >= this.current.expiresAt) {
+        this.lostController.abort(new LeaseLostError(this.current.sessionId, { cause: error }));
+      }
     }
   }
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ClaudeError } from '@claude-code-server/core';
 import { StoreError } from '@claude-code-server/store';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LeaseLostError } from './errors.js';
+import { createFlakyStore } from './test-support/flaky-store.js';
 import { transcriptOf, useAgentHarness } from './test-support/harness.js';
 import { TcpProxy } from './test-support/tcp-proxy.js';
 import { REDIS_URL, TestNamespace } from './test-support/test-stores.js';
@@ -77,6 +79,24 @@ describe('when things go wrong (real CLI)', () => {
     expect(finished[0]).toMatchObject({ sessionId: 'user_max', success: true });
     expect(finished[0]?.usage.outputTokens).toBeGreaterThan(0);
     expect(finished[0]?.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('interrupts a turn as soon as its lease runs out, stores no answer for it, and carries on', async () => {
+    const { store, failing } = createFlakyStore();
+    const agent = await t.h.agent(store, { leaseTtlMs: 1_000 });
+    await agent.chat('My name is Lee', { userId: 'lee' });
+    t.h.fake.enqueue({ type: 'hang' });
+    const cut = agent.chat('this outlives its lease', { userId: 'lee' }).catch((e: unknown) => e);
+    await t.h.fake.waitForRequest((req) => req.lastUserText === 'this outlives its lease');
+    // The store stops answering renewals: the lease runs out and another agent could take the session.
+    failing.add('renewLease');
+    expect(await cut).toBeInstanceOf(LeaseLostError);
+    failing.clear();
+
+    expect((await agent.chat('What is my name?', { userId: 'lee' })).content).toBe('Your name is Lee.');
+    const history = await agent.getConversationHistory('lee');
+    expect(history.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'user', 'assistant']);
+    await store.close();
   });
 
   /** An agent on Redis reached through a proxy the test can take down. */

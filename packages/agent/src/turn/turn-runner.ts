@@ -115,7 +115,9 @@ export class TurnRunner {
         });
       });
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
+      // A lost lease interrupts the turn; its caller learns why rather than "aborted".
+      const cause = lease?.lost ? lease.lostSignal.reason : error;
+      const failure = cause instanceof Error ? cause : new Error(String(cause));
       this.counts.failed++;
       job.fail(failure);
       const chat = (running as RunningTurn | undefined)?.response;
@@ -168,7 +170,9 @@ export class TurnRunner {
       cwd,
     };
     const state = readSessionState(record);
-    const prepared = await this.warm.prepare(record, state.turns, config, cwd, job.abort.signal);
+    // Once the lease is lost another agent may run this session: stop at once, not at the end.
+    const signal = AbortSignal.any([job.abort.signal, lease.lostSignal]);
+    const prepared = await this.warm.prepare(record, state.turns, config, cwd, signal);
     let handedOver = false;
     try {
       const userSeqs = await appendQuestions(this.store, job);
@@ -179,7 +183,7 @@ export class TurnRunner {
       );
       const turn = runClaudeTurn(claude, formatBurst(this.deps.options.formatter, job.messages), {
         timeoutMs: settings.timeoutMs,
-        signal: job.abort.signal,
+        signal,
         canUseTool: settings.canUseTool ?? this.deps.options.canUseTool,
         onEvent: (event) => job.emit(event),
       });
