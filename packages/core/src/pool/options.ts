@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ClaudeConfig } from '../config.js';
 import { toInvalidConfigError } from '../config.js';
 import type { ClaudeSessionOptions } from '../session/options.js';
-import { parseConfigField } from '../session/options.js';
+import { nonNegativeMs, parseConfigField, positiveMs } from '../session/options.js';
 import type { CanUseTool } from '../session/permissions.js';
 
 /** Options of a SessionPool; every field is optional. */
@@ -45,10 +45,10 @@ export interface ResolvedPoolOptions {
 const count = z.number().int().nonnegative();
 const schema = z.object({
   maxLive: z.number().int().positive().optional(),
-  idleTimeoutMs: count.optional(),
+  idleTimeoutMs: nonNegativeMs.optional(),
   spares: count.optional(),
   maxQueue: count.optional(),
-  queueTimeoutMs: z.number().int().positive().optional(),
+  queueTimeoutMs: positiveMs.optional(),
   maxRemembered: count.optional(),
 });
 

@@ -237,6 +237,9 @@ describe('bounds', () => {
 
   test('bad options name the field', () => {
     expect(() => new SessionPool({ maxLive: 0 })).toThrow(expect.objectContaining({ field: 'maxLive' }));
+    expect(() => new SessionPool({ idleTimeoutMs: 30 * 24 * 3_600_000 })).toThrow(
+      expect.objectContaining({ field: 'idleTimeoutMs' }),
+    );
     expect(() => new SessionPool({ config: { cwd: '' } })).toThrow(
       expect.objectContaining({ field: 'config.cwd' }),
     );

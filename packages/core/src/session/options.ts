@@ -34,15 +34,22 @@ export interface ResolvedSessionOptions {
   interruptGraceMs: number;
 }
 
-const positiveMs = z.number().int().positive();
+/** The longest delay a Node timer takes (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+const tooLong = `must be at most ${MAX_TIMER_MS} ms (about 24.8 days)`;
+/** A duration in ms that a timer can wait for: at least 1 ms. */
+export const positiveMs = z.number().int().positive().max(MAX_TIMER_MS, tooLong);
+/** A duration in ms that a timer can wait for, 0 allowed. */
+export const nonNegativeMs = z.number().int().nonnegative().max(MAX_TIMER_MS, tooLong);
+
 const optionsSchema = z.object({
   resume: z.string().min(1, 'must not be empty').optional(),
   sessionId: z.uuid('must be a UUID').optional(),
   canUseTool: z.custom<CanUseTool>((v) => typeof v === 'function', 'must be a function').optional(),
   permissionTimeoutMs: positiveMs.optional(),
   startTimeoutMs: positiveMs.optional(),
-  closeGraceMs: z.number().int().nonnegative().optional(),
-  interruptGraceMs: z.number().int().nonnegative().optional(),
+  closeGraceMs: nonNegativeMs.optional(),
+  interruptGraceMs: nonNegativeMs.optional(),
 });
 
 /** Validates session options; throws InvalidConfigError naming the bad field. */

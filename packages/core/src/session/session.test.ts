@@ -351,6 +351,10 @@ describe('control between turns', () => {
     expect(() => session.send('hi', { timeoutMs: -5 })).toThrow(
       expect.objectContaining({ field: 'timeoutMs' }),
     );
+    // Longer than a Node timer can wait: it would fire at once and deny the tool straight away.
+    expect(() => session.send('hi', { permissionTimeoutMs: 2 ** 31 })).toThrow(
+      expect.objectContaining({ field: 'permissionTimeoutMs' }),
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { toInvalidConfigError } from '../config.js';
 import { InvalidConfigError } from '../errors.js';
 import type { ChatResponse, ClaudeEvent } from '../events.js';
+import { positiveMs } from './options.js';
 import type { CanUseTool } from './permissions.js';
 
 /** What a caller sends: a prompt, or content blocks (text, image...) as the Messages API takes them. */
@@ -20,10 +21,10 @@ export interface TurnOptions {
 }
 
 const turnOptionsSchema = z.object({
-  timeoutMs: z.number().int().positive().optional(),
+  timeoutMs: positiveMs.optional(),
   signal: z.instanceof(AbortSignal, { message: 'must be an AbortSignal' }).optional(),
   canUseTool: z.custom<CanUseTool>((v) => typeof v === 'function', 'must be a function').optional(),
-  permissionTimeoutMs: z.number().int().positive().optional(),
+  permissionTimeoutMs: positiveMs.optional(),
 });
 
 /** Checks what `send()` got; throws InvalidConfigError naming the bad field. */
