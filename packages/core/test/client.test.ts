@@ -54,6 +54,9 @@ describe('ClaudeCodeClient against the real CLI', () => {
     expect(response.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.numTurns).toBe(1);
     expect(response.usage.outputTokens).toBeGreaterThan(0);
+    expect(response.costUsd).toBeGreaterThan(0);
+    expect(response.durationMs).toBeGreaterThan(0);
+    expect(response.permissionDenials).toEqual([]);
     expect(response.raw.type).toBe('result');
     expect(fake.conversationRequests().at(-1)?.lastUserText).toBe('Hello, Claude');
   });
