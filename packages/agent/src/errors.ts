@@ -40,7 +40,8 @@ export class AgentBusyError extends AgentError {
   constructor(sessionId: string, queued: number, retryAfterMs: number) {
     super(
       'AGENT_BUSY',
-      `session ${sessionId} already has ${queued} messages waiting; retry in about ${retryAfterMs} ms`,
+      `session ${sessionId} already has ${queued} message${queued === 1 ? '' : 's'} waiting; ` +
+        `retry in about ${retryAfterMs} ms`,
     );
     this.sessionId = sessionId;
     this.retryAfterMs = retryAfterMs;

@@ -1,6 +1,6 @@
 import { findProcessesByEnv } from '@claude-code-server/core/testing';
 import { describe, expect, it } from 'vitest';
-import { AgentClosedError, InvalidAgentInputError } from './errors.js';
+import { AgentBusyError, AgentClosedError, InvalidAgentInputError } from './errors.js';
 import { useAgentHarness } from './test-support/harness.js';
 import type { TurnFailedEvent } from './types.js';
 
@@ -68,12 +68,17 @@ describe('session lifecycle, abandoning and closing (real CLI)', () => {
     expect((await agent.chat('are you back?', { userId: 'tom' })).content).toBe('echo: are you back?');
   });
 
-  it('on close: waiting messages fail, the running turn finishes, no process is left', async () => {
-    const agent = await t.h.agent(t.store);
+  it('refuses a message past the session’s queue as busy; on close: waiting messages fail, the running turn finishes, no process is left', async () => {
+    const agent = await t.h.agent(t.store, { maxQueuePerSession: 1 });
     t.h.fake.enqueue({ type: 'text', text: 'slow answer', chunks: 4, delayMs: 150 });
     const running = agent.chat('first', { userId: 'uma' });
     const waiting = agent.chat('second', { userId: 'uma' }).catch((e: unknown) => e);
-    // The first message started at once; the second waits behind it.
+    // The first message started at once; the second waits behind it and fills the queue.
+    const busy = await agent.chat('third', { userId: 'uma' }).catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(AgentBusyError);
+    expect(busy).toMatchObject({ code: 'AGENT_BUSY', sessionId: 'user_uma' });
+    expect((busy as AgentBusyError).message).toContain('user_uma already has 1 message waiting');
+    expect((busy as AgentBusyError).retryAfterMs).toBeGreaterThan(0);
     const closed = agent.close();
     expect(await waiting).toBeInstanceOf(AgentClosedError);
     expect((await running).content).toBe('slow answer');
