@@ -1,17 +1,36 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { ClaudeAgent } from './agent.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClaudeAgent } from './agent.js';
 import { transcriptOf, useAgentHarness } from './test-support/harness.js';
+import type { TurnFinishedEvent, TurnStartedEvent } from './types.js';
 
 describe('ClaudeAgent (memory store, real CLI)', () => {
   const t = useAgentHarness();
   let agent: ClaudeAgent;
+  let configDir: string;
+  const started: TurnStartedEvent[] = [];
+  const finished: TurnFinishedEvent[] = [];
 
   beforeAll(async () => {
-    // One spare: a new conversation starts on a process spawned ahead of time.
-    agent = await t.h.agent(t.store, { pool: { maxLive: 2, spares: 1 } });
+    configDir = await t.h.dir('config');
+    const config = {
+      cwd: await t.h.dir('work'),
+      env: {
+        ANTHROPIC_BASE_URL: t.h.fake.url,
+        ANTHROPIC_API_KEY: 'test-key',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        CLAUDE_CONFIG_DIR: configDir,
+      },
+    };
+    // Constructed as a user would: a store and a config, every other option at its default.
+    const store = t.store;
+    agent = new ClaudeAgent({ store, config });
+    agent.on('turn_started', (event) => started.push(event));
+    agent.on('turn_finished', (event) => finished.push(event));
   });
+  afterAll(() => agent?.close());
 
-  it('remembers a user across turns and records both sides', async () => {
+  it('remembers a user across turns and records both sides, with usage, cost and activity', async () => {
+    expect(agent.configDir).toBe(configDir);
     const first = await agent.chat('My name is Alice', { userId: 'alice_123' });
     expect(first.content).toBe('Nice to meet you, Alice. I will remember your name.');
     expect(first.sessionId).toBe('user_alice_123');
@@ -29,20 +48,63 @@ describe('ClaudeAgent (memory store, real CLI)', () => {
       'user: What is my name?',
       'assistant: Your name is Alice.',
     ]);
-    expect(history.messages[3]?.usage?.outputTokens).toBeGreaterThan(0);
-    // The transcript and Claude session id are stored right after the answer.
+    expect(history.hasMore).toBe(false);
+    const answer = history.messages[3];
+    expect(answer?.usage).toEqual(second.usage);
+    expect(answer?.usage?.outputTokens).toBeGreaterThan(0);
+    expect(answer?.costUsd).toBe(second.costUsd);
+    expect(second.costUsd).toBeGreaterThan(0);
+    expect(answer?.metadata).toMatchObject({ claudeSessionId: first.claudeSessionId });
+    expect(history.messages[2]?.metadata).toMatchObject({ receivedAt: expect.any(Number) });
+
+    // Paged: the newest two, then the two before them.
+    const newest = await agent.getConversationHistory('alice_123', { limit: 2 });
+    expect(newest.messages.map((m) => m.seq)).toEqual([3, 4]);
+    expect(newest.hasMore).toBe(true);
+    const older = await agent.getConversationHistory('alice_123', { limit: 2, before: 3 });
+    expect(transcriptOf(older.messages)).toEqual(transcriptOf(history.messages.slice(0, 2)));
+    expect(older.hasMore).toBe(false);
+
+    // The Claude session id, the transcript and the last activity are stored right after the answer.
     await agent.whenIdle();
     const session = await agent.getSession('user_alice_123');
     expect(session?.claudeSessionId).toBe(first.claudeSessionId);
+    expect(session?.lastActiveAt).toBeGreaterThanOrEqual(answer?.createdAt ?? Number.POSITIVE_INFINITY);
+    expect(session?.lastActiveAt).toBeGreaterThan(session?.createdAt ?? Number.POSITIVE_INFINITY);
     expect(await t.store.loadTranscript('user_alice_123')).toContain('What is my name?');
+
+    // Observers saw each turn start and finish, with its duration, usage and cost.
+    expect(started).toEqual([
+      { sessionId: 'user_alice_123', userId: 'alice_123', messages: 1 },
+      { sessionId: 'user_alice_123', userId: 'alice_123', messages: 1 },
+    ]);
+    expect(finished[1]).toMatchObject({
+      sessionId: 'user_alice_123',
+      userId: 'alice_123',
+      usage: second.usage,
+      costUsd: second.costUsd,
+      success: true,
+      freshSession: false,
+    });
+    expect(finished[1]?.durationMs).toBeGreaterThan(0);
   });
 
-  it('keeps two users apart', async () => {
+  it('keeps two users apart, and a user’s named sessions apart', async () => {
     await agent.chat('My name is Bob', { userId: 'bob' });
     const carol = await agent.chat('What is my name?', { userId: 'carol' });
     expect(carol.content).toBe("I don't know your name yet.");
     const bob = await agent.chat('What is my name?', { userId: 'bob' });
     expect(bob.content).toBe('Your name is Bob.');
     expect((await agent.listSessions('carol')).sessions.map((s) => s.id)).toEqual(['user_carol']);
+
+    const work = await agent.chat('What is my name?', { userId: 'bob', sessionId: 'bob-work' });
+    expect(work.content).toBe("I don't know your name yet.");
+    expect(work.sessionId).toBe('bob-work');
+    expect(work.claudeSessionId).not.toBe(bob.claudeSessionId);
+    const ids = (await agent.listSessions('bob')).sessions.map((s) => s.id);
+    expect(ids.sort()).toEqual(['bob-work', 'user_bob']);
+    expect(
+      (await agent.getConversationHistory({ userId: 'bob', sessionId: 'bob-work' })).messages,
+    ).toHaveLength(2);
   });
 });

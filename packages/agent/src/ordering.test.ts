@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AgentAbortedError } from './errors.js';
 import { transcriptOf, useAgentHarness } from './test-support/harness.js';
 import type { AgentEvent } from './types.js';
 
@@ -20,6 +21,22 @@ describe('ordering, bursts and streaming (real CLI)', () => {
     const last = t.h.fake.conversationRequests().at(-1);
     expect(last?.userTexts).toEqual(texts);
     expect(agent.stats()).toMatchObject({ turnsFinished: 20, turnsFailed: 0, queuedMessages: 0 });
+  });
+
+  it('runs different sessions at the same time, up to the pool’s limit of live processes', async () => {
+    const agent = await t.h.agent(t.store, { pool: { maxLive: 2, maxQueue: 0 } });
+    t.h.fake.enqueue({ type: 'hang' }, { type: 'hang' });
+    const stop = new AbortController();
+    const call = (userId: string) => agent.chat(`hold on, ${userId}`, { userId, signal: stop.signal });
+    const held = ['hana', 'hugo'].map((userId) => call(userId).catch((e: unknown) => e));
+    // Both turns are in the API at once: neither waited for the other.
+    await t.h.fake.waitForRequest((req) => req.lastUserText === 'hold on, hana');
+    await t.h.fake.waitForRequest((req) => req.lastUserText === 'hold on, hugo');
+    expect(agent.stats()).toMatchObject({ runningTurns: 2, pool: { live: 2, busy: 2 } });
+    // A third session finds both processes busy and no room to wait (maxQueue 0).
+    await expect(call('hedy')).rejects.toMatchObject({ code: 'POOL_BUSY' });
+    stop.abort();
+    for (const outcome of await Promise.all(held)) expect(outcome).toBeInstanceOf(AgentAbortedError);
   });
 
   it('merges a burst inside the debounce window into one turn', async () => {

@@ -103,6 +103,33 @@ describe('permissions, overrides and tool approvals (real CLI)', () => {
     expect(lastToolResult()?.content).toContain('the user said no');
   });
 
+  it('asks the agent’s canUseTool when the call brings none, and the call’s instead of it when it does', async () => {
+    const agentAsked: string[] = [];
+    const withCallback = await t.h.agent(t.store, {
+      config: { permissionMode: 'default' },
+      projects: { docs: await t.h.dir('project') },
+      canUseTool: (toolName) => {
+        agentAsked.push(toolName);
+        return { behavior: 'allow' };
+      },
+    });
+    const call = { userId: 'paz', project: 'docs' };
+    scriptRead();
+    const allowed = await withCallback.chat('read with the agent’s permission', call);
+    expect(agentAsked).toEqual(['Read']);
+    expect(allowed.permissionDenials).toEqual([]);
+    expect(lastToolResult()?.content).toContain('the secret is 42');
+
+    scriptRead();
+    const denied = await withCallback.chat('read, but the user says no', {
+      ...call,
+      canUseTool: () => ({ behavior: 'deny', message: 'not this time' }),
+    });
+    expect(agentAsked).toEqual(['Read']);
+    expect(denied.permissionDenials.map((d) => d.toolName)).toEqual(['Read']);
+    expect(lastToolResult()?.content).toContain('not this time');
+  });
+
   it('answers a turn cut short by a lower maxTurns as unsuccessful, with the CLI reason', async () => {
     scriptRead();
     const cut = await agent.chat('read it, in one step', {

@@ -47,9 +47,12 @@ describe.each(backends)('two agents sharing $name', ({ name, open }) => {
     const sessionId = `${name.toLowerCase()}-alt-${run}`;
     const call = { userId: 'gina', sessionId, project: 'app' };
 
+    // What the model was sent for the latest turn: every user message so far, in order.
+    const seen = () => h.fake.conversationRequests().at(-1)?.userTexts;
     const t1 = await a.chat('My name is Gina', call);
     const t2 = await b.chat('What is my name?', call);
     expect(t2.content).toBe('Your name is Gina.');
+    expect(seen()).toEqual(['My name is Gina', 'What is my name?']);
     expect(t2.freshSession).toBe(false);
     expect(t2.claudeSessionId).toBe(t1.claudeSessionId);
     // B started from an empty config dir: the transcript came from the store.
@@ -58,17 +61,13 @@ describe.each(backends)('two agents sharing $name', ({ name, open }) => {
     // A's warm process missed turn 2: it must not answer from it.
     const t3 = await a.chat('My name is Hal', call);
     expect(t3.metadata.warm).toBe(false);
+    expect(seen()).toEqual(['My name is Gina', 'What is my name?', 'My name is Hal']);
     const t4 = await b.chat('What is my name?', call);
     expect(t4.content).toBe('Your name is Hal.');
     expect(a.stats().staleProcesses).toBe(1);
     expect(b.stats().staleProcesses).toBe(1);
 
-    expect(h.fake.conversationRequests().at(-1)?.userTexts).toEqual([
-      'My name is Gina',
-      'What is my name?',
-      'My name is Hal',
-      'What is my name?',
-    ]);
+    expect(seen()).toEqual(['My name is Gina', 'What is my name?', 'My name is Hal', 'What is my name?']);
     const history = await storeA.listMessages(sessionId);
     expect(transcriptOf(history.messages)).toEqual([
       'user: My name is Gina',
