@@ -104,18 +104,19 @@ export class TurnJob {
   }
 
   succeed(response: AgentResponse): void {
-    if (this.settled) return;
-    const callers = this.callers;
-    this.settled = true;
-    this.markDone();
-    for (const caller of callers) caller.resolve(response);
+    this.settle((caller) => caller.resolve(response));
   }
 
   fail(error: Error): void {
+    this.settle((caller) => caller.reject(error));
+  }
+
+  /** Ends the turn once, telling every caller still waiting. */
+  private settle(tell: (caller: JobCaller) => void): void {
     if (this.settled) return;
     const callers = this.callers;
     this.settled = true;
     this.markDone();
-    for (const caller of callers) caller.reject(error);
+    for (const caller of callers) tell(caller);
   }
 }
