@@ -8,6 +8,7 @@ import { type CliExit, type CliProcess, spawnCli } from '../process.js';
 import { type CliControlRequest, type CliMessage, parseCliLine } from '../stream-json.js';
 import { ControlChannel } from './control.js';
 import { serializeFirstStart } from './first-start.js';
+import { killTagged, tagProcess } from './orphans.js';
 import { withParentDeathSignal } from './parent-death.js';
 import { type CanUseTool, PermissionBroker } from './permissions.js';
 
@@ -75,14 +76,16 @@ export class CliConnection {
     this.control = new ControlChannel(write);
     this.permissions = new PermissionBroker(write);
     const command = withParentDeathSignal(resolveCliPath(config), args);
+    const tag = tagProcess();
     this.process = spawnCli({
       cliPath: command.command,
       args: command.args,
-      env: buildChildEnv(config),
+      env: { ...buildChildEnv(config), ...tag },
       cwd: config.cwd,
       onLine: (line) => this.route(line, handlers, write),
     });
     this.process.exited.then(() => {
+      killTagged(tag);
       const gone = new ProcessExitedError(null, null, '', 'while a control request was open');
       this.control.failAll(gone);
       this.permissions.cancelAll(gone);

@@ -249,6 +249,21 @@ describe('crashes and restarts', () => {
     expect(states).toEqual(['busy', 'idle', 'busy', 'dead', 'starting', 'idle', 'busy', 'idle']);
   });
 
+  test('kill -9 while a tool runs leaves none of the tool processes behind', async () => {
+    const { config, processes } = markedConfig();
+    const session = await startSession({ config, canUseTool: () => ({ behavior: 'allow' }) });
+    fake.enqueue({ type: 'tool_use', name: 'Bash', input: { command: 'sleep 307', description: 'wait' } });
+    const turn = session.send('run a long command');
+    // The CLI runs the command in a process group of its own: a group kill of the CLI misses it.
+    // (A pid that vanishes between listing and reading makes the poll try again.)
+    const sleeping = () =>
+      processes().filter((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sleep\n');
+    await expect.poll(() => sleeping().length, { timeout: 10_000 }).toBeGreaterThan(0);
+    process.kill(session.pid as number, 'SIGKILL');
+    await expect(turn.result).rejects.toBeInstanceOf(ProcessExitedError);
+    await expect.poll(processes).toEqual([]);
+  });
+
   test('kill -9 while idle, then the next turn still remembers', async () => {
     fake.addRule(rules.memory);
     const session = await startSession();
