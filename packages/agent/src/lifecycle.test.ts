@@ -1,8 +1,9 @@
 import { findProcessesByEnv } from '@claude-code-server/core/testing';
 import { describe, expect, it } from 'vitest';
 import { AgentBusyError, AgentClosedError, InvalidAgentInputError } from './errors.js';
+import { createFlakyStore } from './test-support/flaky-store.js';
 import { useAgentHarness } from './test-support/harness.js';
-import type { TurnFailedEvent } from './types.js';
+import type { TranscriptSaveFailedEvent, TurnFailedEvent } from './types.js';
 
 describe('session lifecycle, abandoning and closing (real CLI)', () => {
   const t = useAgentHarness();
@@ -24,6 +25,25 @@ describe('session lifecycle, abandoning and closing (real CLI)', () => {
     expect(after.content).toBe("I don't know your name yet.");
     expect(after.freshSession).toBe(false);
     expect(await agent.clearSession('rae', 'no-such-session')).toBe(false);
+  });
+
+  it('clears a session whose last turn is still waiting to be stored: it never comes back', async () => {
+    const { store, failing } = createFlakyStore();
+    const agent = await t.h.agent(store);
+    const saveFailed = new Promise<TranscriptSaveFailedEvent>((resolve) =>
+      agent.on('transcript_save_failed', resolve),
+    );
+    // The store refuses the session update that follows the answer (the turn counter and Claude session id).
+    const failOnAnswer = agent.on('turn_finished', () => failing.add('updateSession'));
+    await agent.chat('My name is Rex', { userId: 'rex' });
+    failOnAnswer();
+    expect((await saveFailed).error.code).toBe('STORE_UNAVAILABLE');
+    failing.clear();
+
+    expect(await agent.clearSession('rex')).toBe(true);
+    const after = await agent.chat('What is my name?', { userId: 'rex' });
+    expect(after.content).toBe("I don't know your name yet.");
+    await store.close();
   });
 
   it('names bad call options', async () => {

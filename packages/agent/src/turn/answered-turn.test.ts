@@ -29,6 +29,7 @@ describe('AnsweredTurn', () => {
       new TranscriptSync(flaky.store),
       {
         sessionId: 's1',
+        sessionCreatedAt: record.createdAt,
         claudeSessionId: 'c1',
         previousClaudeSessionId: null,
         turnsBefore: 0,
@@ -73,5 +74,19 @@ describe('AnsweredTurn', () => {
       metadata: { claudeAgent: { turns: 1 } },
     });
     expect(answered.matches(movedOn)).toBe(false);
+  });
+
+  it('is not finished once the session was cleared, even by another agent, and created again', async () => {
+    const { store, failing, answered, lease, record } = await setup();
+    failing.add('updateSession');
+    await expect(answered.save(lease)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    failing.clear();
+    await lease.release();
+    await store.deleteSession('s1');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const again = await store.createSession({ id: 's1', userId: 'u1' });
+    expect(readSessionState(again)).toEqual(readSessionState(record));
+    expect(again.claudeSessionId).toBe(record.claudeSessionId);
+    expect(answered.matches(again)).toBe(false);
   });
 });

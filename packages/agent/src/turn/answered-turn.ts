@@ -5,6 +5,8 @@ import type { TranscriptSync } from '../transcript/transcript-sync.js';
 
 export interface AnsweredTurnFacts {
   sessionId: string;
+  /** When the session record was created: a session cleared and created again is another one. */
+  sessionCreatedAt: number;
   /** The Claude session the turn ran in, and the one the record named before it. */
   claudeSessionId: string;
   previousClaudeSessionId: string | null;
@@ -40,6 +42,7 @@ export class AnsweredTurn {
 
   /** True when the stored record is still where this turn left it, so finishing it now is safe. */
   matches(record: SessionRecord): boolean {
+    if (record.createdAt !== this.facts.sessionCreatedAt) return false;
     const turns = readSessionState(record).turns;
     return this.counterStored
       ? turns === this.turnsAfter && record.claudeSessionId === this.facts.claudeSessionId

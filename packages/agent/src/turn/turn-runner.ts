@@ -75,6 +75,8 @@ export class TurnRunner {
     });
     try {
       const result = await fn();
+      // An answered turn still to be stored belongs to what was just removed.
+      this.unsaved.delete(sessionId);
       await this.warm.drop(sessionId);
       return result;
     } finally {
@@ -204,6 +206,7 @@ export class TurnRunner {
         this.deps.sync,
         {
           sessionId: job.sessionId,
+          sessionCreatedAt: record.createdAt,
           claudeSessionId: chat.sessionId,
           previousClaudeSessionId: record.claudeSessionId,
           turnsBefore: state.turns,
