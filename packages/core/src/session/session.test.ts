@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { ClaudeConfig } from '../config.js';
 import { ApiError, ClaudeSessionNotFoundError, ProcessExitedError } from '../errors.js';
 import { type CliTestEnv, createCliTestEnv, findProcessesByEnv, isProcessAlive } from '../testing/index.js';
@@ -16,6 +16,7 @@ import {
 import type { CanUseTool } from './permissions.js';
 import { ClaudeSession, type SessionState } from './session.js';
 import { findTranscriptFile } from './transcript.js';
+import type { Turn } from './turn.js';
 
 let fake: FakeAnthropic;
 let env: CliTestEnv;
@@ -53,6 +54,13 @@ function markedConfig(): { config: ClaudeConfig; processes: () => number[] } {
     processes: () => findProcessesByEnv('CCS_SESSION_TEST', marker),
   };
 }
+
+/** A model reply that writes `file` in the CLI's cwd. */
+const writeCall = (file: string, content: string) => ({
+  type: 'tool_use' as const,
+  name: 'Write',
+  input: { file_path: join(env.workDir, file), content },
+});
 
 function mainCallsSince(index: number) {
   return fake.conversationRequests().filter((req) => req.index >= index);
@@ -321,14 +329,22 @@ describe('crashes and restarts', () => {
 describe('control between turns', () => {
   test('setModel and setPermissionMode apply to the following turns', async () => {
     fake.addRule(rules.echo);
-    const session = await startSession();
-    await session.send('first');
+    const session = await startSession(); // no canUseTool: a write that needs asking is denied
+    fake.enqueue(writeCall('before.txt', 'default mode'));
+    expect((await session.send('first')).permissionDenials).toMatchObject([{ toolName: 'Write' }]);
     const before = session.fingerprint;
     const from = fake.requests.length;
     await session.setModel('claude-other-model');
     await session.setPermissionMode('acceptEdits');
-    await session.send('second');
-    expect(mainCallsSince(from).at(-1)?.model).toBe('claude-other-model');
+    // The CLI itself switched: it writes in its cwd without asking, and asks the API for the new model.
+    fake.enqueue(writeCall('after.txt', 'acceptEdits mode'));
+    expect((await session.send('second')).permissionDenials).toEqual([]);
+    expect(readFileSync(join(env.workDir, 'after.txt'), 'utf8')).toBe('acceptEdits mode');
+    expect(existsSync(join(env.workDir, 'before.txt'))).toBe(false);
+    expect(mainCallsSince(from).map((req) => req.model)).toEqual([
+      'claude-other-model',
+      'claude-other-model',
+    ]);
     expect(session.config).toMatchObject({ model: 'claude-other-model', permissionMode: 'acceptEdits' });
     expect(session.fingerprint).not.toBe(before);
     await expect(session.setPermissionMode('yolo' as never)).rejects.toMatchObject({
@@ -395,12 +411,6 @@ describe('a shared config dir', () => {
 });
 
 describe('tool permissions', () => {
-  const writeCall = (file: string, content: string) => ({
-    type: 'tool_use' as const,
-    name: 'Write',
-    input: { file_path: join(env.workDir, file), content },
-  });
-
   test('allow, allow with changed input, deny, a thrown callback', async () => {
     const asked: string[] = [];
     const canUseTool: CanUseTool = async (toolName, input, context) => {
@@ -447,15 +457,32 @@ describe('tool permissions', () => {
     ]);
   });
 
-  test('a slow human answers later, and a per-turn callback overrides the session one', async () => {
+  test('a human may answer minutes later, and a per-turn callback overrides the session one', async () => {
     fake.setDefault({ type: 'text', text: 'done' });
     const session = await startSession({
       canUseTool: () => ({ behavior: 'deny', message: 'session says no' }),
+    }); // permissionTimeoutMs: the default 5 minutes
+    let asked = () => {};
+    const wasAsked = new Promise<void>((resolve) => {
+      asked = resolve;
     });
-    fake.enqueue(writeCall('slow.txt', 'eventually'));
-    const slowHuman: CanUseTool = () =>
-      new Promise((resolve) => setTimeout(() => resolve({ behavior: 'allow' }), 2_500));
-    const response = await session.send('write slowly', { canUseTool: slowHuman });
+    const slowHuman: CanUseTool = () => {
+      asked();
+      return new Promise((resolve) => setTimeout(() => resolve({ behavior: 'allow' }), 4.5 * 60_000));
+    };
+    // The host's timers run on a fake clock: moving it 4.5 minutes on fires every timer set shorter
+    // than that. The CLI (a real process) has no deadline of its own for the answer.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let turn: Turn;
+    try {
+      fake.enqueue(writeCall('slow.txt', 'eventually'));
+      turn = session.send('write slowly', { canUseTool: slowHuman });
+      await wasAsked;
+      await vi.advanceTimersByTimeAsync(4.5 * 60_000);
+    } finally {
+      vi.useRealTimers();
+    }
+    const response = await turn;
     expect(response.permissionDenials).toEqual([]);
     expect(readFileSync(join(env.workDir, 'slow.txt'), 'utf8')).toBe('eventually');
   });
