@@ -86,6 +86,9 @@ describe('permissions, overrides and tool approvals (real CLI)', () => {
     expect(lastToolResult()?.isError).toBe(true);
     expect(lastToolResult()?.content).toContain('the agent policy says no');
     expect(lastToolResult()?.content).not.toContain('the secret is 42');
+    // Narrower tools need a process started with them; the old one was replaced, not stale.
+    expect(narrowed.metadata.warm).toBe(false);
+    expect(agent.stats().staleProcesses).toBe(0);
   });
 
   it('asks the call’s canUseTool instead of the agent’s for a tool not pre-approved, and honours its answer', async () => {

@@ -86,18 +86,16 @@ export class WarmProcesses {
     const view = this.views.get(key);
     this.views.delete(key);
     if (view && claudeSessionId !== null && isAlive(view.session)) {
-      const current =
-        view.claudeSessionId === claudeSessionId &&
-        view.turns === storedTurns &&
-        view.fingerprint === spawnFingerprint(config);
-      if (current) {
+      const seenAll = view.claudeSessionId === claudeSessionId && view.turns === storedTurns;
+      if (seenAll && view.fingerprint === spawnFingerprint(config)) {
         const pooled = await processes.acquire(key, { resume: claudeSessionId, config, signal });
         if (pooled.session === view.session) return { process: pooled, warm: true, fresh: false };
         // Evicted in between: the pool resumed a process we did not prepare the transcript for.
         await pooled.discard();
-      } else {
+      } else if (!seenAll) {
         this.staleProcesses++;
       }
+      // A process started with another config is replaced too, but it was not stale.
     }
     // Close whatever process the key has (it flushes its transcript first), so the file is ours.
     await processes.discard(key);
