@@ -1,28 +1,12 @@
-import type { AgentOverrides } from '@claude-code-server/agent';
+import { type AgentOverrides, permissionModeRank, toolCovers } from '@claude-code-server/agent';
 import type { PermissionMode } from '@claude-code-server/core';
 import type { ChatConfigBody } from '../api/request-schemas.js';
 import type { Principal } from '../auth/principal.js';
 import { forbidden } from '../errors/http-error.js';
 
-/** How much each mode lets through without asking, least first (the agent orders them the same way). */
-const PERMISSION_RANK: Record<PermissionMode, number> = {
-  plan: 0,
-  dontAsk: 1,
-  default: 2,
-  acceptEdits: 3,
-  auto: 4,
-  bypassPermissions: 5,
-};
-
-/** The more permissive of two modes. */
+/** The more permissive of two modes (ranked as the agent ranks them). */
 export function widerMode(a: PermissionMode, b: PermissionMode): PermissionMode {
-  return PERMISSION_RANK[a] >= PERMISSION_RANK[b] ? a : b;
-}
-
-/** True when the granted entry covers the requested one (`Bash` covers `Bash(git:*)`). */
-export function toolCovers(granted: string, requested: string): boolean {
-  if (granted === requested) return true;
-  return !granted.includes('(') && requested.startsWith(`${granted}(`) && requested.endsWith(')');
+  return permissionModeRank(a) >= permissionModeRank(b) ? a : b;
 }
 
 /** What a request starts from when it asks for nothing. */
@@ -44,7 +28,7 @@ export function resolveTurnOverrides(
   const ceiling = principal.maxPermissionMode;
   let permissionMode: PermissionMode;
   if (config?.permission_mode !== undefined) {
-    if (PERMISSION_RANK[config.permission_mode] > PERMISSION_RANK[ceiling]) {
+    if (permissionModeRank(config.permission_mode) > permissionModeRank(ceiling)) {
       throw forbidden(
         'config.permission_mode',
         `${config.permission_mode} is above what this key may use (${ceiling})`,
@@ -54,7 +38,7 @@ export function resolveTurnOverrides(
     permissionMode = config.permission_mode;
   } else {
     permissionMode =
-      PERMISSION_RANK[defaults.permissionMode] <= PERMISSION_RANK[ceiling]
+      permissionModeRank(defaults.permissionMode) <= permissionModeRank(ceiling)
         ? defaults.permissionMode
         : ceiling;
   }
