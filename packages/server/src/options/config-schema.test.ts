@@ -1,7 +1,9 @@
+import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../auth/digest.js';
 import { serverConfigSchema } from './config-schema.js';
 import { formatIssues } from './format-issue.js';
+import { serverOptionsSchema } from './server-options.js';
 
 const projects = { main: { path: '/srv/main' }, docs: { path: '/srv/docs' } };
 
@@ -27,6 +29,33 @@ describe('serverConfigSchema', () => {
     const keys = [{ name: 'web', key: 'k'.repeat(20), max_permission_mode: 'godMode' }];
     expect(problems({ projects, auth: { keys } })).toEqual([
       'auth.keys[0].max_permission_mode: must be one of default, acceptEdits, bypassPermissions, plan, dontAsk, auto',
+    ]);
+  });
+
+  it('reports the key inside `auth`, `mcp_config` and `agent` as zod issues (not "no union member matched")', () => {
+    const keys = [{ name: 'web', key: 'k'.repeat(20), max_permission_mode: 'godMode' }];
+    const auth = serverConfigSchema.safeParse({ projects, auth: { keys } });
+    expect(auth.error?.issues).toEqual([
+      expect.objectContaining({ code: 'invalid_value', path: ['auth', 'keys', 0, 'max_permission_mode'] }),
+    ]);
+    expect(problems({ projects, auth: { key: [] } })).toEqual([
+      'auth.keys: is required',
+      'auth.key: is not a known key',
+    ]);
+    expect(problems({ projects, auth: 'off' })).toEqual(['auth: must be none or { keys: [...] }']);
+    expect(problems({ projects, claude: { mcp_config: 5, settings: { a: 1 } } })).toEqual([
+      'claude.mcp_config: must be a file path or an object',
+    ]);
+    expect(problems({ projects, limits: { body_limit: true } })).toEqual([
+      'limits.body_limit: must be a number of bytes or a size such as 512kb or 1mb',
+    ]);
+    const store = createMemorySessionStore();
+    const agent = serverOptionsSchema.safeParse({ projects, store, agent: { max_live: 'many' } });
+    expect(agent.error?.issues).toEqual([
+      expect.objectContaining({ path: ['agent', 'max_live'], message: 'must be a number' }),
+    ]);
+    expect(serverOptionsSchema.safeParse({ projects, store, agent: 5 }).error?.issues).toEqual([
+      expect.objectContaining({ path: ['agent'], message: 'must be a ClaudeAgent or agent options' }),
     ]);
   });
 

@@ -2,6 +2,7 @@ import { effortLevels, permissionModes, settingSources } from '@claude-code-serv
 import { z } from 'zod';
 import { sha256 } from '../auth/digest.js';
 import {
+  mappingOr,
   nonEmptyString,
   nonNegativeInt,
   oneOf,
@@ -20,6 +21,12 @@ const NAME_PROBLEM = 'must start with a letter or digit and use only A-Z a-z 0-9
 export const READ_ONLY_TOOLS = ['Read', 'Grep', 'Glob'] as const;
 
 const permissionMode = oneOf(permissionModes);
+
+/** A JSON file's path, or the object itself (MCP servers, CLI settings). */
+const pathOrObject = mappingOr(
+  z.record(z.string(), z.unknown()),
+  z.string({ error: typeError('must be a file path or an object') }).min(1, 'must not be empty'),
+);
 
 /** The CLI settings every turn starts from (snake_case versions of core's ClaudeConfig). */
 export const claudeSectionSchema = z.strictObject({
@@ -40,9 +47,9 @@ export const claudeSectionSchema = z.strictObject({
   max_turns: positiveInt.optional(),
   max_budget_usd: z.number().positive('must be greater than 0').optional(),
   add_dirs: stringList.optional(),
-  mcp_config: z.union([nonEmptyString, z.record(z.string(), z.unknown())]).optional(),
+  mcp_config: pathOrObject.optional(),
   strict_mcp_config: z.boolean().optional(),
-  settings: z.union([nonEmptyString, z.record(z.string(), z.unknown())]).optional(),
+  settings: pathOrObject.optional(),
   setting_sources: z.array(oneOf(settingSources)).optional(),
   env: z.record(z.string(), z.string({ error: typeError('must be a string') })).optional(),
   effort: oneOf(effortLevels).optional(),
@@ -99,20 +106,20 @@ export const apiKeySchema = z
     }
   });
 
-export const authSchema = z.union(
-  [
-    z.literal('none'),
-    z.strictObject({
-      keys: z.array(apiKeySchema).min(1, 'must hold at least one key (or write auth: none)'),
-    }),
-  ],
-  { error: typeError('must be none or { keys: [...] }') },
-);
+const noAuthSchema = z.literal('none', { error: typeError('must be none or { keys: [...] }') });
+const keysAuthSchema = z.strictObject({
+  keys: z
+    .array(apiKeySchema, { error: typeError('must be a list of keys') })
+    .min(1, 'must hold at least one key (or write auth: none)'),
+});
 
-const byteSize = z.union([
-  positiveInt,
-  z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'must be a size such as 512kb or 1mb'),
-]);
+/** `none`, or `{ keys }`: a mapping is checked as the keys form, so an error names the key inside it. */
+export const authSchema = mappingOr(keysAuthSchema, noAuthSchema);
+
+const byteSize = z.union(
+  [positiveInt, z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'must be a size such as 512kb or 1mb')],
+  { error: typeError('must be a number of bytes or a size such as 512kb or 1mb') },
+);
 
 export const limitsSchema = z
   .strictObject({

@@ -30,14 +30,6 @@ export function describeIssue(
     return { path: formatPath(path), problem: 'is required' };
   }
   if (issue.code === 'invalid_key' && issue.issues[0]) return describeIssue(issue.issues[0], path);
-  if (issue.code === 'invalid_union') {
-    // The alternative that got furthest into the value says best what is wrong with it.
-    const deepest = issue.errors
-      .map((branch) => branch[0])
-      .filter((first): first is z.core.$ZodIssue => first !== undefined)
-      .sort((a, b) => b.path.length - a.path.length)[0];
-    if (deepest && deepest.path.length > 0) return describeIssue(deepest, path);
-  }
   return { path: formatPath(path), problem: issue.message };
 }
 

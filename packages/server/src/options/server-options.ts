@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { InvalidServerOptionsError } from '../errors/server-error.js';
 import { agentSectionSchema, checkConfigReferences, serverConfigShape } from './config-schema.js';
 import { describeIssue, formatIssues } from './format-issue.js';
+import { mappingOr } from './zod-helpers.js';
 
 const STORE_METHODS = [
   'getSession',
@@ -25,6 +26,8 @@ function isLogger(value: unknown): value is Logger {
   return ['info', 'warn', 'error', 'child'].every((name) => typeof logger[name] === 'function');
 }
 
+const agentInstanceSchema = z.instanceof(ClaudeAgent, { error: 'must be a ClaudeAgent or agent options' });
+
 /**
  * Everything `createServer` takes: the config-file keys plus what only code can give (the store, an
  * agent instance, a pino logger).
@@ -33,11 +36,7 @@ export const serverOptionsSchema = z
   .strictObject({
     ...serverConfigShape,
     store: z.custom<SessionStore>(isSessionStore, 'must be a SessionStore (e.g. from a store package)'),
-    agent: z
-      .union([z.instanceof(ClaudeAgent), agentSectionSchema], {
-        error: () => 'must be a ClaudeAgent or agent options',
-      })
-      .default(() => agentSectionSchema.parse({})),
+    agent: mappingOr(agentSectionSchema, agentInstanceSchema).default(() => agentSectionSchema.parse({})),
     logger: z.custom<Logger>(isLogger, 'must be a pino logger').optional(),
   })
   .superRefine(checkConfigReferences);

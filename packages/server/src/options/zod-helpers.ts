@@ -29,3 +29,24 @@ export const nonNegativeInt = z
   .nonnegative('must be 0 or more');
 export const nonEmptyString = z.string({ error: typeError('must be a string') }).min(1, 'must not be empty');
 export const stringList = z.array(nonEmptyString, { error: typeError('must be a list of strings') });
+
+/** A plain object (what a YAML mapping becomes), not an array, null or a class instance. */
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * `mapping` checks plain objects, `other` everything else. Unlike z.union, whose error only says that
+ * no member matched, the errors are the chosen schema's own and name the key inside
+ * (`auth.keys[0].max_permission_mode`).
+ */
+export function mappingOr<M extends z.ZodType, O extends z.ZodType>(mapping: M, other: O) {
+  return z.custom<z.input<M> | z.input<O>>().transform((value, ctx): z.output<M> | z.output<O> => {
+    const parsed = (isMapping(value) ? mapping : other).safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+    return z.NEVER;
+  });
+}
