@@ -60,36 +60,11 @@ function problemOf(issue: z.core.$ZodIssue): string {
   }
 }
 
-/**
- * The issues of the one union member the value was evidently meant to be (the only member whose
- * complaint is not about the value's type at the union's own place), or undefined.
- */
-function meantUnionMember(issue: z.core.$ZodIssue): readonly z.core.$ZodIssue[] | undefined {
-  if (issue.code !== 'invalid_union') return undefined;
-  const members = issue.errors.filter(
-    (member) =>
-      member.length > 0 &&
-      !member.some(
-        (inner) => inner.path.length === 0 && ['invalid_type', 'invalid_value'].includes(inner.code),
-      ),
-  );
-  return members.length === 1 ? members[0] : undefined;
-}
-
-/** Every issue as `path: problem`, under `prefix` (a path the value sits at). */
-export function formatIssues(
-  issues: readonly z.core.$ZodIssue[],
-  prefix: readonly PropertyKey[] = [],
-): string[] {
+/** Every issue as `path: problem`. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   const lines: string[] = [];
   for (const issue of issues) {
-    const path = [...prefix, ...issue.path];
-    // A union's own message ("must be none or { keys: [...] }") hides which key inside was wrong.
-    const member = meantUnionMember(issue);
-    if (member) {
-      lines.push(...formatIssues(member, path));
-      continue;
-    }
+    const { path } = issue;
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) lines.push(`${formatPath([...path, key])}: is not a known key`);
       continue;
