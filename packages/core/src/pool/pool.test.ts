@@ -235,7 +235,7 @@ describe('bounds', () => {
     await expect(pool.acquire('three')).rejects.toBeInstanceOf(SessionClosedError);
   });
 
-  test('bad options name the field', () => {
+  test('bad options name the field', async () => {
     expect(() => new SessionPool({ maxLive: 0 })).toThrow(expect.objectContaining({ field: 'maxLive' }));
     expect(() => new SessionPool({ idleTimeoutMs: 30 * 24 * 3_600_000 })).toThrow(
       expect.objectContaining({ field: 'idleTimeoutMs' }),
@@ -243,5 +243,8 @@ describe('bounds', () => {
     expect(() => new SessionPool({ config: { cwd: '' } })).toThrow(
       expect.objectContaining({ field: 'config.cwd' }),
     );
+    const { pool } = createPool();
+    await expect(pool.acquire('')).rejects.toMatchObject({ code: 'INVALID_CONFIG', field: 'key' });
+    await expect(pool.acquire('k', { resume: '' })).rejects.toMatchObject({ field: 'resume' });
   });
 });

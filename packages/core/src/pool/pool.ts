@@ -1,5 +1,5 @@
 import type { ClaudeConfig } from '../config.js';
-import { ClaudeError, ClaudeSessionNotFoundError } from '../errors.js';
+import { ClaudeError, ClaudeSessionNotFoundError, InvalidConfigError } from '../errors.js';
 import { SessionClosedError } from '../session/errors.js';
 import { spawnFingerprint } from '../session/fingerprint.js';
 import { resolveSessionOptions } from '../session/options.js';
@@ -200,17 +200,17 @@ export class SessionPool {
 
   private toRequest(key: string, options: AcquireOptions): Request {
     if (typeof key !== 'string' || key === '')
-      throw new ClaudeError('INVALID_CONFIG', 'acquire(): key must be a non-empty string');
+      throw new InvalidConfigError('key', 'must be a non-empty string');
     if (options.resume !== undefined && (typeof options.resume !== 'string' || options.resume === '')) {
-      throw new ClaudeError('INVALID_CONFIG', 'acquire(): resume must be a non-empty string');
+      throw new InvalidConfigError('resume', 'must be a non-empty string');
     }
     if (options.resume !== undefined) {
       for (const entry of this.entries.values()) {
         if (entry.key !== key && entry.session?.sessionId === options.resume) {
           // Two processes appending to one transcript would interleave it.
-          throw new ClaudeError(
-            'INVALID_CONFIG',
-            `acquire(): Claude session ${options.resume} is live under another key`,
+          throw new InvalidConfigError(
+            'resume',
+            `Claude session ${options.resume} is live under another key`,
           );
         }
       }
