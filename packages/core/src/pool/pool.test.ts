@@ -64,6 +64,19 @@ describe('keys, eviction and resume', () => {
     expect(pool.sessionIdOf('alice')).toBe(alice);
   });
 
+  test('the least recently used idle session is the one evicted', async () => {
+    const { pool } = createPool({ maxLive: 2 });
+    const pidOf = (key: string) => pool.run(key, {}, (session) => session.pid);
+    const a = await pidOf('a');
+    const b = await pidOf('b');
+    expect(await pidOf('a')).toBe(a); // now b is the least recently used
+    expect(pool.stats()).toMatchObject({ live: 2, busy: 0, idle: 2, evicted: 0 });
+    await pidOf('c');
+    expect(pool.stats()).toMatchObject({ live: 2, idle: 2, evicted: 1 });
+    expect(await pidOf('a')).toBe(a); // still warm
+    expect(await pidOf('b')).not.toBe(b); // was closed; a new process now
+  });
+
   test('an idle session is closed after idleTimeoutMs and resumes on its next acquire', async () => {
     fake.addRule(rules.memory);
     const { pool, processes } = createPool({ idleTimeoutMs: 300 });

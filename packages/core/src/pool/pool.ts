@@ -51,6 +51,7 @@ interface Entry {
   /** Undefined while the process is starting. */
   session: ClaudeSession | undefined;
   leased: boolean;
+  /** When it was last released, on the pool's use counter (LRU order, exact even within a millisecond). */
   lastUsed: number;
   idleTimer: NodeJS.Timeout | undefined;
   /** Close it when the current lease ends (discard was asked while it was held). */
@@ -90,6 +91,8 @@ export class SessionPool {
   private spawned = 0;
   private evicted = 0;
   private crashed = 0;
+  /** Counts leases given and ended, to order sessions by last use. */
+  private uses = 0;
   /** Moving average of how long a lease is held, for `retryAfterMs`. */
   private leaseMs = LEASE_ESTIMATE_MS;
 
@@ -299,7 +302,7 @@ export class SessionPool {
       key,
       session,
       leased: true,
-      lastUsed: Date.now(),
+      lastUsed: ++this.uses,
       idleTimer: undefined,
       discardOnRelease: false,
     };
@@ -330,7 +333,7 @@ export class SessionPool {
   /** Ends a lease: the session goes back to idle, or is closed if discarded or unusable. */
   private async endLease(entry: Entry): Promise<void> {
     entry.leased = false;
-    entry.lastUsed = Date.now();
+    entry.lastUsed = ++this.uses;
     const session = entry.session;
     if (this.entries.get(entry.key) !== entry || !session) return this.drain();
     if (entry.discardOnRelease || session.state === 'closed' || session.state === 'dead') {
