@@ -152,6 +152,25 @@ describe('keys, eviction and resume', () => {
     const answer = await pool.run('gina', {}, (session) => session.send('What is my name?'));
     expect(answer.content).toBe('Your name is Gina.');
   });
+  test('a held session that crashes restarts itself on its next turn, with its history', async () => {
+    fake.addRule(rules.memory);
+    const { pool } = createPool({ maxLive: 1 });
+    const pooled = await pool.acquire('hank');
+    await pooled.session.send('My name is Hank');
+    await expect
+      .poll(() => readFileSync(findTranscriptFile(pooled.sessionId, env.config) ?? '/dev/null', 'utf8'))
+      .toContain('Hank');
+    const pid = pooled.session.pid as number;
+    process.kill(pid, 'SIGKILL');
+    // Still held: the slot stays the caller's (no one else may take it meanwhile).
+    await expect.poll(() => pool.stats()).toMatchObject({ live: 1, busy: 1, crashed: 1 });
+    const answer = await pooled.session.send('What is my name?');
+    expect(answer.content).toBe('Your name is Hank.');
+    expect(pooled.session.pid).not.toBe(pid);
+    expect(pool.stats()).toMatchObject({ live: 1, busy: 1, spawned: 2, crashed: 1 });
+    pooled.release();
+    expect(pool.stats()).toMatchObject({ live: 1, busy: 0, idle: 1 });
+  });
 });
 
 describe('spares', () => {
@@ -198,6 +217,23 @@ describe('bounds', () => {
     expect(served.key).toBe('waiter');
     expect(pool.stats()).toMatchObject({ live: 1, evicted: 1 });
     served.release();
+  });
+
+  test('a caller who needs a new process is passed over at most 8 times by callers of a live key', async () => {
+    const { pool } = createPool({ maxLive: 1, queueTimeoutMs: 60_000 });
+    const held = await pool.acquire('hot');
+    const served: string[] = [];
+    const takeAndRelease = (key: string) =>
+      pool.acquire(key).then((pooled) => {
+        served.push(key);
+        pooled.release();
+      });
+    const callers = [takeAndRelease('new'), ...Array.from({ length: 12 }, () => takeAndRelease('hot'))];
+    expect(pool.stats().queued).toBe(13);
+    held.release();
+    await Promise.all(callers);
+    // 'hot' needs no new process, so its callers go first, until 'new' has waited for 8 of them.
+    expect(served).toEqual([...Array(8).fill('hot'), 'new', ...Array(4).fill('hot')]);
   });
 
   test('50 concurrent requests over 5 keys never run more than maxLive processes', async () => {
