@@ -1,9 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeAnthropic, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
+import { createPostgresSessionStore } from '@claude-code-server/store-postgres';
+import { createSqliteSessionStore } from '@claude-code-server/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../test/run-cli.js';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 let dir: string;
 let fake: FakeAnthropic;
@@ -42,7 +46,11 @@ describe('claude-code-server doctor', () => {
     expect(run.stdout).toMatch(/^ok\s+cli\s+.*\(version \d+\.\d+\.\d+\)$/m);
     expect(run.stdout).toMatch(/^ok\s+auth\s+ANTHROPIC_API_KEY is set/m);
     expect(run.stdout).toMatch(/^ok\s+live\s+one API call answered/m);
-    expect(run.stdout).toMatch(/^ok\s+store\s+sqlite .*good\.db answered$/m);
+    // The doctor creates no data: a SQLite file that is not there yet is only checked to be creatable.
+    expect(run.stdout).toMatch(
+      /^ok\s+store\s+sqlite .*good\.db does not exist yet\n\s+note: `start` creates it$/m,
+    );
+    expect(existsSync(join(dir, 'good.db'))).toBe(false);
     expect(run.stdout).toMatch(/^ok\s+project app\s+.*project is readable$/m);
     expect(run.stdout).toContain('All checks passed.');
     expect(run.code).toBe(0);
@@ -78,6 +86,37 @@ describe('claude-code-server doctor', () => {
     expect(run.stdout).toMatch(/fix: check that Redis is running/);
     expect(run.stdout).not.toContain('hunter2');
     expect(run.code).toBe(1);
+  });
+
+  it('reads an existing store, and migrates nothing: a fresh Postgres schema is left to `start`', async () => {
+    const path = join(dir, 'existing.db');
+    const existing = createSqliteSessionStore({ path });
+    await existing.getSession('x'); // opens the file
+    await existing.close();
+    const sqlite = writeConfig(
+      'existing.yaml',
+      `store:\n  path: ./existing.db\nprojects:\n  app:\n    path: ./project\n`,
+    );
+    const run = await runCli(['doctor', '--config', sqlite], { env: goodEnv, cwd: dir });
+    expect(run.stdout).toMatch(/^ok\s+store\s+sqlite .*existing\.db answered$/m);
+    expect(run.code).toBe(0);
+    const underFile = writeConfig('under-file.yaml', `store:\n  path: ./existing.yaml/s.db\n`);
+    const bad = await runCli(['doctor', '--config', underFile], { env: goodEnv, cwd: dir });
+    expect(bad.stdout).toMatch(
+      /^FAIL\s+store\s+sqlite .*s\.db cannot be created: .*existing\.yaml is not a directory$/m,
+    );
+
+    const schema = `ccs_doctor_${process.pid}`;
+    const postgres = writeConfig(
+      'postgres.yaml',
+      `store:\n  type: postgres\n  url: ${DATABASE_URL}\n  schema: ${schema}\nprojects:\n  app:\n    path: ./project\n`,
+    );
+    const pgRun = await runCli(['doctor', '--config', postgres], { env: goodEnv, cwd: dir });
+    expect(pgRun.stdout).toMatch(/^ok\s+store\s+postgres .* answered\n\s+note: `start` creates its tables$/m);
+    expect(pgRun.code).toBe(0);
+    const probe = createPostgresSessionStore({ url: DATABASE_URL, schema, migrate: false });
+    await expect(probe.getSession('x')).rejects.toThrow(/does not exist/);
+    await probe.close();
   });
 
   it('reports a missing project directory', async () => {

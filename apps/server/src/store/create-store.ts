@@ -11,7 +11,7 @@ const PROBE_SESSION_ID = 'ccs-store-probe';
  * Builds the configured store. Only the chosen store's package is imported, so a Redis user needs
  * no Postgres driver at run time.
  */
-async function openStore(config: StoreConfig): Promise<SessionStore> {
+async function openStore(config: StoreConfig, migrate: boolean): Promise<SessionStore> {
   switch (config.type) {
     case 'memory': {
       const { createMemorySessionStore } = await import('@claude-code-server/store-memory');
@@ -32,7 +32,12 @@ async function openStore(config: StoreConfig): Promise<SessionStore> {
     }
     case 'postgres': {
       const { createPostgresSessionStore } = await import('@claude-code-server/store-postgres');
-      return createPostgresSessionStore({ url: config.url, schema: config.schema, ttlMs: config.ttl_ms });
+      return createPostgresSessionStore({
+        url: config.url,
+        schema: config.schema,
+        ttlMs: config.ttl_ms,
+        migrate,
+      });
     }
   }
 }
@@ -54,15 +59,19 @@ export async function probeStore(store: SessionStore): Promise<void> {
 
 /**
  * Opens the configured store and checks that it answers. Throws StoreUnreachableError naming the
- * store, where it is (password hidden) and what to check.
+ * store, where it is (password hidden) and what to check. `migrate: false` leaves a Postgres schema
+ * as it is (a store without its tables then fails the probe).
  */
-export async function createStoreFromConfig(config: StoreConfig): Promise<SessionStore> {
+export async function createStoreFromConfig(
+  config: StoreConfig,
+  options: { migrate?: boolean } = {},
+): Promise<SessionStore> {
   let store: SessionStore | undefined;
   try {
     const address =
       config.type === 'redis' || config.type === 'postgres' ? tcpAddressOf(config.url) : undefined;
     if (address) await probeTcp(address.host, address.port);
-    store = await openStore(config);
+    store = await openStore(config, options.migrate ?? true);
     await probeStore(store);
     return store;
   } catch (error) {
