@@ -10,6 +10,7 @@ import { type CliTestEnv, createCliTestEnv, findProcessesByEnv, isProcessAlive }
 import { PoolBusyError } from './errors.js';
 import type { SessionPoolOptions } from './options.js';
 import { SessionPool } from './pool.js';
+import type { PooledSession } from './pooled-session.js';
 
 let fake: FakeAnthropic;
 let env: CliTestEnv;
@@ -27,6 +28,17 @@ function createPool(options: SessionPoolOptions = {}): { pool: SessionPool; proc
   const processes = () =>
     findProcessesByEnv('CCS_POOL_TEST', marker).filter((pid) => readProcStat(pid)?.ppid === process.pid);
   return { pool, processes };
+}
+
+/** Acquires `key`, tells the CLI a name, and returns once that is in the transcript (a crash may follow). */
+async function acquireIntroduced(pool: SessionPool, key: string, name: string): Promise<PooledSession> {
+  const pooled = await pool.acquire(key);
+  await pooled.session.send(`My name is ${name}`);
+  // The CLI appends an exchange to the transcript just after printing its result: wait for it.
+  await expect
+    .poll(() => readFileSync(findTranscriptFile(pooled.sessionId, env.config) ?? '/dev/null', 'utf8'))
+    .toContain(name);
+  return pooled;
 }
 
 beforeAll(async () => {
@@ -139,12 +151,7 @@ describe('keys, eviction and resume', () => {
   test('a crashed idle session gives its slot back and the key resumes its conversation', async () => {
     fake.addRule(rules.memory);
     const { pool } = createPool({ maxLive: 1 });
-    const pooled = await pool.acquire('gina');
-    await pooled.session.send('My name is Gina');
-    // The CLI appends an exchange to the transcript just after printing its result: wait for it.
-    await expect
-      .poll(() => readFileSync(findTranscriptFile(pooled.sessionId, env.config) ?? '/dev/null', 'utf8'))
-      .toContain('Gina');
+    const pooled = await acquireIntroduced(pool, 'gina', 'Gina');
     const pid = pooled.session.pid as number;
     pooled.release();
     process.kill(pid, 'SIGKILL');
@@ -152,14 +159,11 @@ describe('keys, eviction and resume', () => {
     const answer = await pool.run('gina', {}, (session) => session.send('What is my name?'));
     expect(answer.content).toBe('Your name is Gina.');
   });
+
   test('a held session that crashes restarts itself on its next turn, with its history', async () => {
     fake.addRule(rules.memory);
     const { pool } = createPool({ maxLive: 1 });
-    const pooled = await pool.acquire('hank');
-    await pooled.session.send('My name is Hank');
-    await expect
-      .poll(() => readFileSync(findTranscriptFile(pooled.sessionId, env.config) ?? '/dev/null', 'utf8'))
-      .toContain('Hank');
+    const pooled = await acquireIntroduced(pool, 'hank', 'Hank');
     const pid = pooled.session.pid as number;
     process.kill(pid, 'SIGKILL');
     // Still held: the slot stays the caller's (no one else may take it meanwhile).
