@@ -226,7 +226,7 @@ describe('interrupt, timeout, abort', () => {
     controller.abort();
     await expect(running.result).rejects.toMatchObject({ code: 'ABORTED', outcome: 'interrupted' });
     await expect(queued.result).rejects.toMatchObject({ code: 'ABORTED', outcome: 'dropped' });
-    expect(running.result).rejects.toBeInstanceOf(TurnAbortedError);
+    await expect(running.result).rejects.toBeInstanceOf(TurnAbortedError);
     expect((await session.send('next one')).content).toBe('next one');
   });
 });
