@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { apiKeySchema, serverConfigSchema } from '@claude-code-server/server';
 import { afterAll, describe, expect, it } from 'vitest';
+import { appOwnedConfigSchema, storeConfigSchema } from './config/app-config-schema.js';
 import { loadConfig } from './config/load-config.js';
 import { ConfigError } from './errors.js';
 
@@ -154,6 +156,33 @@ describe('the server keys are checked by the server schema', () => {
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 8000, shutdown_deadline_ms: 30_000 });
     expect(config.store.type).toBe('sqlite');
     expect(config.server.auth).toBe('none');
+  });
+
+  it('config.yaml.example explains every key, and names no key that does not exist', () => {
+    const example = readFileSync(new URL('../config.yaml.example', import.meta.url), 'utf8');
+    const known = new Set<string>();
+    const walk = (schema: unknown): void => {
+      const def = (schema as { _zod?: { def?: Record<string, unknown> } } | undefined)?._zod?.def;
+      if (!def) return;
+      if (def.type === 'object') {
+        for (const [key, value] of Object.entries(def.shape as Record<string, unknown>)) {
+          known.add(key);
+          walk(value);
+        }
+      }
+      for (const inner of [def.innerType, def.in, def.out, def.valueType, def.element]) walk(inner);
+      for (const option of (def.options as unknown[] | undefined) ?? []) walk(option);
+    };
+    // `auth` is checked by one of two forms chosen at parse time: its keys schema is walked directly.
+    for (const schema of [serverConfigSchema, apiKeySchema, appOwnedConfigSchema, storeConfigSchema]) {
+      walk(schema);
+    }
+    known.add('keys');
+    const undocumented = [...known].filter((key) => !new RegExp(`^[\\s#-]*${key}:`, 'm').test(example));
+    expect(undocumented).toEqual([]);
+    // Keys written with an underscore (commented out or not) must be real keys, not leftovers.
+    const named = [...example.matchAll(/^[\s#-]*([a-z]+(?:_[a-z]+)+):/gm)].map((match) => match[1]);
+    expect(named.filter((key) => !known.has(key as string))).toEqual([]);
   });
 });
 
