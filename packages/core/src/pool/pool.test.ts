@@ -7,6 +7,7 @@ import { readProcStat } from '../process-tree.js';
 import { SessionClosedError } from '../session/errors.js';
 import { findTranscriptFile } from '../session/transcript.js';
 import { type CliTestEnv, createCliTestEnv, findProcessesByEnv, isProcessAlive } from '../testing/index.js';
+import { BoundedMap } from './bounded-map.js';
 import { PoolBusyError } from './errors.js';
 import type { SessionPoolOptions } from './options.js';
 import { SessionPool } from './pool.js';
@@ -286,6 +287,19 @@ describe('bounds', () => {
     expect(held.session.state).toBe('closed');
     expect(processes()).toEqual([]);
     await expect(pool.acquire('three')).rejects.toBeInstanceOf(SessionClosedError);
+  });
+
+  test('the map of session ids remembered for evicted keys keeps only the newest (maxRemembered)', () => {
+    const remembered = new BoundedMap<string, string>(2);
+    remembered.set('a', 'id-a');
+    remembered.set('b', 'id-b');
+    remembered.set('a', 'id-a2'); // re-set: a is now the newest
+    remembered.set('c', 'id-c');
+    expect([remembered.get('a'), remembered.get('b'), remembered.get('c')]).toEqual([
+      'id-a2',
+      undefined,
+      'id-c',
+    ]);
   });
 
   test('bad options name the field', async () => {

@@ -84,7 +84,9 @@ afterAll(async () => {
 describe('turns on one warm process', () => {
   test('ten turns keep one process and one session id, and the CLI sees the whole history', async () => {
     fake.addRule(rules.echo);
-    const session = await startSession();
+    const chosenId = randomUUID();
+    const session = await startSession({ sessionId: chosenId });
+    expect(session.sessionId).toBe(chosenId); // known before the first turn
     const pid = session.pid;
     const sessionIds = new Set<string>();
     for (let i = 1; i <= 10; i++) {
@@ -93,7 +95,7 @@ describe('turns on one warm process', () => {
       sessionIds.add(response.sessionId);
       expect(session.pid).toBe(pid);
     }
-    expect([...sessionIds]).toEqual([session.sessionId]);
+    expect([...sessionIds]).toEqual([chosenId]);
     expect(session.turnCount).toBe(10);
     expect(session.state).toBe('idle');
     const last = fake.conversationRequests().at(-1);
@@ -368,6 +370,14 @@ describe('control between turns', () => {
     expect(session.state).toBe('closed');
     expect(isProcessAlive(pid)).toBe(false);
     await expect(session.send('too late').result).rejects.toBeInstanceOf(SessionClosedError);
+  });
+
+  test('close() kills a process that does not exit after its stdin ends', async () => {
+    const session = await startSession({ closeGraceMs: 200 });
+    const pid = session.pid as number;
+    process.kill(pid, 'SIGSTOP'); // cannot read the end of its stdin, nor act on SIGTERM
+    await session.close();
+    expect(isProcessAlive(pid)).toBe(false);
   });
 
   test('bad options and prompts name the field', async () => {
