@@ -31,6 +31,7 @@ describe('POST /chat', () => {
     expect(first.body.claude_session_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(first.body.metadata.usage.output_tokens).toBeGreaterThan(0);
     expect(first.body.metadata.cost_usd).toBeGreaterThan(0);
+    expect(first.body.metadata.duration_ms).toBeGreaterThan(0);
 
     const second = await request(server.app)
       .post('/chat')
@@ -239,6 +240,16 @@ describe('health, docs and plumbing', () => {
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const line = h.log.lines.map((l) => JSON.parse(l)).find((l) => l.request_id === 'abc-123');
     expect(line).toMatchObject({ msg: 'request', method: 'GET', path: '/health', status: 200 });
+
+    // A turn's own log lines carry the id of the request that asked for it.
+    await request(server.app)
+      .post('/chat')
+      .set('X-Request-Id', 'turn-42')
+      .send({ message: 'hi', user_id: 'ann' })
+      .expect(200);
+    const turnLines = h.log.lines.map((l) => JSON.parse(l)).filter((l) => l.request_id === 'turn-42');
+    expect(turnLines.map((l) => l.msg)).toEqual(['turn finished', 'request']);
+    expect(turnLines[0]).toMatchObject({ user_id: 'ann', session_id: 'user_ann', success: true });
   });
 
   it('sends no CORS headers unless origins are configured', async () => {

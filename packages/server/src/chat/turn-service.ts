@@ -22,6 +22,8 @@ import type { RunningTurns } from '../turns/running-turns.js';
 
 /** A checked chat request, ready to run: the client's ids and the stored ones. */
 export interface PreparedTurn {
+  /** The request that asked for the turn (its X-Request-Id), for the turn's log lines. */
+  requestId: string | undefined;
   message: string;
   tenant: string;
   keyName: string | null;
@@ -62,7 +64,7 @@ export class TurnService {
   constructor(private readonly deps: TurnServiceDeps) {}
 
   /** Validates a chat request for this principal: user, project, config and timeout (400/403). */
-  async prepare(principal: Principal, body: ChatRequestBody): Promise<PreparedTurn> {
+  async prepare(principal: Principal, body: ChatRequestBody, requestId?: string): Promise<PreparedTurn> {
     checkUserAccess(principal, body.user_id);
     const sessionId = body.session_id ?? sessionIdFor(body.user_id);
     const stored = storedSessionId(principal.tenant, sessionId);
@@ -70,6 +72,7 @@ export class TurnService {
     const project = await this.projectFor(principal, body.project, stored, userId);
     const overrides = resolveTurnOverrides(principal, this.deps.defaults, body.config);
     return {
+      requestId,
       message: body.message,
       tenant: principal.tenant,
       keyName: principal.keyName,
@@ -96,6 +99,7 @@ export class TurnService {
     const controller = this.deps.running.start(signal);
     const started = Date.now();
     const log = this.deps.logger.child({
+      request_id: turn.requestId,
       tenant: turn.tenant,
       session_id: turn.sessionId,
       user_id: turn.userId,

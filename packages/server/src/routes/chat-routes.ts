@@ -21,7 +21,7 @@ function clientGone(res: Response): AbortSignal {
 export function registerChatRoutes(router: Router, ctx: RouteContext): void {
   router.post('/chat', async (req: Request, res: Response) => {
     const body = validate(chatRequestSchema, req.body, 'body');
-    const turn = await ctx.turns.prepare(principalOf(res), body);
+    const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId);
     const signal = clientGone(res);
     try {
       const response = await ctx.turns.run(turn, signal);
@@ -34,7 +34,7 @@ export function registerChatRoutes(router: Router, ctx: RouteContext): void {
 
   router.post('/chat/stream', async (req: Request, res: Response) => {
     const body = validate(chatRequestSchema, req.body, 'body');
-    const turn = await ctx.turns.prepare(principalOf(res), body);
+    const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId);
     const signal = clientGone(res);
     const sse = new SseWriter(res, ctx.sseHeartbeatMs);
     try {
@@ -68,7 +68,7 @@ export function registerChatRoutes(router: Router, ctx: RouteContext): void {
 
   router.post('/chat/async', async (req: Request, res: Response) => {
     const body = validate(chatRequestSchema, req.body, 'body');
-    const turn = await ctx.turns.prepare(principalOf(res), body);
+    const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId);
     const refusal = ctx.limiter.refusal();
     if (refusal) throw refusal;
     const task = await ctx.tasks.submit(turn);
