@@ -63,6 +63,37 @@ describe('400: the message names what was wrong', () => {
     const query = await request(server.app).get('/sessions?user_id=a&limit=0');
     expect(query.body.error.message).toBe('limit: must be at least 1');
   });
+
+  it('says when the path or the body cannot even be decoded', async () => {
+    const path = await request(server.app).get('/session/%E0%A4%A/history');
+    expect(path.status).toBe(400);
+    expect(path.body).toEqual({
+      success: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        message: 'path: has a malformed % escape',
+        details: { field: 'path' },
+      },
+    });
+    const compressed = await request(server.app)
+      .post('/chat')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'br')
+      .send('{"message":"hi","user_id":"a"}');
+    expect(compressed.status).toBe(400);
+    expect(compressed.body.error).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'body: Decompression failed',
+      details: { field: 'body' },
+    });
+    const encoding = await request(server.app)
+      .post('/chat')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'compress')
+      .send('{}');
+    expect(encoding.status).toBe(415);
+    expect(encoding.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
 });
 
 describe('other statuses', () => {

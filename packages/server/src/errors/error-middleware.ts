@@ -6,6 +6,23 @@ import { toHttpError } from './map-error.js';
 interface BodyParserError extends Error {
   type?: string;
   limit?: number;
+  status?: number;
+  /** Set by http-errors (body-parser) when the message is meant for the client. */
+  expose?: boolean;
+}
+
+/** A 4xx that Express or body-parser raised itself: a malformed `%` escape in the path, a body it cannot read. */
+function fromExpress(error: BodyParserError): HttpError | undefined {
+  const { status } = error;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (error instanceof URIError) {
+    return new HttpError(400, 'INVALID_REQUEST', 'path: has a malformed % escape', {
+      details: { field: 'path' },
+    });
+  }
+  if (error.expose !== true) return undefined;
+  const code = status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'INVALID_REQUEST';
+  return new HttpError(status, code, `body: ${error.message}`, { details: { field: 'body' } });
 }
 
 /** body-parser's errors (bad JSON, too large, wrong charset) as our HTTP errors. */
@@ -28,7 +45,7 @@ function fromBodyParser(error: BodyParserError): HttpError | undefined {
         details: { field: 'body' },
       });
     default:
-      return undefined;
+      return fromExpress(error);
   }
 }
 
