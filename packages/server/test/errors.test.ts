@@ -21,6 +21,19 @@ afterAll(async () => {
 
 const post = (body: Record<string, unknown>, app = server.app) => request(app).post('/chat').send(body);
 
+/** The status, and the one error shape: `{ success: false, error: { code, message, details? } }`. */
+function expectError(res: { status: number; body: unknown }, status: number): void {
+  expect(res.status).toBe(status);
+  const body = res.body as { success: unknown; error: Record<string, unknown> };
+  expect(Object.keys(body).sort()).toEqual(['error', 'success']);
+  expect(body.success).toBe(false);
+  expect(body.error).toEqual({
+    code: expect.any(String),
+    message: expect.any(String),
+    ...('details' in body.error ? { details: expect.any(Object) } : {}),
+  });
+}
+
 describe('400: the message names what was wrong', () => {
   it('names missing, mistyped and unknown fields', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
@@ -99,7 +112,7 @@ describe('400: the message names what was wrong', () => {
 describe('other statuses', () => {
   it('404 for unknown routes and sessions', async () => {
     const route = await request(server.app).get('/nope');
-    expect(route.status).toBe(404);
+    expectError(route, 404);
     expect(route.body.error).toEqual({ code: 'NOT_FOUND', message: 'no route GET /nope' });
     const session = await request(server.app).get('/session/missing/history');
     expect(session.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'session not found: missing' });
@@ -108,20 +121,20 @@ describe('other statuses', () => {
   it('409 when a session id belongs to another user', async () => {
     await post({ message: 'hi', user_id: 'owner', session_id: 'owned' }).expect(200);
     const res = await post({ message: 'hi', user_id: 'intruder', session_id: 'owned' });
-    expect(res.status).toBe(409);
+    expectError(res, 409);
     expect(['SESSION_OWNED_BY_OTHER_USER', 'CONFLICT']).toContain(res.body.error.code);
   });
 
   it('413 for a body over the limit', async () => {
     const res = await post({ message: 'x'.repeat(3000), user_id: 'big' });
-    expect(res.status).toBe(413);
+    expectError(res, 413);
     expect(res.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit_bytes: 2048 } });
   });
 
   it('502 when the API fails the turn', async () => {
     h.fake.enqueue(replies.error(403, { message: 'forbidden model' }));
     const res = await post({ message: 'hi', user_id: 'api-fail' });
-    expect(res.status).toBe(502);
+    expectError(res, 502);
     expect(res.body.error).toMatchObject({
       code: 'API_ERROR',
       details: { upstream_status: 403, auth_failed: true },
@@ -131,7 +144,7 @@ describe('other statuses', () => {
   it('504 when the turn runs past its timeout', async () => {
     h.fake.enqueue(replies.hang());
     const res = await post({ message: 'Wait forever', user_id: 'slow', timeout: 1 });
-    expect(res.status).toBe(504);
+    expectError(res, 504);
     expect(res.body.error.code).toBe('TIMEOUT');
   });
 
@@ -148,13 +161,13 @@ describe('other statuses', () => {
     }).catch(() => undefined);
     await h.fake.waitForRequest((r) => r.lastUserText === 'Hold the slot');
     const refused = await post({ message: 'hi', user_id: 'second' }, busy.app);
-    expect(refused.status).toBe(429);
+    expectError(refused, 429);
     expect(refused.body.error.code).toBe('SERVER_BUSY');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     const asyncRefused = await request(busy.app)
       .post('/chat/async')
       .send({ message: 'hi', user_id: 'third' });
-    expect(asyncRefused.status).toBe(429);
+    expectError(asyncRefused, 429);
     first.abort();
     await running;
   });
@@ -168,7 +181,7 @@ describe('other statuses', () => {
     expect(health.body).toMatchObject({ status: 'unhealthy', claude_version: null, store: 'ok' });
     expect(health.body.problems).toEqual(['claude: CLI_NOT_FOUND']);
     const turn = await post({ message: 'hi', user_id: 'nocli' }, broken.app);
-    expect(turn.status).toBe(503);
+    expectError(turn, 503);
     expect(turn.body.error).toEqual({
       code: 'CLI_NOT_FOUND',
       message: 'the Claude Code CLI is not available on this server',
@@ -192,7 +205,7 @@ describe('other statuses', () => {
     const closing = await h.server();
     await closing.shutdown();
     const res = await post({ message: 'hi', user_id: 'late' }, closing.app);
-    expect(res.status).toBe(503);
+    expectError(res, 503);
     expect(res.body.error.code).toBe('SHUTTING_DOWN');
     expect(res.headers['retry-after']).toBe('5');
     const health = await request(closing.app).get('/health');
