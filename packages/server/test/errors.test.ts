@@ -79,15 +79,23 @@ describe('400: the message names what was wrong', () => {
 
   it('says when the path or the body cannot even be decoded', async () => {
     const path = await request(server.app).get('/session/%E0%A4%A/history');
-    expect(path.status).toBe(400);
-    expect(path.body).toEqual({
-      success: false,
-      error: {
-        code: 'INVALID_REQUEST',
-        message: 'path: has a malformed % escape',
-        details: { field: 'path' },
-      },
-    });
+    expectError(path, 400);
+    expect(path.body.error).toMatchObject({ message: 'path: has a malformed % escape', details: { field: 'path' } });
+    const compressed = await request(server.app)
+      .post('/chat')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'br')
+      .send('{"message":"hi","user_id":"a"}');
+    expectError(compressed, 400);
+    expect(compressed.body.error.message).toBe('body: Decompression failed');
+    const encoding = await request(server.app)
+      .post('/chat')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'compress')
+      .send('{}');
+    expectError(encoding, 415);
+    expect(encoding.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
     const compressed = await request(server.app)
       .post('/chat')
       .set('Content-Type', 'application/json')
