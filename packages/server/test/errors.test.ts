@@ -80,7 +80,10 @@ describe('400: the message names what was wrong', () => {
   it('says when the path or the body cannot even be decoded', async () => {
     const path = await request(server.app).get('/session/%E0%A4%A/history');
     expectError(path, 400);
-    expect(path.body.error).toMatchObject({ message: 'path: has a malformed % escape', details: { field: 'path' } });
+    expect(path.body.error).toMatchObject({
+      message: 'path: has a malformed % escape',
+      details: { field: 'path' },
+    });
     const compressed = await request(server.app)
       .post('/chat')
       .set('Content-Type', 'application/json')
@@ -94,25 +97,6 @@ describe('400: the message names what was wrong', () => {
       .set('Content-Encoding', 'compress')
       .send('{}');
     expectError(encoding, 415);
-    expect(encoding.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-  });
-    const compressed = await request(server.app)
-      .post('/chat')
-      .set('Content-Type', 'application/json')
-      .set('Content-Encoding', 'br')
-      .send('{"message":"hi","user_id":"a"}');
-    expect(compressed.status).toBe(400);
-    expect(compressed.body.error).toEqual({
-      code: 'INVALID_REQUEST',
-      message: 'body: Decompression failed',
-      details: { field: 'body' },
-    });
-    const encoding = await request(server.app)
-      .post('/chat')
-      .set('Content-Type', 'application/json')
-      .set('Content-Encoding', 'compress')
-      .send('{}');
-    expect(encoding.status).toBe(415);
     expect(encoding.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 });
