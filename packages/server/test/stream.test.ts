@@ -128,6 +128,41 @@ describe('POST /chat/stream', () => {
     expect(events.at(-1)?.event).toBe('error');
   });
 
+  it('opens the stream of a turn waiting for a slot, with keep-alives; a full queue is a JSON 429', async () => {
+    const busy = await h.server({ limits: { max_concurrent_turns: 1, max_queue: 1, sse_heartbeat_ms: 150 } });
+    const busyUrl = `http://127.0.0.1:${((await busy.listen(0)).address() as AddressInfo).port}`;
+    h.fake.enqueue(replies.hang());
+    const holder = new AbortController();
+    const holding = postStream(
+      `${busyUrl}/chat/stream`,
+      { message: 'Hold the slot', user_id: 'holder' },
+      { signal: holder.signal },
+    ).catch(() => undefined);
+    await h.fake.waitForRequest((r) => r.lastUserText === 'Hold the slot');
+
+    const queued = await postStream(`${busyUrl}/chat/stream`, {
+      message: 'My name is Quin',
+      user_id: 'quin',
+    });
+    expect(queued.status).toBe(200);
+    const stream = parseSse(queued.body as ReadableStream<Uint8Array>);
+    const first = (await stream.next()).value;
+    expect(first).toEqual({ comment: 'keep-alive' });
+    expect(busy.agent.stats().runningTurns).toBe(1);
+
+    const refused = await postStream(`${busyUrl}/chat/stream`, { message: 'hi', user_id: 'rex' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('SERVER_BUSY');
+
+    holder.abort();
+    await holding;
+    const rest: SseMessage[] = [];
+    for await (const message of stream) rest.push(message);
+    expect(eventsOnly(rest)[0]?.event).toBe('session');
+    expect(named(rest, 'done')[0]?.data).toMatchObject({ content: expect.stringContaining('Quin') });
+  });
+
   it('answers a bad request with a JSON error before any event', async () => {
     const res = await postStream(`${url}/chat/stream`, { message: 'hi' });
     expect(res.status).toBe(400);

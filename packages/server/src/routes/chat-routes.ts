@@ -35,34 +35,32 @@ export function registerChatRoutes(router: Router, ctx: RouteContext): void {
   router.post('/chat/stream', async (req: Request, res: Response) => {
     const body = validate(chatRequestSchema, req.body, 'body');
     const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId);
+    // A full queue is refused as a plain JSON 429; otherwise the stream opens now, so a turn that waits
+    // for a slot gets keep-alives too, and whatever fails later comes as an `error` event.
+    const refusal = ctx.limiter.refusal();
+    if (refusal) throw refusal;
     const signal = clientGone(res);
     const sse = new SseWriter(res, ctx.sseHeartbeatMs);
+    sse.open();
     try {
-      // The stream opens once the turn has a slot; refusals before that are plain JSON errors.
-      const response = await ctx.turns.run(
-        turn,
-        signal,
-        (event) => {
-          if (event.type === 'session') {
-            sse.send('session', {
-              session_id: turn.sessionId,
-              claude_session_id: event.claudeSessionId ?? null,
-            });
-            return;
-          }
-          const sseEvent = toSseEvent(event);
-          if (sseEvent) sse.send(sseEvent.event, sseEvent.data);
-        },
-        () => sse.open(),
-      );
+      const response = await ctx.turns.run(turn, signal, (event) => {
+        if (event.type === 'session') {
+          sse.send('session', {
+            session_id: turn.sessionId,
+            claude_session_id: event.claudeSessionId ?? null,
+          });
+          return;
+        }
+        const sseEvent = toSseEvent(event);
+        if (sseEvent) sse.send(sseEvent.event, sseEvent.data);
+      });
       sse.send('done', chatResponseBody(response, turn.sessionId));
     } catch (error) {
       if (signal.aborted) return;
-      if (!res.headersSent) throw error;
       const http = toHttpError(error);
       sse.send('error', { ...http.toBody(), status: http.status });
     } finally {
-      if (res.headersSent) sse.end();
+      sse.end();
     }
   });
 
