@@ -5,7 +5,6 @@ import type { ClaudeConfig } from './config.js';
 import { buildChildEnv } from './env.js';
 import {
   AbortedError,
-  ApiError,
   type ClaudeError,
   CliNotFoundError,
   ProcessExitedError,
@@ -13,6 +12,7 @@ import {
 } from './errors.js';
 import { type ClaudeEvent, mapCliMessage, resultError } from './events.js';
 import { type CliExit, spawnCli } from './process.js';
+import { apiRetryError } from './retry-policy.js';
 import { type CliResultMessage, parseCliLine } from './stream-json.js';
 import { assertWorkingDirectory } from './working-directory.js';
 
@@ -32,20 +32,6 @@ function exitError(exit: CliExit, cliPath: string, stderrTail: string): ClaudeEr
     return new CliNotFoundError([`${cliPath} (${code})`], { cause: exit.spawnError });
   }
   return new ProcessExitedError(exit.exitCode, exit.signal, stderrTail, 'before printing a result');
-}
-
-/** The error an api_retry announcement calls for, if the run should not wait for it. */
-function retryError(event: Extract<ClaudeEvent, { type: 'api_retry' }>, maxApiRetries?: number) {
-  if (event.errorStatus === 401 || event.errorStatus === 403) {
-    return new ApiError(event.errorStatus, `authentication failed (${event.error}); not retrying`);
-  }
-  if (maxApiRetries !== undefined && event.attempt > maxApiRetries) {
-    return new ApiError(
-      event.errorStatus,
-      `${event.error || 'request failed'}; gave up after ${maxApiRetries} retries (maxApiRetries)`,
-    );
-  }
-  return undefined;
 }
 
 /**
@@ -84,7 +70,7 @@ export async function* runOneShot(
       for (const event of mapCliMessage(message)) {
         queue.push(event);
         if (event.type === 'api_retry') {
-          const error = retryError(event, config.maxApiRetries);
+          const error = apiRetryError(event, config.maxApiRetries);
           if (error) return stop(error);
         }
       }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type ClaudeConfig, type PermissionMode, permissionModes } from '../config.js';
-import { ApiError, type ClaudeError, ClaudeSessionNotFoundError, InvalidConfigError } from '../errors.js';
-import { type ClaudeEvent, mapCliMessage, resultError, toChatResponse } from '../events.js';
+import { type ClaudeError, ClaudeSessionNotFoundError, InvalidConfigError } from '../errors.js';
+import { mapCliMessage, resultError, toChatResponse } from '../events.js';
 import type { CliExit } from '../process.js';
+import { apiRetryError } from '../retry-policy.js';
 import type { CliMessage, CliResultMessage } from '../stream-json.js';
 import { CliConnection, exitError, type StartMode } from './connection.js';
 import { InterruptedError, SessionClosedError, TurnAbortedError, TurnTimeoutError } from './errors.js';
@@ -54,20 +55,6 @@ function reasonError(reason: EndReason, killed: boolean): Error {
     case 'error':
       return reason.error;
   }
-}
-
-/** The error an api_retry announcement calls for, if the turn should not sit through the retries. */
-function retryError(event: Extract<ClaudeEvent, { type: 'api_retry' }>, maxApiRetries: number | undefined) {
-  if (event.errorStatus === 401 || event.errorStatus === 403) {
-    return new ApiError(event.errorStatus, `authentication failed (${event.error}); not retrying`);
-  }
-  if (maxApiRetries !== undefined && event.attempt > maxApiRetries) {
-    return new ApiError(
-      event.errorStatus,
-      `${event.error || 'request failed'}; gave up after ${maxApiRetries} retries`,
-    );
-  }
-  return undefined;
 }
 
 /** Resolves true if `promise` settles within `ms`, false otherwise. */
@@ -452,7 +439,7 @@ export class ClaudeSession {
     for (const event of mapCliMessage(message)) {
       running.turn.push(event);
       if (event.type !== 'api_retry') continue;
-      const error = retryError(event, this.options.config.maxApiRetries);
+      const error = apiRetryError(event, this.options.config.maxApiRetries);
       if (error) this.requestEnd(running, { kind: 'error', error });
     }
   }
