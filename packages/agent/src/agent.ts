@@ -13,6 +13,7 @@ import {
 } from './config/agent-options.js';
 import { applyOverrides } from './config/overrides.js';
 import { ProjectDirectories } from './config/projects.js';
+import { checkTimerMs } from './config/timer-ms.js';
 import { AgentClosedError, SessionOwnedByOtherUserError } from './errors.js';
 import { type AgentEventName, type AgentListener, AgentObservers } from './observers.js';
 import { createPoolProcessSource } from './process/pool-process-source.js';
@@ -191,6 +192,13 @@ export class ClaudeAgent {
    * after `graceMs`, when given), then closes every CLI process. The store is the caller's to close.
    */
   close(options: { graceMs?: number } = {}): Promise<void> {
+    if (options.graceMs !== undefined) {
+      try {
+        checkTimerMs('graceMs', options.graceMs, 0);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     this.closing ??= (async () => {
       const drained = this.queues.close();
       const timer =

@@ -53,6 +53,8 @@ describe('session lifecycle, abandoning and closing (real CLI)', () => {
       ['hi', {}, 'options.userId'],
       ['hi', { userId: 'u', sessionId: '../x' }, 'options.sessionId'],
       ['hi', { userId: 'u', timeoutMs: -5 }, 'options.timeoutMs'],
+      // Longer than a Node timer can wait: the turn would be interrupted as soon as it started.
+      ['hi', { userId: 'u', timeoutMs: 2 ** 31 }, 'options.timeoutMs'],
       ['hi', { userId: 'u', sessionMetadata: { claudeAgent: {} } }, 'options.sessionMetadata.claudeAgent'],
     ];
     for (const [message, options, field] of cases) {

@@ -7,6 +7,7 @@ import {
   validateSessionId,
   validateUserId,
 } from '@claude-code-server/store';
+import { checkTimerMs } from './config/timer-ms.js';
 import { InvalidAgentInputError } from './errors.js';
 import { AGENT_METADATA_KEY } from './session-state.js';
 import type { AgentChatOptions, MessageMetaInput, SessionSelector } from './types.js';
@@ -82,9 +83,7 @@ export function checkChatCall(message: unknown, options: AgentChatOptions): Chec
     throw new InvalidAgentInputError('options.signal', 'must be an AbortSignal');
   }
   const timeoutMs = options.timeoutMs;
-  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
-    throw new InvalidAgentInputError('options.timeoutMs', 'must be a positive integer (ms)');
-  }
+  if (timeoutMs !== undefined) checkTimerMs('options.timeoutMs', timeoutMs, 1);
   const sessionMetadata = checkJsonObject('options.sessionMetadata', options.sessionMetadata);
   if (sessionMetadata && AGENT_METADATA_KEY in sessionMetadata) {
     throw new InvalidAgentInputError(

@@ -54,12 +54,21 @@ describe('parseClaudeConfig', () => {
     expect(invalidField({ maxTurns: 0 })).toBe('maxTurns');
     expect(invalidField({ maxTurns: 1.5 })).toBe('maxTurns');
     expect(invalidField({ timeoutMs: -1 })).toBe('timeoutMs');
+    // Longer than a Node timer can wait: it would fire at once and kill the run straight away.
+    expect(invalidField({ timeoutMs: 2 ** 31 })).toBe('timeoutMs');
     expect(invalidField({ allowedTools: ['Read', ''] })).toBe('allowedTools.1');
     expect(invalidField({ env: { FOO: 1 } })).toBe('env.FOO');
     expect(invalidField({ effort: 'extreme' })).toBe('effort');
     expect(invalidField({ settingSources: ['global'] })).toBe('settingSources.0');
     expect(invalidField({ mcpConfig: 42 })).toBe('mcpConfig');
     expect(invalidField({ cwd: '' })).toBe('cwd');
+  });
+
+  it('accepts the longest timeout a Node timer can wait for', () => {
+    expect(parseClaudeConfig({ timeoutMs: 2_147_483_647 })).toEqual({ timeoutMs: 2_147_483_647 });
+    expect(() => parseClaudeConfig({ timeoutMs: 2 ** 31 })).toThrow(
+      /timeoutMs: must be at most 2147483647 ms/,
+    );
   });
 
   it('rejects unknown options by name, so a typo is not silently ignored', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { positiveMs } from './durations.js';
 import { InvalidConfigError } from './errors.js';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
@@ -55,8 +56,8 @@ export const claudeConfigSchema = z.strictObject({
   effort: z.enum(effortLevels).optional(),
   /** What `ChatResponse.content` holds: the answer text, the result as JSON, or every stdout line. */
   outputFormat: z.enum(outputFormats).optional(),
-  /** Kill the run after this many milliseconds. */
-  timeoutMs: z.number().int().positive().optional(),
+  /** Kill the run (one-shot) or interrupt the turn (session) after this many milliseconds (at most 2^31-1). */
+  timeoutMs: positiveMs.optional(),
   /**
    * Give up (ApiError) once the CLI announces more than this many retries of a failing API call;
    * by default the CLI's own policy applies (up to 10, minutes in all). Auth failures never wait.

@@ -15,6 +15,7 @@ export {
   settingSources,
   toInvalidConfigError,
 } from './config.js';
+export { MAX_TIMER_MS } from './durations.js';
 export { buildChildEnv, CHILD_ENTRYPOINT } from './env.js';
 export {
   AbortedError,

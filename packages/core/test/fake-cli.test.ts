@@ -130,6 +130,7 @@ describe('ClaudeCodeClient with stand-in CLIs', () => {
       field: 'sessionId',
     });
     await expect(client.chat('Hello', { maxTurns: -1 })).rejects.toMatchObject({ field: 'maxTurns' });
+    await expect(client.chat('Hello', { timeoutMs: 2 ** 31 })).rejects.toMatchObject({ field: 'timeoutMs' });
     await expect(client.chat('   ')).rejects.toMatchObject({ field: 'prompt' });
     await expect(client.chat('Hello', { forkSession: true })).rejects.toMatchObject({ field: 'forkSession' });
     await expect(

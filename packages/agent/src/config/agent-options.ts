@@ -12,6 +12,7 @@ import { ID_PATTERN, type SessionStore } from '@claude-code-server/store';
 import { z } from 'zod';
 import { InvalidAgentInputError } from '../errors.js';
 import { type FormatterName, type MessageFormatter, resolveFormatter } from '../formatters.js';
+import { timerMs } from './timer-ms.js';
 
 /** Limits of the warm process pool shared by every session of the agent. */
 export interface AgentPoolOptions {
@@ -93,12 +94,12 @@ const scalarsSchema = z.object({
     .strictObject({
       maxLive: positiveInt.optional(),
       spares: nonNegativeInt.optional(),
-      idleTimeoutMs: positiveInt.optional(),
+      idleTimeoutMs: timerMs(1).optional(),
       maxQueue: nonNegativeInt.optional(),
     })
     .optional(),
   maxQueuePerSession: positiveInt.optional(),
-  debounceMs: nonNegativeInt.optional(),
+  debounceMs: timerMs(0).optional(),
   leaseTtlMs: z.number().int().min(1_000).max(3_600_000).optional(),
   leaseWaitMs: nonNegativeInt.optional(),
   ownerId: z.string().min(1).max(200).optional(),

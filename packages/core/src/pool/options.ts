@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { ClaudeConfig } from '../config.js';
 import { toInvalidConfigError } from '../config.js';
+import { nonNegativeMs, positiveMs } from '../durations.js';
 import type { ClaudeSessionOptions } from '../session/options.js';
-import { nonNegativeMs, parseConfigField, positiveMs } from '../session/options.js';
+import { parseConfigField } from '../session/options.js';
 import type { CanUseTool } from '../session/permissions.js';
 
 /** Options of a SessionPool; every field is optional. */

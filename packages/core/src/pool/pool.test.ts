@@ -310,6 +310,9 @@ describe('bounds', () => {
     expect(() => new SessionPool({ config: { cwd: '' } })).toThrow(
       expect.objectContaining({ field: 'config.cwd' }),
     );
+    expect(() => new SessionPool({ config: { timeoutMs: 2 ** 31 } })).toThrow(
+      expect.objectContaining({ field: 'config.timeoutMs' }),
+    );
     const { pool } = createPool();
     await expect(pool.acquire('')).rejects.toMatchObject({ code: 'INVALID_CONFIG', field: 'key' });
     await expect(pool.acquire('k', { resume: '' })).rejects.toMatchObject({ field: 'resume' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ClaudeConfig, claudeConfigSchema, toInvalidConfigError } from '../config.js';
+import { nonNegativeMs, positiveMs } from '../durations.js';
 import { InvalidConfigError } from '../errors.js';
 import { type CanUseTool, DEFAULT_PERMISSION_TIMEOUT_MS } from './permissions.js';
 
@@ -33,14 +34,6 @@ export interface ResolvedSessionOptions {
   closeGraceMs: number;
   interruptGraceMs: number;
 }
-
-/** The longest delay a Node timer takes (about 24.8 days); a longer one would fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
-const tooLong = `must be at most ${MAX_TIMER_MS} ms (about 24.8 days)`;
-/** A duration in ms that a timer can wait for: at least 1 ms. */
-export const positiveMs = z.number().int().positive().max(MAX_TIMER_MS, tooLong);
-/** A duration in ms that a timer can wait for, 0 allowed. */
-export const nonNegativeMs = z.number().int().nonnegative().max(MAX_TIMER_MS, tooLong);
 
 const optionsSchema = z.object({
   resume: z.string().min(1, 'must not be empty').optional(),

@@ -387,6 +387,10 @@ describe('control between turns', () => {
     await expect(ClaudeSession.start({ config: { maxTurns: -1 } })).rejects.toMatchObject({
       field: 'config.maxTurns',
     });
+    // The default per-turn timeout: a Node timer would fire at once and interrupt every turn.
+    await expect(ClaudeSession.start({ config: { timeoutMs: 2 ** 31 } })).rejects.toMatchObject({
+      field: 'config.timeoutMs',
+    });
     const session = await startSession();
     expect(() => session.send('')).toThrow(expect.objectContaining({ field: 'prompt' }));
     expect(() => session.send('hi', { timeoutMs: -5 })).toThrow(

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { toInvalidConfigError } from '../config.js';
+import { positiveMs } from '../durations.js';
 import { InvalidConfigError } from '../errors.js';
 import type { ChatResponse, ClaudeEvent } from '../events.js';
-import { positiveMs } from './options.js';
 import type { CanUseTool } from './permissions.js';
 
 /** What a caller sends: a prompt, or content blocks (text, image...) as the Messages API takes them. */

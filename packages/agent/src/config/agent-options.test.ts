@@ -1,0 +1,40 @@
+import { InvalidConfigError } from '@claude-code-server/core';
+import { createMemorySessionStore } from '@claude-code-server/store-memory';
+import { describe, expect, it } from 'vitest';
+import { ClaudeAgent } from '../agent.js';
+import { InvalidAgentInputError } from '../errors.js';
+import { type ClaudeAgentOptions, resolveAgentOptions } from './agent-options.js';
+
+const store = createMemorySessionStore();
+
+/** The field an invalid option is reported under. */
+function invalidField(options: Partial<ClaudeAgentOptions>): string {
+  try {
+    resolveAgentOptions({ store, ...options });
+  } catch (error) {
+    if (error instanceof InvalidAgentInputError || error instanceof InvalidConfigError) return error.field;
+    throw error;
+  }
+  throw new Error('expected the options to be rejected');
+}
+
+describe('resolveAgentOptions', () => {
+  // A delay longer than a Node timer takes fires at once: a debounce that never waits, a pool that
+  // closes every process as soon as it is idle, a turn interrupted as soon as it starts.
+  it('refuses delays longer than a Node timer can wait, naming the field', () => {
+    expect(invalidField({ debounceMs: 2 ** 31 })).toBe('debounceMs');
+    expect(invalidField({ pool: { idleTimeoutMs: 2 ** 31 } })).toBe('pool.idleTimeoutMs');
+    expect(invalidField({ config: { timeoutMs: 2 ** 31 } })).toBe('config.timeoutMs');
+    expect(resolveAgentOptions({ store, debounceMs: 2_147_483_647 }).debounceMs).toBe(2_147_483_647);
+  });
+
+  it('refuses a close() grace period longer than a Node timer can wait, and closes with a valid one', async () => {
+    const agent = new ClaudeAgent({ store });
+    await expect(agent.close({ graceMs: 2 ** 31 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'graceMs',
+    });
+    await expect(agent.close({ graceMs: -1 })).rejects.toMatchObject({ field: 'graceMs' });
+    await agent.close({ graceMs: 0 });
+  });
+});
