@@ -6,6 +6,7 @@ import { type ClaudeError, ProcessExitedError, type ProtocolError } from '../err
 import { resultError } from '../events.js';
 import { type CliExit, type CliProcess, spawnCli } from '../process.js';
 import { type CliControlRequest, type CliMessage, parseCliLine } from '../stream-json.js';
+import { assertWorkingDirectory } from '../working-directory.js';
 import { ControlChannel } from './control.js';
 import { serializeFirstStart } from './first-start.js';
 import { killTagged, tagProcess } from './orphans.js';
@@ -99,6 +100,8 @@ export class CliConnection {
     handlers: ConnectionHandlers,
     startTimeoutMs: number,
   ): Promise<CliConnection> {
+    // Checked at every start (a restart too): the directory may have gone since the session began.
+    assertWorkingDirectory(config.cwd, 'config.cwd');
     return serializeFirstStart(config, () => CliConnection.openNow(config, mode, handlers, startTimeoutMs));
   }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { ClaudeConfig } from '../config.js';
-import { ApiError, ClaudeSessionNotFoundError, ProcessExitedError } from '../errors.js';
+import { ApiError, ClaudeSessionNotFoundError, InvalidConfigError, ProcessExitedError } from '../errors.js';
 import { type CliTestEnv, createCliTestEnv, findProcessesByEnv, isProcessAlive } from '../testing/index.js';
 import {
   InterruptedError,
@@ -387,6 +387,12 @@ describe('control between turns', () => {
     await expect(ClaudeSession.start({ config: { maxTurns: -1 } })).rejects.toMatchObject({
       field: 'config.maxTurns',
     });
+    // Not "spawn ENOENT", which reads as if the CLI were missing.
+    const missingDir = join(env.workDir, 'no-such-dir');
+    const noCwd = await ClaudeSession.start({ config: { ...env.config, cwd: missingDir } }).catch((e) => e);
+    expect(noCwd).toBeInstanceOf(InvalidConfigError);
+    expect(noCwd).toMatchObject({ code: 'INVALID_CONFIG', field: 'config.cwd' });
+    expect(noCwd.message).toContain(missingDir);
     // The default per-turn timeout: a Node timer would fire at once and interrupt every turn.
     await expect(ClaudeSession.start({ config: { timeoutMs: 2 ** 31 } })).rejects.toMatchObject({
       field: 'config.timeoutMs',
