@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findProcessesByEnv } from '@claude-code-server/core/testing';
@@ -17,6 +17,33 @@ export interface AppFixture {
   /** Pids of CLI processes started for this fixture that are still alive. */
   liveCliProcesses(): number[];
   close(): Promise<void>;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // The fields after the command name, which is in parentheses: state, then the parent's pid.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The core's per-host watchdog (and the commands it runs) inherits the server's environment and,
+ * by design, lives a moment past the server's exit to kill what it left: it is no CLI process.
+ */
+function isWatchdog(pid: number): boolean {
+  const parent = parentOf(pid);
+  return [pid, parent].some((p) => p !== undefined && commandLine(p).includes('claude-code-server-watchdog'));
 }
 
 export async function createAppFixture(prefix: string): Promise<AppFixture> {
@@ -43,7 +70,11 @@ export async function createAppFixture(prefix: string): Promise<AppFixture> {
       writeFileSync(path, text);
       return path;
     },
-    liveCliProcesses: () => findProcessesByEnv('CLAUDE_CONFIG_DIR', claudeConfigDir),
+    liveCliProcesses: () =>
+      findProcessesByEnv('CLAUDE_CONFIG_DIR', claudeConfigDir).filter(
+        // One that is gone by the time its command line is read is not left either.
+        (pid) => commandLine(pid) !== '' && !isWatchdog(pid),
+      ),
     async close() {
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
