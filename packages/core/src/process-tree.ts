@@ -80,3 +80,26 @@ export function signalProcesses(processes: ProcessIdentity[], signal: NodeJS.Sig
     }
   }
 }
+
+/** True if the process exists and is not a zombie waiting to be reaped. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  return process.platform !== 'linux' || readProcStat(pid)?.state !== 'Z';
+}
+
+/** Pids of this user's live processes whose environment has `name=value` (Linux; empty elsewhere). */
+export function findProcessesByEnv(name: string, value: string): number[] {
+  const needle = `${name}=${value}`;
+  const hasVariable = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(needle);
+    } catch {
+      return false; // gone, or not ours to read
+    }
+  };
+  return listPids().filter((pid) => pid !== process.pid && hasVariable(pid) && isProcessAlive(pid));
+}

@@ -1,4 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { killTagged, tagProcess } from './orphans.js';
+import { withParentDeathSignal } from './parent-death.js';
 import { listDescendants, type ProcessIdentity, signalProcesses } from './process-tree.js';
 import { LineSplitter } from './stream-json.js';
 
@@ -45,7 +47,9 @@ function installHostHooks(): void {
 
 /**
  * A running `claude` process in its own process group, so the whole tree (tools it started
- * included) can be killed at once.
+ * included) can be killed at once. Nothing it starts outlives it or this host (Linux): the kernel
+ * kills the CLI when this host dies (`setpriv --pdeathsig`), and every process that inherited its
+ * env tag is killed when the CLI exits, or by the host's watchdog when the host dies.
  */
 export class CliProcess {
   /** Process id, also the id of its process group; undefined if it failed to start. */
@@ -62,9 +66,11 @@ export class CliProcess {
   constructor(options: SpawnCliOptions) {
     installHostHooks();
     this.stderrTailChars = options.stderrTailChars ?? 8192;
-    this.child = spawn(options.cliPath, options.args, {
+    const command = withParentDeathSignal(options.cliPath, options.args);
+    const tag = tagProcess();
+    this.child = spawn(command.command, command.args, {
       cwd: options.cwd,
-      env: options.env,
+      env: { ...options.env, ...tag },
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
@@ -98,6 +104,8 @@ export class CliProcess {
         // Tools the CLI started may still hold stdout open; nothing of the run may outlive it.
         this.killGroup('SIGKILL');
         signalProcesses(this.doomed, 'SIGKILL');
+        // Tools in process groups of their own, no longer its descendants once it is gone.
+        killTagged(tag);
       });
       this.child.once('close', (exitCode, signal) => {
         live.delete(this);
@@ -172,7 +180,10 @@ export class CliProcess {
   }
 }
 
-/** Start the CLI with stdin/stdout/stderr piped, in its own process group. */
+/**
+ * Start the CLI with stdin/stdout/stderr piped, in its own process group, so that neither it nor the
+ * tools it runs outlive it or this host (see CliProcess).
+ */
 export function spawnCli(options: SpawnCliOptions): CliProcess {
   return new CliProcess(options);
 }

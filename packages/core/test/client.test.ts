@@ -12,8 +12,16 @@ import {
   ProcessExitedError,
   TimeoutError,
 } from '../src/index.js';
+import { readProcStat } from '../src/process-tree.js';
 import { type CliTestEnv, createCliTestEnv } from '../src/testing/index.js';
-import { commandLineOf, processesOf, rejection, startCountingProxy, waitUntil } from './helpers.js';
+import {
+  commandLineOf,
+  commandNameOf,
+  processesOf,
+  rejection,
+  startCountingProxy,
+  waitUntil,
+} from './helpers.js';
 
 // The real `claude` binary against the scripted fake API; every test has its own config dir.
 let fake: FakeAnthropic;
@@ -275,6 +283,26 @@ describe('ClaudeCodeClient against the real CLI', () => {
 
     expect(error).toBeInstanceOf(ProcessExitedError);
     expect(error).toMatchObject({ code: 'PROCESS_EXITED', signal: 'SIGKILL', exitCode: null });
+  });
+
+  it('leaves no tool process behind when the CLI is killed while a tool runs', async () => {
+    fake.enqueue(replies.toolUse('Bash', { command: 'sleep 313', description: 'wait' }));
+    // The CLI runs the command in a process group of its own: a group kill of the CLI misses it.
+    const sleeping = () => processesOf(env).filter((pid) => commandNameOf(pid) === 'sleep');
+    const error = await rejection(
+      (async () => {
+        for await (const event of client.stream('Sleep', { allowedTools: ['Bash'] })) {
+          if (event.type === 'tool_use') {
+            await waitUntil(() => sleeping().length > 0, 'the tool to run');
+            const cli = processesOf(env).find((pid) => readProcStat(pid)?.ppid === process.pid);
+            process.kill(cli as number, 'SIGKILL');
+          }
+        }
+      })(),
+    );
+
+    expect(error).toMatchObject({ code: 'PROCESS_EXITED', signal: 'SIGKILL' });
+    await expect.poll(() => processesOf(env)).toEqual([]);
   });
 
   it('throws ClaudeSessionNotFoundError when resuming an unknown session', async () => {

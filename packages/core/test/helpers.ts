@@ -17,6 +17,15 @@ export function processesOf(env: CliTestEnv): number[] {
   return findProcessesByEnv('CLAUDE_CONFIG_DIR', env.configDir);
 }
 
+/** The command name of a process (`sleep`, `bash`...), or undefined once it is gone. */
+export function commandNameOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /** The argv of a running process. */
 export function commandLineOf(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');

@@ -9,8 +9,6 @@ import { type CliControlRequest, type CliMessage, parseCliLine } from '../stream
 import { assertWorkingDirectory } from '../working-directory.js';
 import { ControlChannel } from './control.js';
 import { serializeFirstStart } from './first-start.js';
-import { killTagged, tagProcess } from './orphans.js';
-import { withParentDeathSignal } from './parent-death.js';
 import { type CanUseTool, PermissionBroker } from './permissions.js';
 
 /** How a process starts: a new conversation with a chosen id, or continuing one. */
@@ -76,17 +74,14 @@ export class CliConnection {
     };
     this.control = new ControlChannel(write);
     this.permissions = new PermissionBroker(write);
-    const command = withParentDeathSignal(resolveCliPath(config), args);
-    const tag = tagProcess();
     this.process = spawnCli({
-      cliPath: command.command,
-      args: command.args,
-      env: { ...buildChildEnv(config), ...tag },
+      cliPath: resolveCliPath(config),
+      args,
+      env: buildChildEnv(config),
       cwd: config.cwd,
       onLine: (line) => this.route(line, handlers, write),
     });
     this.process.exited.then(() => {
-      killTagged(tag);
       const gone = new ProcessExitedError(null, null, '', 'while a control request was open');
       this.control.failAll(gone);
       this.permissions.cancelAll(gone);

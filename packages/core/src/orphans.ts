@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { findProcessesByEnv } from '../testing/processes.js';
+import { findProcessesByEnv } from './process-tree.js';
 
 /**
- * Env var of every CLI process a session starts, `<host id>:<process id>`. The tools the CLI runs
+ * Env var of every CLI process this host starts, `<host id>:<process id>`. The tools the CLI runs
  * inherit it, also those in process groups of their own: after the CLI or this host is gone, they
  * are found by it (their parent is no longer the CLI by then).
  */
