@@ -1,4 +1,5 @@
 import type { ClaudeConfig } from './config.js';
+import { chosenConfigDir } from './config-dir.js';
 
 /** The entrypoint name the child reports (the CLI accepts any `[A-Za-z0-9_.-]{1,63}`). */
 export const CHILD_ENTRYPOINT = 'claude-code-server';
@@ -19,7 +20,10 @@ const INHERITED_SESSION_VARS = [
   'AI_AGENT',
 ];
 
-/** The child's environment: ours without nested-session markers, plus configDir, plus the caller's env. */
+/**
+ * The child's environment: ours without nested-session markers, plus the caller's env, with
+ * CLAUDE_CONFIG_DIR by the one rule of chosenConfigDir (an explicit `configDir` wins).
+ */
 export function buildChildEnv(
   config: Pick<ClaudeConfig, 'configDir' | 'env'> = {},
   baseEnv: NodeJS.ProcessEnv = process.env,
@@ -29,6 +33,8 @@ export function buildChildEnv(
     if (value !== undefined && !INHERITED_SESSION_VARS.includes(key)) env[key] = value;
   }
   env.CLAUDE_CODE_ENTRYPOINT = CHILD_ENTRYPOINT;
-  if (config.configDir !== undefined) env.CLAUDE_CONFIG_DIR = config.configDir;
-  return { ...env, ...config.env };
+  Object.assign(env, config.env);
+  const configDir = chosenConfigDir(config, baseEnv);
+  if (configDir !== undefined) env.CLAUDE_CONFIG_DIR = configDir;
+  return env;
 }

@@ -87,9 +87,9 @@ describe('ClaudeCodeClient with stand-in CLIs', () => {
     process.env.CLAUDECODE = '1';
     process.env.CLAUDE_CODE_ENTRYPOINT = 'cli';
     try {
-      await new ClaudeCodeClient({ cliPath, configDir, env: { CCS_EXTRA: 'from the env option' } }).chat(
-        'Hi',
-      );
+      // An explicit configDir wins over CLAUDE_CONFIG_DIR in the env option.
+      const env = { CCS_EXTRA: 'from the env option', CLAUDE_CONFIG_DIR: join(dir, 'elsewhere') };
+      await new ClaudeCodeClient({ cliPath, configDir, env }).chat('Hi');
     } finally {
       delete process.env.CLAUDECODE;
       delete process.env.CLAUDE_CODE_ENTRYPOINT;

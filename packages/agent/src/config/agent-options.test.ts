@@ -37,4 +37,15 @@ describe('resolveAgentOptions', () => {
     await expect(agent.close({ graceMs: -1 })).rejects.toMatchObject({ field: 'graceMs' });
     await agent.close({ graceMs: 0 });
   });
+
+  it('chooses the config dir by core’s rule: the agent option, then config.configDir, then the config’s env', () => {
+    const env = { CLAUDE_CONFIG_DIR: '/from-env' };
+    const dirOf = (options: Partial<ClaudeAgentOptions>) => resolveAgentOptions({ store, ...options });
+    expect(dirOf({ configDir: '/option', config: { configDir: '/config', env } }).configDir).toBe('/option');
+    const fromConfig = dirOf({ config: { configDir: '/config', env } });
+    expect(fromConfig.configDir).toBe('/config');
+    // The CLI gets the same dir the agent reads transcripts from.
+    expect(fromConfig.config.configDir).toBe('/config');
+    expect(dirOf({ config: { env } }).configDir).toBe('/from-env');
+  });
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { homedir, hostname } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { hostname } from 'node:os';
+import { isAbsolute } from 'node:path';
 import {
   type CanUseTool,
   type ClaudeConfig,
+  claudeConfigDir,
   claudeConfigSchema,
   InvalidConfigError,
   toInvalidConfigError,
@@ -136,17 +137,12 @@ function checkProjects(projects: Record<string, string> | undefined): Map<string
 }
 
 /**
- * The config dir the CLI will use: the agent's option, else the config's env or `configDir`, else
- * the CLI's own default. It is written into the config so the CLI and the agent agree.
+ * The config dir the CLI will use: the agent's option, else core's rule (`config.configDir`, else
+ * `config.env.CLAUDE_CONFIG_DIR`, else ours, else ~/.claude). It is written into the config as
+ * `configDir` so the CLI and the agent agree.
  */
 function resolveConfigDir(option: string | undefined, config: ClaudeConfig): string {
-  return (
-    option ??
-    config.env?.CLAUDE_CONFIG_DIR ??
-    config.configDir ??
-    process.env.CLAUDE_CONFIG_DIR ??
-    join(homedir(), '.claude')
-  );
+  return option ?? claudeConfigDir(config);
 }
 
 /** Checks the agent's options; throws InvalidAgentInputError / InvalidConfigError naming the field. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ClaudeConfig } from '../config.js';
-import { chosenConfigDir } from './transcript.js';
+import { chosenConfigDir } from '../config-dir.js';
 
 /** The CLI's global state file: `$CLAUDE_CONFIG_DIR/.claude.json`, or `~/.claude.json` without one. */
 export function globalStateFile(config: Pick<ClaudeConfig, 'configDir' | 'env'>): string {

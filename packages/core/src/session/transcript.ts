@@ -1,17 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ClaudeConfig } from '../config.js';
+import { claudeConfigDir } from '../config-dir.js';
 
-/** The config dir chosen for the CLI, if any: `configDir`, else CLAUDE_CONFIG_DIR (the config's env, then ours). */
-export function chosenConfigDir(config: Pick<ClaudeConfig, 'configDir' | 'env'>): string | undefined {
-  return config.configDir ?? config.env?.CLAUDE_CONFIG_DIR ?? process.env.CLAUDE_CONFIG_DIR;
-}
-
-/** The CLI's config dir for `config` (default ~/.claude). */
-export function claudeConfigDir(config: Pick<ClaudeConfig, 'configDir' | 'env'> = {}): string {
-  return chosenConfigDir(config) ?? join(homedir(), '.claude');
-}
+export { claudeConfigDir } from '../config-dir.js';
 
 /**
  * Path of a conversation's transcript (`<configDir>/projects/<cwd slug>/<sessionId>.jsonl`), or
