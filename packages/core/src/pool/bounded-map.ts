@@ -21,4 +21,9 @@ export class BoundedMap<K, V> {
   delete(key: K): void {
     this.map.delete(key);
   }
+
+  /** Entries from oldest to newest. */
+  entries(): IterableIterator<[K, V]> {
+    return this.map.entries();
+  }
 }

@@ -67,6 +67,11 @@ describe('keys, eviction and resume', () => {
     });
     await pool.run('bob', {}, (session) => session.send('My name is Bob'));
     expect(pool.stats()).toMatchObject({ live: 1, evicted: 1 });
+    // Remembered for alice, so not another key's to resume: alice's next acquire would resume it too.
+    await expect(pool.acquire('mallory', { resume: alice })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      field: 'resume',
+    });
 
     const answer = await pool.run('alice', {}, async (session) => {
       expect(session.sessionId).toBe(alice);
@@ -136,7 +141,10 @@ describe('keys, eviction and resume', () => {
       return session.sessionId;
     });
     await pool.discard('other'); // one conversation lives in one process at a time
-    const moved = await pool.run('erin', { resume: other }, (session) => session.send('What is my name?'));
+    const moving = pool.run('erin', { resume: other }, (session) => session.send('What is my name?'));
+    // While erin's process is being replaced, the conversation is already erin's.
+    await expect(pool.acquire('third', { resume: other })).rejects.toMatchObject({ field: 'resume' });
+    const moved = await moving;
     expect(moved.content).toBe('Your name is Frank.');
     expect(pool.sessionIdOf('erin')).toBe(other);
     expect(pool.sessionIdOf('erin')).not.toBe(erin);

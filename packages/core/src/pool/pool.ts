@@ -50,6 +50,8 @@ interface Entry {
   key: string;
   /** Undefined while the process is starting. */
   session: ClaudeSession | undefined;
+  /** While the process is starting (or being replaced): the Claude session id it will resume, if any. */
+  resuming: string | undefined;
   leased: boolean;
   /** When it was last released, on the pool's use counter (LRU order, exact even within a millisecond). */
   lastUsed: number;
@@ -207,19 +209,30 @@ export class SessionPool {
     if (options.resume !== undefined && (typeof options.resume !== 'string' || options.resume === '')) {
       throw new InvalidConfigError('resume', 'must be a non-empty string');
     }
-    if (options.resume !== undefined) {
-      for (const entry of this.entries.values()) {
-        if (entry.key !== key && entry.session?.sessionId === options.resume) {
-          // Two processes appending to one transcript would interleave it.
-          throw new InvalidConfigError(
-            'resume',
-            `Claude session ${options.resume} is live under another key`,
-          );
-        }
-      }
+    const holder = options.resume === undefined ? undefined : this.keyHolding(options.resume);
+    if (holder !== undefined && holder !== key) {
+      // Two processes appending to one transcript would interleave it.
+      throw new InvalidConfigError(
+        'resume',
+        `Claude session ${options.resume} is live, starting or remembered under another key (discard that key first)`,
+      );
     }
     const config = mergeConfig(this.options.config, options.config);
     return { key, resume: options.resume, config, fingerprint: spawnFingerprint(config) };
+  }
+
+  /**
+   * The key whose conversation `sessionId` is: its live process runs it, its starting process
+   * resumes it, or (having no process) it is remembered to resume it on its next acquire.
+   */
+  private keyHolding(sessionId: string): string | undefined {
+    for (const entry of this.entries.values()) {
+      if ((entry.session?.sessionId ?? entry.resuming) === sessionId) return entry.key;
+    }
+    for (const [key, remembered] of this.remembered.entries()) {
+      if (remembered === sessionId && !this.entries.has(key)) return key;
+    }
+    return undefined;
   }
 
   private liveProcesses(): number {
@@ -250,6 +263,7 @@ export class SessionPool {
     if (request.resume !== undefined && request.resume !== session.sessionId) {
       // The key moves to another conversation: replace the process within the same slot.
       entry.session = undefined;
+      entry.resuming = request.resume;
       this.closingProcesses++;
       await session.close().finally(() => this.closingProcesses--);
       return this.startInto(entry, request, request.resume);
@@ -269,6 +283,9 @@ export class SessionPool {
 
   /** Starts the process of a held entry that has none; on failure the entry is dropped. */
   private startInto(entry: Entry, request: Request, resume: string | undefined): Promise<PooledSession> {
+    entry.resuming = resume;
+    // A key that moves to another conversation no longer comes back to the one it remembered.
+    if (resume !== this.remembered.get(entry.key)) this.remembered.delete(entry.key);
     const started = this.startIntoNow(entry, request, resume);
     const tracked = started.catch(() => {});
     this.starts.add(tracked);
@@ -288,6 +305,7 @@ export class SessionPool {
         throw new SessionClosedError('the pool is closed');
       }
       entry.session = session;
+      entry.resuming = undefined;
       return this.lease(entry);
     } catch (error) {
       if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
@@ -301,6 +319,7 @@ export class SessionPool {
     const entry: Entry = {
       key,
       session,
+      resuming: undefined,
       leased: true,
       lastUsed: ++this.uses,
       idleTimer: undefined,
