@@ -1,4 +1,4 @@
-import type { SessionPoolStats } from '@claude-code-server/core';
+import { AsyncQueue, type SessionPoolStats } from '@claude-code-server/core';
 import type {
   MessagePage,
   MessagePageOptions,
@@ -18,7 +18,6 @@ import { AgentClosedError, SessionOwnedByOtherUserError } from './errors.js';
 import { type AgentEventName, type AgentListener, AgentObservers } from './observers.js';
 import { createPoolProcessSource } from './process/pool-process-source.js';
 import type { ProcessSource } from './process/process-source.js';
-import { EventChannel } from './queue/event-channel.js';
 import { SessionQueues } from './queue/session-queues.js';
 import type { JobCaller } from './queue/turn-job.js';
 import { checkChatCall, resolveSessionSelector, sessionIdFor } from './session-ids.js';
@@ -103,7 +102,7 @@ export class ClaudeAgent {
    * the loop; leaving the loop early abandons the message (its turn is interrupted if nobody else waits).
    */
   async *stream(message: string, options: AgentChatOptions): AsyncGenerator<AgentEvent, void, undefined> {
-    const channel = new EventChannel<AgentEvent>();
+    const channel = new AsyncQueue<AgentEvent>();
     const caller: JobCaller = {
       onEvent: (event) => channel.push(event),
       resolve: () => channel.end(),

@@ -1,4 +1,6 @@
 export { buildArgs, type RunArgsOptions } from './argv.js';
+export { AsyncQueue } from './async-queue.js';
+export { BoundedMap } from './bounded-map.js';
 export { CLI_PATH_ENV, getCliVersion, resolveCliPath } from './cli-path.js';
 export { type ChatOptions, ClaudeCodeClient } from './client.js';
 export {

@@ -1,6 +1,6 @@
+import { BoundedMap } from '@claude-code-server/core';
 import type { SessionStore } from '@claude-code-server/store';
 import { completeLines, digestOf, readTranscriptFile, writeTranscriptFile } from './local-transcript.js';
-import { RecentMap } from './recent-map.js';
 
 /** What this agent knows the store holds for a session: equal to the first `bytes` of its local file. */
 interface SyncedState {
@@ -22,7 +22,7 @@ export type RestoreOutcome = 'local' | 'restored' | 'missing';
  */
 export class TranscriptSync {
   /** Forgetting a session only costs a load from the store on its next resume. */
-  private readonly synced = new RecentMap<string, SyncedState>(10_000);
+  private readonly synced = new BoundedMap<string, SyncedState>(10_000);
 
   constructor(private readonly store: SessionStore) {}
 

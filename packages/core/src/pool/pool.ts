@@ -1,10 +1,10 @@
+import { BoundedMap } from '../bounded-map.js';
 import type { ClaudeConfig } from '../config.js';
 import { ClaudeError, ClaudeSessionNotFoundError, InvalidConfigError } from '../errors.js';
 import { SessionClosedError } from '../session/errors.js';
 import { spawnFingerprint } from '../session/fingerprint.js';
 import { resolveSessionOptions } from '../session/options.js';
 import { ClaudeSession, type SessionState } from '../session/session.js';
-import { BoundedMap } from './bounded-map.js';
 import { PoolBusyError } from './errors.js';
 import {
   mergeConfig,

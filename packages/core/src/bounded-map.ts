@@ -1,8 +1,18 @@
+import { InvalidConfigError } from './errors.js';
+
 /** A Map that forgets its oldest entries beyond `capacity` (re-setting a key makes it newest). */
 export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 0) {
+      throw new InvalidConfigError('capacity', 'must be a non-negative integer');
+    }
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
 
   get(key: K): V | undefined {
     return this.map.get(key);
