@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CanUseTool } from '@claude-code-server/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClaudeAgent } from './agent.js';
 import {
@@ -14,28 +15,34 @@ describe('permissions, overrides and tool approvals (real CLI)', () => {
   const t = useAgentHarness();
   let agent: ClaudeAgent;
   let secretFile: string;
-  /** Tools the agent's own canUseTool was asked about (it always says no). */
+  let notesFile: string;
+  /** Tools the agent's own canUseTool was asked about. */
   const agentAsked: string[] = [];
 
   beforeAll(async () => {
     const project = await t.h.dir('project');
-    // Outside the project: reading it needs a permission (reads inside the working directory do not).
-    secretFile = join(await t.h.dir('outside'), 'secret.txt');
+    // Outside the project: reading them needs a permission (reads inside the working directory do not).
+    const outside = await t.h.dir('outside');
+    secretFile = join(outside, 'secret.txt');
     await writeFile(secretFile, 'the secret is 42\n');
+    notesFile = join(outside, 'notes.txt');
+    await writeFile(notesFile, 'first line of the notes\nsecond line of the notes\n');
     agent = await t.h.agent(t.store, {
       config: { permissionMode: 'default', allowedTools: ['Read'], maxTurns: 5 },
       projects: { docs: project, other: await t.h.dir('other') },
-      canUseTool: (toolName) => {
+      // The agent's policy: never the secret; anything else, one line at most.
+      canUseTool: (toolName, input) => {
         agentAsked.push(toolName);
-        return { behavior: 'deny', message: 'the agent policy says no' };
+        if (input.file_path === secretFile) return { behavior: 'deny', message: 'the agent policy says no' };
+        return { behavior: 'allow', updatedInput: { ...input, limit: 1 } };
       },
     });
   });
 
-  /** The model asks to read the secret file, then answers. */
-  function scriptRead(): void {
+  /** The model asks to read a file (the secret by default), then answers. */
+  function scriptRead(file = secretFile): void {
     t.h.fake.enqueue(
-      { type: 'tool_use', name: 'Read', input: { file_path: secretFile } },
+      { type: 'tool_use', name: 'Read', input: { file_path: file } },
       { type: 'text', text: 'read it' },
     );
   }
@@ -91,30 +98,42 @@ describe('permissions, overrides and tool approvals (real CLI)', () => {
     expect(agent.stats().staleProcesses).toBe(0);
   });
 
-  it('asks the call’s canUseTool instead of the agent’s for a tool not pre-approved, and honours its answer', async () => {
+  it('asks the call’s canUseTool only about what the agent’s allows, which it may narrow but never widen', async () => {
     agentAsked.length = 0;
-    const asked: string[] = [];
+    const callAsked: unknown[] = [];
     const call = { userId: 'pia', project: 'docs', overrides: { allowedTools: [] } };
-    scriptRead();
-    const allowed = await agent.chat('read with permission', {
-      ...call,
-      canUseTool: (toolName) => {
-        asked.push(toolName);
-        return { behavior: 'allow' };
-      },
-    });
-    expect(asked).toEqual(['Read']);
-    expect(allowed.permissionDenials).toEqual([]);
-    expect(lastToolResult()?.content).toContain('the secret is 42');
+    const userSaysYes: CanUseTool = (_toolName, input) => {
+      callAsked.push(input);
+      return { behavior: 'allow' };
+    };
 
+    // The agent allows the notes, one line of them: the call's callback sees that input and agrees.
+    scriptRead(notesFile);
+    const allowed = await agent.chat('read the notes', { ...call, canUseTool: userSaysYes });
+    expect(agentAsked).toEqual(['Read']);
+    expect(callAsked).toEqual([{ file_path: notesFile, limit: 1 }]);
+    expect(allowed.permissionDenials).toEqual([]);
+    expect(lastToolResult()?.content).toContain('first line of the notes');
+    expect(lastToolResult()?.content).not.toContain('second line of the notes');
+
+    // The agent denies the secret: final, the call's callback is not even asked.
     scriptRead();
-    const denied = await agent.chat('read without permission', {
+    const refused = await agent.chat('read the secret, I say yes', { ...call, canUseTool: userSaysYes });
+    expect(agentAsked).toEqual(['Read', 'Read']);
+    expect(callAsked).toHaveLength(1);
+    expect(refused.permissionDenials.map((d) => d.toolName)).toEqual(['Read']);
+    expect(lastToolResult()?.content).toContain('the agent policy says no');
+    expect(lastToolResult()?.content).not.toContain('the secret is 42');
+
+    // What the agent allows, the call's callback may still deny.
+    scriptRead(notesFile);
+    const denied = await agent.chat('read the notes again', {
       ...call,
       canUseTool: () => ({ behavior: 'deny', message: 'the user said no' }),
     });
     expect(denied.permissionDenials.map((d) => d.toolName)).toEqual(['Read']);
     expect(lastToolResult()?.content).toContain('the user said no');
-    expect(agentAsked).toEqual([]);
+    expect(denied.metadata.warm).toBe(true); // narrowed tools, but the same process as the turn before
   });
 
   it('answers a turn cut short by a lower maxTurns as unsuccessful, with the CLI reason', async () => {

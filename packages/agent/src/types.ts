@@ -20,7 +20,7 @@ export interface AgentChatOptions {
   overrides?: AgentOverrides;
   /** Sender facts for the formatter; stored with the user message. */
   meta?: MessageMetaInput;
-  /** Tool permission callback for this call (instead of the agent's). */
+  /** Tool permission callback for this call, asked after the agent's allows (it narrows, never widens). */
   canUseTool?: CanUseTool;
   /** Aborting drops a waiting message or interrupts its running turn. */
   signal?: AbortSignal;

@@ -41,7 +41,7 @@ export interface ClaudeAgentOptions {
   debounceMs?: number;
   /** Turns a message and its meta into the prompt (default `plain`). */
   formatter?: FormatterName | MessageFormatter;
-  /** Answers tool-permission requests of every turn that does not bring its own. */
+  /** Answers tool-permission requests of every turn; its deny is final, a call's callback is asked only after its allow. */
   canUseTool?: CanUseTool;
   /** Time to live of a session lease, renewed while a turn runs (default 30 s). */
   leaseTtlMs?: number;

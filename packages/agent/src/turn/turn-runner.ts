@@ -3,6 +3,7 @@ import type { SessionRecord, SessionStore } from '@claude-code-server/store';
 import type { ResolvedAgentOptions } from '../config/agent-options.js';
 import { applyOverrides } from '../config/overrides.js';
 import type { ProjectDirectories } from '../config/projects.js';
+import { narrowCanUseTool } from '../config/tool-approval.js';
 import { ProjectMismatchError } from '../errors.js';
 import { formatBurst } from '../formatters.js';
 import { type HeldLease, LeaseTaker } from '../lease.js';
@@ -186,7 +187,7 @@ export class TurnRunner {
       const turn = runClaudeTurn(claude, formatBurst(this.deps.options.formatter, job.messages), {
         timeoutMs: settings.timeoutMs,
         signal,
-        canUseTool: settings.canUseTool ?? this.deps.options.canUseTool,
+        canUseTool: narrowCanUseTool(this.deps.options.canUseTool, settings.canUseTool),
         onEvent: (event) => job.emit(event),
       });
       onRunning(turn);
