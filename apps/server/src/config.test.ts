@@ -271,3 +271,14 @@ describe('environment overrides win over the file', () => {
     expect(config.log).toEqual({ level: 'debug', pretty: true });
   });
 });
+
+describe('the CLI config dir the doctor checks', () => {
+  it('follows the rule the server uses: config_dir, then claude.env, then the environment', async () => {
+    const { claudeSettings } = await import('./doctor/claude-settings.js');
+    const both = load('claude:\n  config_dir: /srv/a\n  env:\n    CLAUDE_CONFIG_DIR: /srv/b\n');
+    expect(claudeSettings(both, { CLAUDE_CONFIG_DIR: '/srv/c' }).configDir).toBe('/srv/a');
+    const envOnly = load('claude:\n  env:\n    CLAUDE_CONFIG_DIR: /srv/b\n');
+    expect(claudeSettings(envOnly, { CLAUDE_CONFIG_DIR: '/srv/c' }).configDir).toBe('/srv/b');
+    expect(claudeSettings(load(null), { CLAUDE_CONFIG_DIR: '/srv/c' }).configDir).toBe('/srv/c');
+  });
+});

@@ -11,13 +11,16 @@ export interface ClaudeSettings {
   env: Record<string, string>;
 }
 
-/** What the CLI will see: the config's `claude` section over the process environment. */
+/**
+ * What the CLI will see: the config's `claude` section over the process environment. The config dir
+ * follows core's rule: `config_dir`, else `env.CLAUDE_CONFIG_DIR`, else the process's, else ~/.claude.
+ */
 export function claudeSettings(config: AppConfig, env: NodeJS.ProcessEnv = process.env): ClaudeSettings {
   const { claude } = config.server;
   const extraEnv = claude.env ?? {};
   const configDir =
-    extraEnv.CLAUDE_CONFIG_DIR ??
     (claude.config_dir === undefined ? undefined : resolve(claude.config_dir)) ??
+    extraEnv.CLAUDE_CONFIG_DIR ??
     (env.CLAUDE_CONFIG_DIR || undefined) ??
     join(homedir(), '.claude');
   return { cliPath: claude.cli_path, configDir, env: extraEnv };
