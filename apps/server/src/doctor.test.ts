@@ -23,6 +23,7 @@ beforeAll(async () => {
     ANTHROPIC_API_KEY: 'test-key',
     CLAUDE_CONFIG_DIR: join(dir, 'claude-config'),
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    HOME: dir,
   });
 });
 afterAll(async () => {

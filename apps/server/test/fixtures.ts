@@ -58,6 +58,8 @@ export async function createAppFixture(prefix: string): Promise<AppFixture> {
     ANTHROPIC_API_KEY: 'test-key',
     CLAUDE_CONFIG_DIR: claudeConfigDir,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    // Bash runs login shells: keep the host user's profile (and its hooks) out of them.
+    HOME: dir,
   });
   return {
     dir,

@@ -19,6 +19,7 @@ describe('ClaudeAgent (memory store, real CLI)', () => {
         ANTHROPIC_API_KEY: 'test-key',
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
         CLAUDE_CONFIG_DIR: configDir,
+        HOME: configDir,
       },
     };
     // Constructed as a user would: a store and a config, every other option at its default.

@@ -54,6 +54,8 @@ export async function startAgentHarness(): Promise<AgentHarness> {
             ANTHROPIC_BASE_URL: fake.url,
             ANTHROPIC_API_KEY: 'test-key',
             CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+            // Bash runs login shells: keep the host user's profile (and its hooks) out of them.
+            HOME: root,
             ...options.config?.env,
           },
           cwd,

@@ -40,6 +40,7 @@ describe('transcript location and portability (real CLI)', () => {
     ANTHROPIC_BASE_URL: fake.url,
     ANTHROPIC_API_KEY: 'test-key',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    HOME: root,
   });
 
   it('finds the file of a long, odd, symlinked working directory, and resumes it from a fresh config dir', async () => {

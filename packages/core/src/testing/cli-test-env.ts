@@ -9,7 +9,10 @@ export interface CliTestEnv {
   configDir: string;
   /** A temp working directory for the CLI (tools act here). */
   workDir: string;
-  /** Env for the CLI: API base URL, a dummy key, no non-essential traffic. */
+  /**
+   * Env for the CLI: API base URL, a dummy key, no non-essential traffic, and a private HOME, so the
+   * login shells the Bash tool starts do not run the host user's profile (whose hooks can hang).
+   */
   env: Record<string, string>;
   /** configDir + cwd + env, ready for `new ClaudeCodeClient(config)`. */
   config: ClaudeConfig;
@@ -35,6 +38,7 @@ export async function createCliTestEnv(options: CliTestEnvOptions): Promise<CliT
     ANTHROPIC_BASE_URL: options.baseUrl,
     ANTHROPIC_API_KEY: options.apiKey ?? 'test-key',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    HOME: configDir,
   };
   return {
     configDir,

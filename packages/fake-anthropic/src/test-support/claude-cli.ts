@@ -54,6 +54,8 @@ export function runClaude(options: {
     ANTHROPIC_API_KEY: 'test-key',
     CLAUDE_CONFIG_DIR: options.configDir,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    // Bash runs login shells: keep the host user's profile (and its hooks) out of them.
+    HOME: options.configDir,
     CLAUDECODE: undefined,
     ...options.env,
   };
