@@ -47,7 +47,7 @@ export function resolvePostgresOptions(
   }
   const schema = options.schema ?? DEFAULT_SCHEMA;
   checkSchemaName(schema);
-  const ttlMs = options.ttlMs === undefined ? undefined : validateTtlMs(options.ttlMs);
+  const ttlMs = validateTtlMs(options.ttlMs);
   if (options.migrate !== undefined && typeof options.migrate !== 'boolean') {
     throw new InvalidInputError('migrate', 'must be a boolean');
   }
