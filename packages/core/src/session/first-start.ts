@@ -5,7 +5,7 @@ import type { ClaudeConfig } from '../config.js';
 import { chosenConfigDir } from '../config-dir.js';
 
 /** The CLI's global state file: `$CLAUDE_CONFIG_DIR/.claude.json`, or `~/.claude.json` without one. */
-export function globalStateFile(config: Pick<ClaudeConfig, 'configDir' | 'env'>): string {
+function globalStateFile(config: Pick<ClaudeConfig, 'configDir' | 'env'>): string {
   const dir = chosenConfigDir(config);
   return dir ? join(dir, '.claude.json') : join(homedir(), '.claude.json');
 }
