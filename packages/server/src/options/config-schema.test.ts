@@ -127,5 +127,19 @@ describe('serverConfigSchema', () => {
       'limits.default_timeout_ms: must not be above max_timeout_ms',
     ]);
     expect(problems({ projects, limits: { body_limit: 'huge' } })[0]).toMatch(/^limits.body_limit:/);
+    // A Node timer fires at once past 2147483647 ms, so longer delays are refused up front.
+    expect(
+      problems({
+        projects,
+        limits: { sse_heartbeat_ms: 2_147_483_648 },
+        tasks: { heartbeat_ms: 50 },
+        agent: { lease_wait_ms: 3_000_000_000 },
+      }),
+    ).toEqual([
+      'limits.sse_heartbeat_ms: must be at most 2147483647 ms (about 24.8 days)',
+      'tasks.heartbeat_ms: must be at least 100',
+      'agent.lease_wait_ms: must be at most 2147483647 ms (about 24.8 days)',
+    ]);
+    expect(serverConfigSchema.parse({ projects, agent: { lease_wait_ms: 0 } }).agent.lease_wait_ms).toBe(0);
   });
 });

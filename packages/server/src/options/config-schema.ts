@@ -9,6 +9,7 @@ import {
   patterned,
   positiveInt,
   stringList,
+  timerMs,
   typeError,
 } from './zod-helpers.js';
 
@@ -128,12 +129,12 @@ export const limitsSchema = z
     /** Turns that may wait for a free slot; beyond it, 429. */
     max_queue: nonNegativeInt.default(32),
     body_limit: byteSize.default('1mb'),
-    default_timeout_ms: positiveInt.default(300_000),
-    max_timeout_ms: positiveInt.default(1_800_000),
+    default_timeout_ms: timerMs().default(300_000),
+    max_timeout_ms: timerMs().default(1_800_000),
     /** The rate limit of keys that set none (and of every request with auth: none). */
     rate_limit: rateLimitSchema.optional(),
     /** An SSE comment is sent after this long without an event. */
-    sse_heartbeat_ms: positiveInt.default(15_000),
+    sse_heartbeat_ms: timerMs().default(15_000),
   })
   .refine((limits) => limits.default_timeout_ms <= limits.max_timeout_ms, {
     path: ['default_timeout_ms'],
@@ -144,7 +145,7 @@ export const tasksSchema = z.strictObject({
   /** A finished task is kept this long, then deleted. */
   retention_ms: positiveInt.default(86_400_000),
   /** How often a running task's record shows it is alive; three missed beats mean its server died. */
-  heartbeat_ms: z.number().int().min(100, 'must be at least 100').default(10_000),
+  heartbeat_ms: timerMs(100).default(10_000),
 });
 
 export const corsSchema = z.strictObject({
@@ -164,12 +165,12 @@ export const agentSectionSchema = z.strictObject({
   max_live: positiveInt.default(4),
   /** Processes started ahead of time for new conversations. */
   spares: nonNegativeInt.default(0),
-  idle_timeout_ms: positiveInt.optional(),
+  idle_timeout_ms: timerMs().optional(),
   /** Turns that may wait for a free process inside the agent. */
   max_queue: nonNegativeInt.optional(),
   max_queue_per_session: positiveInt.optional(),
   lease_ttl_ms: positiveInt.optional(),
-  lease_wait_ms: nonNegativeInt.optional(),
+  lease_wait_ms: timerMs(0).optional(),
   owner_id: nonEmptyString.optional(),
   formatter: oneOf(['plain', 'with-sender']).optional(),
   allowed_models: stringList.optional(),

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '@claude-code-server/core';
 import { z } from 'zod';
 
 /** A type error that says `is required` when the value is missing, else `problem`. */
@@ -27,6 +28,18 @@ export const nonNegativeInt = z
   .number({ error: typeError('must be a number') })
   .int('must be an integer')
   .nonnegative('must be 0 or more');
+const TIMER_TOO_LONG = `must be at most ${MAX_TIMER_MS} ms (about 24.8 days)`;
+/** A delay in ms a timer can wait for, at least `min` (a Node timer fires at once past MAX_TIMER_MS). */
+export function timerMs(min = 1) {
+  return z
+    .number({ error: typeError('must be a number') })
+    .int('must be an integer')
+    .min(
+      min,
+      min === 0 ? 'must be 0 or more' : min === 1 ? 'must be greater than 0' : `must be at least ${min}`,
+    )
+    .max(MAX_TIMER_MS, TIMER_TOO_LONG);
+}
 export const nonEmptyString = z.string({ error: typeError('must be a string') }).min(1, 'must not be empty');
 export const stringList = z.array(nonEmptyString, { error: typeError('must be a list of strings') });
 
