@@ -9,6 +9,11 @@ export function widerMode(a: PermissionMode, b: PermissionMode): PermissionMode 
   return permissionModeRank(a) >= permissionModeRank(b) ? a : b;
 }
 
+/** Whether one of the key's tool patterns covers `tool`. */
+function keyCoversTool(principal: Principal, tool: string): boolean {
+  return principal.tools.some((pattern) => toolCovers(pattern, tool));
+}
+
 /** What a request starts from when it asks for nothing. */
 export interface TurnDefaults {
   permissionMode: PermissionMode;
@@ -45,7 +50,7 @@ export function resolveTurnOverrides(
 
   let allowedTools: string[];
   if (config?.allowed_tools !== undefined) {
-    const refused = config.allowed_tools.filter((tool) => !principal.tools.some((g) => toolCovers(g, tool)));
+    const refused = config.allowed_tools.filter((tool) => !keyCoversTool(principal, tool));
     if (refused.length > 0) {
       throw forbidden('config.allowed_tools', `this key may not pre-approve ${refused.join(', ')}`, {
         refused,
@@ -53,7 +58,7 @@ export function resolveTurnOverrides(
     }
     allowedTools = [...config.allowed_tools];
   } else {
-    allowedTools = defaults.allowedTools.filter((tool) => principal.tools.some((g) => toolCovers(g, tool)));
+    allowedTools = defaults.allowedTools.filter((tool) => keyCoversTool(principal, tool));
   }
 
   const overrides: AgentOverrides = { permissionMode, allowedTools };
