@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConflictError, type Lease, type SessionStore } from '@claude-code-server/store';
+import { ConflictError, isExpired, type Lease, type SessionStore } from '@claude-code-server/store';
 import { AgentAbortedError, LeaseLostError, LeaseTimeoutError } from './errors.js';
 
 const FIRST_POLL_MS = 20;
@@ -93,7 +93,7 @@ export class HeldLease {
       this.current = await this.store.renewLease(this.current, this.ttlMs);
     } catch (error) {
       // An unreachable store is tried again at the next tick, until the lease runs out.
-      if (error instanceof ConflictError || Date.now() >= this.current.expiresAt) {
+      if (error instanceof ConflictError || isExpired(this.current.expiresAt, Date.now())) {
         this.lostController.abort(new LeaseLostError(this.current.sessionId, { cause: error }));
       }
     }
