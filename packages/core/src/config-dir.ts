@@ -14,6 +14,9 @@ export function chosenConfigDir(
 }
 
 /** The CLI's config dir for `config` (default ~/.claude). */
-export function claudeConfigDir(config: Pick<ClaudeConfig, 'configDir' | 'env'> = {}): string {
-  return chosenConfigDir(config) ?? join(homedir(), '.claude');
+export function claudeConfigDir(
+  config: Pick<ClaudeConfig, 'configDir' | 'env'> = {},
+  parentEnv: NodeJS.ProcessEnv = process.env,
+): string {
+  return chosenConfigDir(config, parentEnv) ?? join(homedir(), '.claude');
 }

@@ -1,5 +1,5 @@
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { claudeConfigDir } from '@claude-code-server/core';
 import type { AppConfig } from '../config/load-config.js';
 
 /** The parts of the config's `claude` section the doctor looks at. */
@@ -11,17 +11,13 @@ export interface ClaudeSettings {
   env: Record<string, string>;
 }
 
-/**
- * What the CLI will see: the config's `claude` section over the process environment. The config dir
- * follows core's rule: `config_dir`, else `env.CLAUDE_CONFIG_DIR`, else the process's, else ~/.claude.
- */
+/** What the CLI will see: the config's `claude` section over the process environment (core's config-dir rule). */
 export function claudeSettings(config: AppConfig, env: NodeJS.ProcessEnv = process.env): ClaudeSettings {
   const { claude } = config.server;
   const extraEnv = claude.env ?? {};
-  const configDir =
-    (claude.config_dir === undefined ? undefined : resolve(claude.config_dir)) ??
-    extraEnv.CLAUDE_CONFIG_DIR ??
-    (env.CLAUDE_CONFIG_DIR || undefined) ??
-    join(homedir(), '.claude');
+  const configDir = claudeConfigDir(
+    { configDir: claude.config_dir === undefined ? undefined : resolve(claude.config_dir), env: extraEnv },
+    env,
+  );
   return { cliPath: claude.cli_path, configDir, env: extraEnv };
 }
