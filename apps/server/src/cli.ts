@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { ClaudeCodeServerError } from '@claude-code-server/errors';
 import { runDoctorCommand } from './commands/doctor.js';
 import { parseCommandLine } from './commands/parse-command-line.js';
 import { runStart } from './commands/start.js';
@@ -45,9 +46,8 @@ main(process.argv.slice(2)).then(
       process.exit(error.code === 'USAGE' ? 2 : 1);
     }
     // The packages' own errors carry a code and a message that says what is wrong: no stack needed.
-    const code = (error as { code?: unknown } | undefined)?.code;
-    if (error instanceof Error && typeof code === 'string') {
-      process.stderr.write(`claude-code-server: ${error.message} (${code})\n`);
+    if (error instanceof ClaudeCodeServerError) {
+      process.stderr.write(`claude-code-server: ${error.message} (${error.code})\n`);
       process.exit(1);
     }
     process.stderr.write(

@@ -1,21 +1,9 @@
-export type AppErrorCode =
-  | 'USAGE'
-  | 'CONFIG_NOT_FOUND'
-  | 'CONFIG_SYNTAX'
-  | 'CONFIG_INVALID'
-  | 'STORE_UNREACHABLE'
-  | 'PROJECT_DIRECTORY'
-  | 'LISTEN_FAILED';
+import { ClaudeCodeServerError, type CodeOf } from '@claude-code-server/errors';
+
+export type AppErrorCode = CodeOf<'app'>;
 
 /** Base of every error the app reports; `code` tells them apart, `message` says what to fix. */
-export class AppError extends Error {
-  readonly code: AppErrorCode;
-  constructor(code: AppErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class AppError extends ClaudeCodeServerError<AppErrorCode> {}
 
 /** A command line the command does not accept. */
 export class UsageError extends AppError {
@@ -42,12 +30,5 @@ export class StoreUnreachableError extends AppError {
   constructor(storeType: string, message: string, options?: { cause?: unknown }) {
     super('STORE_UNREACHABLE', message, options);
     this.storeType = storeType;
-  }
-}
-
-/** A project directory is missing or unreadable. */
-export class ProjectDirectoryError extends AppError {
-  constructor(message: string) {
-    super('PROJECT_DIRECTORY', message);
   }
 }

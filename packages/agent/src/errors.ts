@@ -1,28 +1,13 @@
+import { ClaudeCodeServerError, type CodeOf } from '@claude-code-server/errors';
+
 /**
  * Every code an agent error can carry. Errors from core (ClaudeError) and from the store (StoreError)
  * pass through unchanged, with their own codes.
  */
-export type AgentErrorCode =
-  | 'INVALID_INPUT'
-  | 'AGENT_BUSY'
-  | 'OVERRIDE_NOT_ALLOWED'
-  | 'UNKNOWN_PROJECT'
-  | 'PROJECT_MISMATCH'
-  | 'SESSION_OWNED_BY_OTHER_USER'
-  | 'LEASE_TIMEOUT'
-  | 'LEASE_LOST'
-  | 'ABORTED'
-  | 'AGENT_CLOSED';
+export type AgentErrorCode = CodeOf<'agent'>;
 
 /** Base of every error the agent itself throws; tell them apart by `code`. */
-export class AgentError extends Error {
-  readonly code: AgentErrorCode;
-  constructor(code: AgentErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class AgentError extends ClaudeCodeServerError<AgentErrorCode> {}
 
 /** An argument or option was wrong; `field` names it (e.g. `options.userId`). */
 export class InvalidAgentInputError extends AgentError {

@@ -1,30 +1,10 @@
-/**
- * Every code a core error can carry. The list is shared by the one-shot client and the warm
- * sessions, so a caller can switch on `code` without parsing messages.
- */
-export type ClaudeErrorCode =
-  | 'CLI_NOT_FOUND'
-  | 'INVALID_CONFIG'
-  | 'PROCESS_EXITED'
-  | 'TIMEOUT'
-  | 'ABORTED'
-  | 'API_ERROR'
-  | 'CLAUDE_SESSION_NOT_FOUND'
-  | 'PROTOCOL_ERROR'
-  | 'INTERRUPTED'
-  | 'SESSION_CLOSED'
-  | 'POOL_BUSY'
-  | 'PERMISSION_TIMEOUT';
+import { ClaudeCodeServerError, type CodeOf } from '@claude-code-server/errors';
+
+/** Every code a core error can carry; shared by the one-shot client, warm sessions and the pool. */
+export type ClaudeErrorCode = CodeOf<'core'>;
 
 /** Base of every error core throws; tell them apart by `code`. */
-export class ClaudeError extends Error {
-  readonly code: ClaudeErrorCode;
-  constructor(code: ClaudeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class ClaudeError extends ClaudeCodeServerError<ClaudeErrorCode> {}
 
 /** No `claude` binary could be found by any of the lookup steps. */
 export class CliNotFoundError extends ClaudeError {

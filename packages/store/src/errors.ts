@@ -1,19 +1,9 @@
-export type StoreErrorCode =
-  | 'SESSION_NOT_FOUND'
-  | 'INVALID_INPUT'
-  | 'STORE_UNAVAILABLE'
-  | 'CONFLICT'
-  | 'STORE_CLOSED';
+import { ClaudeCodeServerError, type CodeOf } from '@claude-code-server/errors';
+
+export type StoreErrorCode = CodeOf<'store'>;
 
 /** Base of every error a SessionStore throws; tell them apart by `code`. */
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
-  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class StoreError extends ClaudeCodeServerError<StoreErrorCode> {}
 
 export class SessionNotFoundError extends StoreError {
   readonly sessionId: string;

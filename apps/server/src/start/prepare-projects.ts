@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { ProjectDirectoryError } from '@claude-code-server/server';
 import type { AppConfig } from '../config/load-config.js';
 import { projectDirectoryProblem } from '../doctor/check-projects.js';
-import { ProjectDirectoryError } from '../errors.js';
 
 /**
  * Creates the built-in default project directory when it is in use; every configured project
@@ -12,9 +12,7 @@ export function prepareProjects(config: AppConfig): void {
     if (config.defaultProject) mkdirSync(path, { recursive: true });
     const problem = projectDirectoryProblem(path);
     if (problem) {
-      throw new ProjectDirectoryError(
-        `project ${name}: the directory ${path} ${problem}; create it or change projects.${name}.path in the config`,
-      );
+      throw new ProjectDirectoryError(name, path, problem);
     }
   }
 }

@@ -1,21 +1,20 @@
+import { ClaudeCodeServerError, type ErrorCode } from '@claude-code-server/errors';
+
 /** What a failed request answers: `{ success: false, error: { code, message, details? } }` with `status`. */
-export class HttpError extends Error {
+export class HttpError extends ClaudeCodeServerError {
   readonly status: number;
-  readonly code: string;
   readonly details: Record<string, unknown> | undefined;
   /** Sent as Retry-After (whole seconds) on 429 and 503. */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(
     status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
     options: { details?: Record<string, unknown>; retryAfterMs?: number; cause?: unknown } = {},
   ) {
-    super(message, { cause: options.cause });
-    this.name = 'HttpError';
+    super(code, message, { cause: options.cause });
     this.status = status;
-    this.code = code;
     this.details = options.details;
     this.retryAfterSeconds =
       options.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(options.retryAfterMs / 1000));
@@ -31,7 +30,7 @@ export class HttpError extends Error {
 }
 
 /** 400: a field of the request was wrong; `field` names it (`config.permission_mode`, `limit`...). */
-export function badRequest(field: string, problem: string, code = 'INVALID_REQUEST'): HttpError {
+export function badRequest(field: string, problem: string, code: ErrorCode = 'INVALID_REQUEST'): HttpError {
   return new HttpError(400, code, `${field}: ${problem}`, { details: { field } });
 }
 

@@ -1,10 +1,16 @@
+import { ClaudeCodeServerError, type ErrorCode } from '@claude-code-server/errors';
 import { HttpError } from './http-error.js';
 
-/** HTTP status of every error code the agent, core and the store use (and of our own). */
-const STATUS_BY_CODE: Record<string, number> = {
+/**
+ * HTTP status of every code of the project. Checked against the closed list, so a new code must be
+ * given its status here before the server compiles.
+ */
+const STATUS_BY_CODE = {
+  // common
+  INVALID_INPUT: 400,
+  ABORTED: 499,
   // store
   SESSION_NOT_FOUND: 404,
-  INVALID_INPUT: 400,
   STORE_UNAVAILABLE: 503,
   CONFLICT: 409,
   STORE_CLOSED: 503,
@@ -29,27 +35,52 @@ const STATUS_BY_CODE: Record<string, number> = {
   SESSION_CLOSED: 503,
   POOL_BUSY: 429,
   PERMISSION_TIMEOUT: 504,
-  ABORTED: 499,
-};
+  // server
+  INVALID_OPTIONS: 500,
+  PROJECT_DIRECTORY: 500,
+  SERVER_CLOSED: 503,
+  SERVER_RESTARTED: 503,
+  INVALID_REQUEST: 400,
+  INVALID_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  SERVER_BUSY: 429,
+  SHUTTING_DOWN: 503,
+  TASK_ELSEWHERE: 409,
+  TASK_FINISHED: 409,
+  INTERNAL: 500,
+  // apps/server: start-up errors, never an answer to a request
+  USAGE: 500,
+  CONFIG_NOT_FOUND: 500,
+  CONFIG_SYNTAX: 500,
+  CONFIG_INVALID: 500,
+  STORE_UNREACHABLE: 500,
+  LISTEN_FAILED: 500,
+} as const satisfies Record<ErrorCode, number>;
+
+/** The status an error code answers with. */
+export function statusOf(code: ErrorCode): number {
+  return STATUS_BY_CODE[code];
+}
 
 /** Codes whose message may name internals (paths, stderr): the client gets a generic text. */
-const GENERIC_MESSAGES: Record<string, string> = {
+const GENERIC_MESSAGES: Partial<Record<ErrorCode, string>> = {
   CLI_NOT_FOUND: 'the Claude Code CLI is not available on this server',
   PROCESS_EXITED: 'the Claude Code CLI exited unexpectedly',
   PROTOCOL_ERROR: 'the Claude Code CLI sent output the server could not read',
   STORE_UNAVAILABLE: 'the session store is unavailable',
 };
 
-interface CodedError extends Error {
-  code: string;
+/** Fields some of the project's errors carry, copied into `details`. */
+interface ErrorFields {
   field?: unknown;
   retryAfterMs?: unknown;
   status?: unknown;
   isAuthError?: unknown;
-}
-
-function isCoded(error: unknown): error is CodedError {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
 }
 
 /**
@@ -58,16 +89,18 @@ function isCoded(error: unknown): error is CodedError {
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (!isCoded(error) || STATUS_BY_CODE[error.code] === undefined) {
+  if (!(error instanceof ClaudeCodeServerError)) {
     return new HttpError(500, 'INTERNAL', 'the server failed to handle the request', { cause: error });
   }
-  const status = STATUS_BY_CODE[error.code] as number;
+  const fields = error as ClaudeCodeServerError & ErrorFields;
+  const code: ErrorCode = error.code;
+  const status = statusOf(code);
   const details: Record<string, unknown> = {};
-  if (typeof error.field === 'string') details.field = error.field;
-  if (typeof error.status === 'number') details.upstream_status = error.status;
-  if (error.isAuthError === true) details.auth_failed = true;
-  const retryAfterMs = typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
-  return new HttpError(status, error.code, GENERIC_MESSAGES[error.code] ?? error.message, {
+  if (typeof fields.field === 'string') details.field = fields.field;
+  if (typeof fields.status === 'number') details.upstream_status = fields.status;
+  if (fields.isAuthError === true) details.auth_failed = true;
+  const retryAfterMs = typeof fields.retryAfterMs === 'number' ? fields.retryAfterMs : undefined;
+  return new HttpError(status, code, GENERIC_MESSAGES[code] ?? error.message, {
     ...(Object.keys(details).length > 0 ? { details } : {}),
     ...(retryAfterMs !== undefined || status === 429 ? { retryAfterMs: retryAfterMs ?? 1000 } : {}),
     cause: error,

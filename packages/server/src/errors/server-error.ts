@@ -1,15 +1,10 @@
+import { ClaudeCodeServerError } from '@claude-code-server/errors';
+
 /** Codes of the errors `createServer` itself throws (HTTP errors have their own, see http-error.ts). */
-export type ServerErrorCode = 'INVALID_OPTIONS' | 'PROJECT_DIR_MISSING' | 'SERVER_CLOSED';
+export type ServerErrorCode = 'INVALID_OPTIONS' | 'PROJECT_DIRECTORY' | 'SERVER_CLOSED';
 
 /** Base of the errors `createServer` and `shutdown` throw; tell them apart by `code`. */
-export class ServerError extends Error {
-  readonly code: ServerErrorCode;
-  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class ServerError extends ClaudeCodeServerError<ServerErrorCode> {}
 
 /** The options were wrong; `problems` holds one `path: problem` line per issue, `path` the first path. */
 export class InvalidServerOptionsError extends ServerError {
@@ -22,12 +17,15 @@ export class InvalidServerOptionsError extends ServerError {
   }
 }
 
-/** A configured project directory does not exist or is not a directory. */
+/** A configured project directory is missing, not a directory, or unreadable. */
 export class ProjectDirectoryError extends ServerError {
   readonly project: string;
   readonly directory: string;
   constructor(project: string, directory: string, problem: string) {
-    super('PROJECT_DIR_MISSING', `projects.${project}.path: ${directory} ${problem}`);
+    super(
+      'PROJECT_DIRECTORY',
+      `project ${project}: the directory ${directory} ${problem}; create it or change projects.${project}.path in the config`,
+    );
     this.project = project;
     this.directory = directory;
   }
