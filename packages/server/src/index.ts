@@ -30,12 +30,19 @@ export {
   serverConfigSchema,
   tasksSchema,
 } from './options/config-schema.js';
-export { describeIssue, formatIssues, formatPath } from './options/format-issue.js';
 export {
   type ParsedServerOptions,
   parseServerOptions,
   type ServerOptions,
   serverOptionsSchema,
 } from './options/server-options.js';
+export {
+  formatIssues,
+  type IssueProblem,
+  issueProblems,
+  plainErrors,
+  problemLine,
+  safeParsePlain,
+} from './options/zod-issues.js';
 export { type ClaudeCodeServer, createServer, type ShutdownOptions } from './server.js';
 export { SERVER_VERSION } from './version.js';

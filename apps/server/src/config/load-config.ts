@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
-import { formatPath } from '@claude-code-server/server';
+import { type IssueProblem, issueProblems, problemLine, safeParsePlain } from '@claude-code-server/server';
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import {
   APP_OWNED_KEYS,
@@ -10,7 +11,6 @@ import {
   type StoreConfig,
 } from './app-config-schema.js';
 import { applyEnvOverrides } from './env-overrides.js';
-import { formatIssues } from './format-issues.js';
 import { isPlainObject, objectAt, type RawConfig, ValueOrigins } from './raw-config.js';
 import { findConfigFile, readConfigFile } from './read-config-file.js';
 import { resolveRelativePaths } from './resolve-paths.js';
@@ -51,10 +51,12 @@ function projectDirectories(server: ServerSection): ProjectDirectory[] {
 }
 
 /** Labels each problem with where its value came from: the file, an environment variable or a flag. */
-function labelled(problems: Array<{ path: string; line: string }>, fileLabel: string, origins: ValueOrigins) {
-  return problems.map(({ path, line }) => {
-    const origin = origins.find(path);
-    return origin ? `${origin} (${line.replace(/: /, '): ')}` : `${fileLabel}: ${line}`;
+function labelled(problems: readonly IssueProblem[], fileLabel: string, origins: ValueOrigins) {
+  return problems.map((problem) => {
+    const origin = origins.find(problem.path);
+    return origin
+      ? `${origin} (${problem.path}): ${problem.problem}`
+      : `${fileLabel}: ${problemLine(problem)}`;
   });
 }
 
@@ -87,23 +89,19 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     origins.set('server.host', '--host');
   }
 
-  const problems: Array<{ path: string; line: string }> = [];
-  const collect = (lines: string[]) => {
-    for (const line of lines) problems.push({ path: line.slice(0, line.indexOf(': ')), line });
-  };
-
+  const problems: IssueProblem[] = [];
   const known = new Set<string>([...APP_OWNED_KEYS, 'log', ...serverSectionKeys()]);
-  for (const key of Object.keys(raw)) {
-    if (!known.has(key)) collect([`${formatPath([key])}: is not a known key`]);
-  }
+  const topLevel = z.strictObject(Object.fromEntries([...known].map((key) => [key, z.unknown().optional()])));
+  const keys = safeParsePlain(topLevel, raw);
+  if (!keys.success) problems.push(...issueProblems(keys.error.issues));
 
   const { pretty, ...serverLog } = isPlainObject(raw.log) ? raw.log : {};
-  const app = appOwnedConfigSchema.safeParse({
+  const app = safeParsePlain(appOwnedConfigSchema, {
     server: raw.server,
     store: raw.store,
     log: pretty === undefined ? undefined : { pretty },
   });
-  if (!app.success) collect(formatIssues(app.error.issues));
+  if (!app.success) problems.push(...issueProblems(app.error.issues));
 
   const sectionInput: RawConfig = {};
   for (const [key, value] of Object.entries(raw)) {
@@ -111,7 +109,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   }
   if (isPlainObject(raw.log)) sectionInput.log = serverLog;
   const section = validateServerSection(sectionInput);
-  if (!section.success) collect(section.problems);
+  if (!section.success) problems.push(...section.problems);
 
   if (problems.length > 0 || !app.success || !section.success) {
     throw new ConfigError('CONFIG_INVALID', labelled(problems, fileLabel, origins));

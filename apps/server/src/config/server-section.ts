@@ -1,5 +1,10 @@
-import { type ParsedServerConfig, serverConfigSchema } from '@claude-code-server/server';
-import { formatIssues } from './format-issues.js';
+import {
+  type IssueProblem,
+  issueProblems,
+  type ParsedServerConfig,
+  safeParsePlain,
+  serverConfigSchema,
+} from '@claude-code-server/server';
 
 /** The config keys that become `createServer`'s options, validated by the server's own schema. */
 export type ServerSection = ParsedServerConfig;
@@ -12,8 +17,8 @@ export function serverSectionKeys(): string[] {
 /** Validates the part of the config that becomes `createServer`'s options. */
 export function validateServerSection(
   input: Record<string, unknown>,
-): { success: true; data: ServerSection } | { success: false; problems: string[] } {
-  const parsed = serverConfigSchema.safeParse(input);
+): { success: true; data: ServerSection } | { success: false; problems: IssueProblem[] } {
+  const parsed = safeParsePlain(serverConfigSchema, input);
   if (parsed.success) return { success: true, data: parsed.data };
-  return { success: false, problems: formatIssues(parsed.error.issues) };
+  return { success: false, problems: issueProblems(parsed.error.issues) };
 }

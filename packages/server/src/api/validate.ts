@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { HttpError } from '../errors/http-error.js';
-import { describeIssue, formatIssues } from '../options/format-issue.js';
+import { issueProblems, problemLine, safeParsePlain } from '../options/zod-issues.js';
 
 /** Parses part of a request; a 400 names the first bad field (and lists every problem in details). */
 export function validate<S extends z.ZodType>(
@@ -18,12 +18,12 @@ export function validate<S extends z.ZodType>(
       },
     );
   }
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  const { path, problem } = first ? describeIssue(first) : { path: where, problem: 'is invalid' };
+  const parsed = safeParsePlain(schema, input);
+  if (parsed.success) return parsed.data as z.output<S>;
+  const problems = issueProblems(parsed.error.issues);
+  const { path, problem } = problems[0] ?? { path: where, problem: 'is invalid' };
   const field = path || where;
-  return fail(field, problem, formatIssues(parsed.error));
+  return fail(field, problem, problems.map(problemLine));
 }
 
 function fail(field: string, problem: string, problems: string[]): never {

@@ -2,13 +2,13 @@ import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../auth/digest.js';
 import { serverConfigSchema } from './config-schema.js';
-import { formatIssues } from './format-issue.js';
 import { serverOptionsSchema } from './server-options.js';
+import { formatIssues, safeParsePlain } from './zod-issues.js';
 
 const projects = { main: { path: '/srv/main' }, docs: { path: '/srv/docs' } };
 
 function problems(input: unknown): string[] {
-  const parsed = serverConfigSchema.safeParse(input);
+  const parsed = safeParsePlain(serverConfigSchema, input);
   if (parsed.success) throw new Error('expected the config to be refused');
   return formatIssues(parsed.error);
 }

@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { InvalidServerOptionsError } from '../errors/server-error.js';
 import { agentSectionSchema, checkConfigReferences, serverConfigShape } from './config-schema.js';
-import { describeIssue, formatIssues } from './format-issue.js';
 import { mappingOr } from './zod-helpers.js';
+import { issueProblems, problemLine, safeParsePlain } from './zod-issues.js';
 
 const STORE_METHODS = [
   'getSession',
@@ -46,8 +46,8 @@ export type ParsedServerOptions = z.output<typeof serverOptionsSchema>;
 
 /** Validates `createServer` options; throws InvalidServerOptionsError naming every bad key. */
 export function parseServerOptions(input: unknown): ParsedServerOptions {
-  const parsed = serverOptionsSchema.safeParse(input);
+  const parsed = safeParsePlain(serverOptionsSchema, input);
   if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  throw new InvalidServerOptionsError(formatIssues(parsed.error), first ? describeIssue(first).path : '');
+  const problems = issueProblems(parsed.error.issues);
+  throw new InvalidServerOptionsError(problems.map(problemLine), problems[0]?.path ?? '');
 }

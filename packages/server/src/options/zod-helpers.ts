@@ -1,5 +1,6 @@
 import { MAX_TIMER_MS } from '@claude-code-server/core';
 import { z } from 'zod';
+import { plainErrors } from './zod-issues.js';
 
 /** A type error that says `is required` when the value is missing, else `problem`. */
 export function typeError(problem: string) {
@@ -57,7 +58,7 @@ export function isMapping(value: unknown): value is Record<string, unknown> {
  */
 export function mappingOr<M extends z.ZodType, O extends z.ZodType>(mapping: M, other: O) {
   return z.custom<z.input<M> | z.input<O>>().transform((value, ctx): z.output<M> | z.output<O> => {
-    const parsed = (isMapping(value) ? mapping : other).safeParse(value);
+    const parsed = (isMapping(value) ? mapping : other).safeParse(value, { error: plainErrors });
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
     return z.NEVER;
