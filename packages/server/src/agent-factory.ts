@@ -1,11 +1,12 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClaudeAgentOptions } from '@claude-code-server/agent';
-import type { ClaudeConfig, PermissionMode } from '@claude-code-server/core';
+import type { PermissionMode } from '@claude-code-server/core';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Principal } from './auth/principal.js';
 import { ProjectDirectoryError } from './errors/server-error.js';
-import type { AgentSectionConfig, ClaudeSectionConfig, ParsedServerConfig } from './options/config-schema.js';
+import { type ClaudeSectionConfig, claudeConfigOf } from './options/claude-section.js';
+import type { AgentSectionConfig, ParsedServerConfig } from './options/config-schema.js';
 import { widerMode } from './policy/turn-policy.js';
 
 /** Project name -> absolute directory; every directory must exist. */
@@ -23,35 +24,6 @@ export function resolveProjectDirectories(projects: ParsedServerConfig['projects
     dirs[name] = dir;
   }
   return dirs;
-}
-
-/** The CLI config of the claude section (camelCase, absolute config dir), without unset keys. */
-export function claudeConfigOf(claude: ClaudeSectionConfig): ClaudeConfig {
-  const config: ClaudeConfig = {
-    cliPath: claude.cli_path,
-    configDir: claude.config_dir === undefined ? undefined : resolve(claude.config_dir),
-    model: claude.model,
-    fallbackModel: claude.fallback_model,
-    permissionMode: claude.permission_mode,
-    allowedTools: claude.allowed_tools,
-    disallowedTools: claude.disallowed_tools,
-    tools: claude.tools,
-    systemPrompt: claude.system_prompt,
-    appendSystemPrompt: claude.append_system_prompt,
-    maxTurns: claude.max_turns,
-    maxBudgetUsd: claude.max_budget_usd,
-    addDirs: claude.add_dirs?.map((dir) => resolve(dir)),
-    mcpConfig: claude.mcp_config,
-    strictMcpConfig: claude.strict_mcp_config,
-    settings: claude.settings,
-    settingSources: claude.setting_sources,
-    env: claude.env,
-    effort: claude.effort,
-    maxApiRetries: claude.max_api_retries,
-  };
-  return Object.fromEntries(
-    Object.entries(config).filter(([, value]) => value !== undefined),
-  ) as ClaudeConfig;
 }
 
 /**

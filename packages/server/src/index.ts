@@ -10,13 +10,17 @@ export {
 } from './errors/server-error.js';
 export { buildOpenApiDocument } from './openapi/document.js';
 export {
+  type ClaudeSectionConfig,
+  claudeConfigOf,
+  claudeSectionSchema,
+  READ_ONLY_TOOLS,
+} from './options/claude-section.js';
+export {
   type AgentSectionConfig,
   type ApiKeyConfig,
   agentSectionSchema,
   apiKeySchema,
   authSchema,
-  type ClaudeSectionConfig,
-  claudeSectionSchema,
   corsSchema,
   type LimitsConfig,
   limitsSchema,
@@ -24,7 +28,6 @@ export {
   type ParsedServerConfig,
   projectSchema,
   type RateLimitConfig,
-  READ_ONLY_TOOLS,
   rateLimitSchema,
   type ServerConfig,
   serverConfigSchema,

@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
 import { claudeConfigDir } from '@claude-code-server/core';
+import { claudeConfigOf } from '@claude-code-server/server';
 import type { AppConfig } from '../config/load-config.js';
 
 /** The parts of the config's `claude` section the doctor looks at. */
@@ -13,11 +13,6 @@ export interface ClaudeSettings {
 
 /** What the CLI will see: the config's `claude` section over the process environment (core's config-dir rule). */
 export function claudeSettings(config: AppConfig, env: NodeJS.ProcessEnv = process.env): ClaudeSettings {
-  const { claude } = config.server;
-  const extraEnv = claude.env ?? {};
-  const configDir = claudeConfigDir(
-    { configDir: claude.config_dir === undefined ? undefined : resolve(claude.config_dir), env: extraEnv },
-    env,
-  );
-  return { cliPath: claude.cli_path, configDir, env: extraEnv };
+  const claude = claudeConfigOf(config.server.claude);
+  return { cliPath: claude.cliPath, configDir: claudeConfigDir(claude, env), env: claude.env ?? {} };
 }

@@ -1,6 +1,7 @@
-import { effortLevels, permissionModes, settingSources } from '@claude-code-server/core';
+import { permissionModes } from '@claude-code-server/core';
 import { z } from 'zod';
 import { sha256 } from '../auth/digest.js';
+import { claudeSectionSchema } from './claude-section.js';
 import {
   mappingOr,
   nonEmptyString,
@@ -18,44 +19,7 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 export const PROJECT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const NAME_PROBLEM = 'must start with a letter or digit and use only A-Z a-z 0-9 _ -';
 
-/** Tools a request may use without asking when the config names none: they only read. */
-export const READ_ONLY_TOOLS = ['Read', 'Grep', 'Glob'] as const;
-
 const permissionMode = oneOf(permissionModes);
-
-/** A JSON file's path, or the object itself (MCP servers, CLI settings). */
-const pathOrObject = mappingOr(
-  z.record(z.string(), z.unknown()),
-  z.string({ error: typeError('must be a file path or an object') }).min(1, 'must not be empty'),
-);
-
-/** The CLI settings every turn starts from (snake_case versions of core's ClaudeConfig). */
-export const claudeSectionSchema = z.strictObject({
-  cli_path: nonEmptyString.optional(),
-  config_dir: nonEmptyString.optional(),
-  model: nonEmptyString.optional(),
-  fallback_model: nonEmptyString.optional(),
-  permission_mode: permissionMode
-    .refine((mode) => mode !== 'bypassPermissions', {
-      message: 'cannot be bypassPermissions; give a key max_permission_mode and allow_bypass instead',
-    })
-    .default('default'),
-  allowed_tools: stringList.default([...READ_ONLY_TOOLS]),
-  disallowed_tools: stringList.optional(),
-  tools: z.array(nonEmptyString, { error: typeError('must be a list of strings') }).optional(),
-  system_prompt: z.string().optional(),
-  append_system_prompt: z.string().optional(),
-  max_turns: positiveInt.optional(),
-  max_budget_usd: z.number().positive('must be greater than 0').optional(),
-  add_dirs: stringList.optional(),
-  mcp_config: pathOrObject.optional(),
-  strict_mcp_config: z.boolean().optional(),
-  settings: pathOrObject.optional(),
-  setting_sources: z.array(oneOf(settingSources)).optional(),
-  env: z.record(z.string(), z.string({ error: typeError('must be a string') })).optional(),
-  effort: oneOf(effortLevels).optional(),
-  max_api_retries: nonNegativeInt.optional(),
-});
 
 export const projectSchema = z.strictObject({
   path: nonEmptyString,
@@ -258,5 +222,4 @@ export type ParsedServerConfig = z.output<typeof serverConfigSchema>;
 export type ApiKeyConfig = z.output<typeof apiKeySchema>;
 export type RateLimitConfig = z.output<typeof rateLimitSchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;
-export type ClaudeSectionConfig = z.output<typeof claudeSectionSchema>;
 export type AgentSectionConfig = z.output<typeof agentSectionSchema>;

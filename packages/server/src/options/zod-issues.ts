@@ -10,7 +10,9 @@ function list(values: readonly unknown[]): string {
   return values.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join(', ');
 }
 
-function withArticle(noun: string): string {
+/** What zod expected, as a noun with its article (`int` is what `.int()` expects). */
+function expectedNoun(expected: string): string {
+  const noun = expected === 'int' ? 'integer' : expected;
   return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
@@ -38,7 +40,7 @@ export const plainErrors: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required';
-      return `must be ${withArticle(issue.expected)} (got ${z.core.util.getParsedType(issue.input)})`;
+      return `must be ${expectedNoun(issue.expected)} (got ${z.core.util.getParsedType(issue.input)})`;
     case 'invalid_value':
       return issue.values.length === 1
         ? `must be ${list(issue.values)}`
