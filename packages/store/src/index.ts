@@ -1,3 +1,4 @@
+export { BackedSessionStore, defineSessionStore } from './backed-session-store.js';
 export {
   ConflictError,
   InvalidInputError,
@@ -8,6 +9,14 @@ export {
   StoreUnavailableError,
 } from './errors.js';
 export { expiresAtFrom, isExpired } from './expiry.js';
+export {
+  leaseOwnerSchema,
+  messageContentSchema,
+  metadataSchema,
+  sessionIdSchema,
+  transcriptSchema,
+  userIdSchema,
+} from './field-schemas.js';
 export { ID_PATTERN, STORE_LIMITS } from './limits.js';
 export { messagePageFrom, sessionPageFrom } from './pages.js';
 export {
@@ -17,6 +26,7 @@ export {
   isAfterSessionCursor,
   type SessionCursor,
 } from './session-cursor.js';
+export type { SessionStoreBackend } from './session-store-backend.js';
 export type {
   AppendMessageInput,
   CreateSessionInput,
@@ -39,6 +49,7 @@ export {
   type NormalizedCreateSessionInput,
   type NormalizedMessagePageOptions,
   type NormalizedSessionListOptions,
+  parseInput,
   validateAppendMessageInput,
   validateCreateSessionInput,
   validateLease,

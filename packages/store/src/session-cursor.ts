@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { InvalidInputError } from './errors.js';
 import { ID_PATTERN, STORE_LIMITS } from './limits.js';
 
@@ -16,20 +17,33 @@ export function encodeSessionCursor(cursor: SessionCursor): string {
   return Buffer.from(JSON.stringify([cursor.lastActiveAt, cursor.id]), 'utf8').toString('base64url');
 }
 
+const NOT_A_CURSOR = 'is not a cursor returned by listSessions';
+
 /** Decodes a `nextCursor`; anything not made by encodeSessionCursor throws InvalidInputError('cursor'). */
 export function decodeSessionCursor(cursor: unknown): SessionCursor {
-  if (
-    typeof cursor !== 'string' ||
-    cursor.length === 0 ||
-    cursor.length > STORE_LIMITS.sessionCursorMaxLength
-  ) {
-    throw new InvalidInputError('cursor', 'is not a cursor returned by listSessions');
+  const decoded = readSessionCursor(cursor);
+  if (decoded === null) throw new InvalidInputError('cursor', NOT_A_CURSOR);
+  return decoded;
+}
+
+/** The `cursor` option of listSessions: absent (or null) is the first page. */
+export const sessionCursorSchema = z.unknown().transform((cursor, payload): SessionCursor | null => {
+  if (cursor === undefined || cursor === null) return null;
+  const decoded = readSessionCursor(cursor);
+  if (decoded === null) payload.issues.push({ code: 'custom', message: NOT_A_CURSOR, input: cursor });
+  return decoded;
+});
+
+/** The cursor `value` encodes, or null when encodeSessionCursor did not make it. */
+function readSessionCursor(value: unknown): SessionCursor | null {
+  if (typeof value !== 'string' || value.length === 0 || value.length > STORE_LIMITS.sessionCursorMaxLength) {
+    return null;
   }
   let decoded: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    decoded = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidInputError('cursor', 'is not a cursor returned by listSessions');
+    return null;
   }
   if (
     !Array.isArray(decoded) ||
@@ -40,7 +54,7 @@ export function decodeSessionCursor(cursor: unknown): SessionCursor {
     decoded[1].length > STORE_LIMITS.idMaxLength ||
     !ID_PATTERN.test(decoded[1])
   ) {
-    throw new InvalidInputError('cursor', 'is not a cursor returned by listSessions');
+    return null;
   }
   return { lastActiveAt: decoded[0], id: decoded[1] };
 }
