@@ -1,4 +1,4 @@
-import { ConflictError, type Lease } from '@claude-code-server/store';
+import type { Lease } from '@claude-code-server/store';
 
 interface HeldLease {
   owner: string;
@@ -19,9 +19,10 @@ export class MemoryLeases {
     return { sessionId, ...held };
   }
 
-  renew(lease: Lease, ttlMs: number, now: number): Lease {
+  /** The lease with a new expiry, or null when it was lost. */
+  renew(lease: Lease, ttlMs: number, now: number): Lease | null {
     const current = this.#heldBy(lease, now);
-    if (!current) throw new ConflictError(`lease on session ${lease.sessionId} was lost`);
+    if (!current) return null;
     current.expiresAt = now + ttlMs;
     return { sessionId: lease.sessionId, ...current };
   }

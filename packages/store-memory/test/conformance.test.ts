@@ -1,4 +1,4 @@
 import { runSessionStoreConformance } from '@claude-code-server/store/testing';
-import { createMemorySessionStore } from './index.js';
+import { createMemorySessionStore } from '../src/index.js';
 
 runSessionStoreConformance('memory', { create: createMemorySessionStore, sharedNamespace: false });

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@claude-code-server/store';
 import { describe, expect, it } from 'vitest';
-import { createMemorySessionStore, MemorySessionStore } from './index.js';
+import { createMemorySessionStore, MemorySessionStore } from '../src/index.js';
 
 describe('MemorySessionStore', () => {
   it('rejects a bad ttlMs option naming it', () => {
