@@ -1,6 +1,6 @@
-import { ConflictError, type Lease, validateLease, validateLeaseRequest } from '@claude-code-server/store';
+import type { Lease } from '@claude-code-server/store';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from './keys.js';
+import type { RedisKeys } from './redis-keys.js';
 import { RedisScript } from './redis-script.js';
 
 /**
@@ -41,7 +41,6 @@ export class RedisLeases {
 
   /** The new lease, or null while someone holds an unexpired one. */
   async acquire(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
-    validateLeaseRequest(owner, ttlMs);
     // Taken before the call, so the reported expiry is never later than Redis's own.
     const now = Date.now();
     const token = (await acquireScript.run(
@@ -52,26 +51,20 @@ export class RedisLeases {
     return token === null ? null : { sessionId, owner, token, expiresAt: now + ttlMs };
   }
 
-  /** The same lease with a later expiry; ConflictError when it was lost. */
-  async renew(lease: Lease, ttlMs: number): Promise<Lease> {
-    const held = validateLease(lease);
-    validateLeaseRequest(held.owner, ttlMs);
+  /** The same lease with a later expiry; null when it was lost. */
+  async renew(lease: Lease, ttlMs: number): Promise<Lease | null> {
     const now = Date.now();
     const renewed = await renewScript.run(
       this.client,
-      [this.keys.lease(held.sessionId)],
-      [holder(held), ttlMs],
+      [this.keys.lease(lease.sessionId)],
+      [holder(lease), ttlMs],
     );
-    if (renewed !== 1) {
-      throw new ConflictError(`lease on session ${held.sessionId} (token ${held.token}) was lost`);
-    }
-    return { ...held, expiresAt: now + ttlMs };
+    return renewed === 1 ? { ...lease, expiresAt: now + ttlMs } : null;
   }
 
   /** Ends the lease if it is still held; a lost lease is left alone. */
   async release(lease: Lease): Promise<void> {
-    const held = validateLease(lease);
-    await releaseScript.run(this.client, [this.keys.lease(held.sessionId)], [holder(held)]);
+    await releaseScript.run(this.client, [this.keys.lease(lease.sessionId)], [holder(lease)]);
   }
 }
 

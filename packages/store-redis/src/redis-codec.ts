@@ -1,6 +1,6 @@
 import type {
-  AppendMessageInput,
   MessageRecord,
+  NormalizedAppendMessageInput,
   SessionRecord,
   SessionUpdate,
 } from '@claude-code-server/store';
@@ -72,14 +72,14 @@ interface StoredMessage {
 }
 
 /** Serialises an appended message for its list entry. */
-export function encodeMessage(input: AppendMessageInput, createdAt: number): string {
+export function encodeMessage(input: NormalizedAppendMessageInput, createdAt: number): string {
   const stored: StoredMessage = {
     role: input.role,
     content: input.content,
     createdAt,
-    usage: input.usage ?? null,
-    costUsd: input.costUsd ?? null,
-    metadata: input.metadata ?? null,
+    usage: input.usage,
+    costUsd: input.costUsd,
+    metadata: input.metadata,
   };
   return JSON.stringify(stored);
 }
