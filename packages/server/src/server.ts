@@ -117,6 +117,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     health: new HealthCheck(options.store, claudeConfigOf(options.claude), logger),
     logger,
     sseHeartbeatMs: options.limits.sse_heartbeat_ms,
+    sseBufferLimit: options.limits.sse_buffer_limit,
     isDraining: () => draining,
   };
   const app = buildApp(ctx, {

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import type { TurnFailedEvent } from '@claude-code-server/agent';
 import { replies } from '@claude-code-server/fake-anthropic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,16 @@ async function collect(body: unknown): Promise<SseMessage[]> {
   const events: SseMessage[] = [];
   for await (const message of parseSse(res.body as ReadableStream<Uint8Array>)) events.push(message);
   return events;
+}
+
+/** The first log line (parsed) that matches, waiting up to 30 s for it. */
+async function logged(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    const found = h.log.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find(match);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('no such log line');
 }
 
 const named = (events: SseMessage[], name: string) => events.filter((e) => e.event === name);
@@ -114,6 +124,42 @@ describe('POST /chat/stream', () => {
 
     const events = await collect({ message: 'My name is Uma', user_id: 'uma' });
     expect(named(events, 'done')[0]?.data).toMatchObject({ content: expect.stringContaining('Uma') });
+  });
+
+  it('closes the stream of a client that stops reading, once limits.sse_buffer_limit is unsent', async () => {
+    const limit = 64 * 1024;
+    const slow = await h.server({ limits: { sse_buffer_limit: '64kb' } });
+    const port = ((await slow.listen(0)).address() as AddressInfo).port;
+    // About 12 MB of deltas: more than the kernel's socket buffers on both ends hold.
+    const chunk = 'y'.repeat(4096);
+    h.fake.enqueue(replies.text(chunk.repeat(3000), { chunks: Array(3000).fill(chunk) }));
+    const body = JSON.stringify({ message: 'Write a lot', user_id: 'rex' });
+    // A raw client that sends the request, reads the first bytes and then stops reading.
+    const socket = connect(port, '127.0.0.1');
+    socket.write(
+      `POST /chat/stream HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    socket.once('data', () => socket.pause());
+
+    const closed = await logged((line) => line.msg === 'stream closed: the client stopped reading');
+    // The server held no more than the limit and the one event that crossed it.
+    expect(closed.limit).toBe(limit);
+    expect(closed.buffered_bytes).toBeGreaterThan(limit);
+    expect(closed.buffered_bytes).toBeLessThan(limit + 8192);
+    // The turn was interrupted as for a client that went away.
+    const failed = await logged(
+      (line) => line.msg === 'turn failed' && line.request_id === closed.request_id,
+    );
+    expect(failed.code).toBe('ABORTED');
+    socket.destroy();
+
+    const res = await postStream(`http://127.0.0.1:${port}/chat/stream`, {
+      message: 'My name is Rex',
+      user_id: 'rex',
+    });
+    const events: SseMessage[] = [];
+    for await (const message of parseSse(res.body as ReadableStream<Uint8Array>)) events.push(message);
+    expect(named(events, 'done')[0]?.data).toMatchObject({ content: expect.stringContaining('Rex') });
   });
 
   it('reports a failed turn as an error event', async () => {

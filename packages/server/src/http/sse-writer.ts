@@ -1,17 +1,32 @@
 import type { Response } from 'express';
 
+export interface SseWriterOptions {
+  /** A keep-alive comment is sent after this long without an event. */
+  heartbeatMs: number;
+  /**
+   * Most bytes the response may hold unsent (`res.writableLength`). Events come from the running turn
+   * and cannot wait, so a client that stops reading gets its stream closed once this is passed.
+   */
+  bufferLimit: number;
+  /** Called once when the stream is closed for passing `bufferLimit`, with the bytes held then. */
+  onOverflow?: (bufferedBytes: number) => void;
+}
+
 /**
  * Writes Server-Sent Events: one `event:`/`data:` pair per event (data as one JSON line), and a
  * comment after `heartbeatMs` without anything else so proxies and clients keep the stream open.
+ * While the socket asks to wait ('drain'), keep-alives are skipped; past `bufferLimit` the response
+ * is destroyed, which the route sees as the client going away.
  */
 export class SseWriter {
   private heartbeat: NodeJS.Timeout | undefined;
   private nextId = 1;
   private ended = false;
+  private waitingForDrain = false;
 
   constructor(
     private readonly res: Response,
-    private readonly heartbeatMs: number,
+    private readonly options: SseWriterOptions,
   ) {}
 
   /** Sends the headers; events may follow. */
@@ -24,6 +39,9 @@ export class SseWriter {
     this.res.setHeader('X-Accel-Buffering', 'no');
     this.res.flushHeaders();
     this.res.socket?.setNoDelay(true);
+    this.res.on('drain', () => {
+      this.waitingForDrain = false;
+    });
     this.arm();
   }
 
@@ -32,8 +50,7 @@ export class SseWriter {
   }
 
   send(event: string, data: unknown): void {
-    if (this.closed) return;
-    this.res.write(`id: ${this.nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.write(`id: ${this.nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     this.arm();
   }
 
@@ -44,13 +61,28 @@ export class SseWriter {
     if (!this.res.writableEnded) this.res.end();
   }
 
+  private write(text: string): void {
+    if (this.closed) return;
+    if (!this.res.write(text)) this.waitingForDrain = true;
+    const buffered = this.res.writableLength;
+    if (buffered > this.options.bufferLimit) this.overflow(buffered);
+  }
+
+  private overflow(buffered: number): void {
+    this.ended = true;
+    clearTimeout(this.heartbeat);
+    this.options.onOverflow?.(buffered);
+    this.res.destroy();
+  }
+
   private arm(): void {
     clearTimeout(this.heartbeat);
+    if (this.closed) return;
     this.heartbeat = setTimeout(() => {
-      if (this.closed) return;
-      this.res.write(': keep-alive\n\n');
+      // A client that has not read what it was sent needs no keep-alive on top of it.
+      if (!this.waitingForDrain) this.write(': keep-alive\n\n');
       this.arm();
-    }, this.heartbeatMs);
+    }, this.options.heartbeatMs);
     this.heartbeat.unref();
   }
 }

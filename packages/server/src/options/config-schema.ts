@@ -1,4 +1,5 @@
 import { permissionModes } from '@claude-code-server/core';
+import bytes from 'bytes';
 import { z } from 'zod';
 import { sha256 } from '../auth/digest.js';
 import { claudeSectionSchema } from './claude-section.js';
@@ -85,6 +86,8 @@ const byteSize = z.union(
   [positiveInt, z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'must be a size such as 512kb or 1mb')],
   { error: typeError('must be a number of bytes or a size such as 512kb or 1mb') },
 );
+/** A byte size as a number of bytes. */
+const byteCount = byteSize.transform((size) => (typeof size === 'number' ? size : (bytes.parse(size) ?? 0)));
 
 export const limitsSchema = z
   .strictObject({
@@ -99,6 +102,8 @@ export const limitsSchema = z
     rate_limit: rateLimitSchema.optional(),
     /** An SSE comment is sent after this long without an event. */
     sse_heartbeat_ms: timerMs().default(15_000),
+    /** A stream whose client leaves more than this unread is closed (its turn is interrupted). */
+    sse_buffer_limit: byteCount.prefault('4mb'),
   })
   .refine((limits) => limits.default_timeout_ms <= limits.max_timeout_ms, {
     path: ['default_timeout_ms'],

@@ -40,7 +40,16 @@ export function registerChatRoutes(router: Router, ctx: RouteContext): void {
     const refusal = ctx.limiter.refusal();
     if (refusal) throw refusal;
     const signal = clientGone(res);
-    const sse = new SseWriter(res, ctx.sseHeartbeatMs);
+    const sse = new SseWriter(res, {
+      heartbeatMs: ctx.sseHeartbeatMs,
+      bufferLimit: ctx.sseBufferLimit,
+      // The client stopped reading: closing the response interrupts the turn, as a disconnect does.
+      onOverflow: (bufferedBytes) =>
+        ctx.logger.warn(
+          { request_id: turn.requestId, buffered_bytes: bufferedBytes, limit: ctx.sseBufferLimit },
+          'stream closed: the client stopped reading',
+        ),
+    });
     sse.open();
     try {
       const response = await ctx.turns.run(turn, signal, (event) => {

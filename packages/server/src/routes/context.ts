@@ -16,6 +16,8 @@ export interface RouteContext {
   health: HealthCheck;
   logger: Logger;
   sseHeartbeatMs: number;
+  /** Bytes a stream may hold unsent before it is closed (limits.sse_buffer_limit). */
+  sseBufferLimit: number;
   /** True once shutdown began: new requests get 503. */
   isDraining(): boolean;
 }
