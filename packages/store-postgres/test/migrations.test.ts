@@ -2,7 +2,7 @@ import { StoreUnavailableError } from '@claude-code-server/store';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresSessionStore, MIGRATIONS, type PostgresSessionStore } from '../src/index.js';
-import { runMigrations } from '../src/migrator.js';
+import { runMigrations } from '../src/postgres-migrator.js';
 import { DATABASE_URL, dropSchemas, uniqueSchemaPrefix, withAdmin } from './support/database.js';
 
 const prefix = uniqueSchemaPrefix('ccs_migr');

@@ -1,4 +1,5 @@
-import { quoteIdentifier } from './identifiers.js';
+import type { SessionUpdate } from '@claude-code-server/store';
+import { quoteIdentifier } from './postgres-identifiers.js';
 
 // Times come from the database clock, so every process sharing the database agrees on expiry and
 // leases. Millisecond precision matches the records (epoch ms) and the session cursors.
@@ -41,11 +42,23 @@ export function buildQueries(schema: string, ttlMs: number | undefined) {
     /** Frees the id of an expired session (its messages and transcript go with it). */
     deleteExpiredSession: `DELETE FROM ${s}.sessions WHERE id = $1 AND NOT ${LIVE}`,
     selectSession: `SELECT ${SESSION_COLUMNS} FROM ${s}.sessions WHERE id = $1 AND ${LIVE}`,
-    /** `sets` are fixed column assignments chosen by the store, with parameters from $2. */
-    updateSession: (sets: readonly string[]) =>
-      `UPDATE ${s}.sessions SET ${[...sets, `last_active_at = ${NOW}`, `expires_at = ${expiresAt}`].join(', ')}
+    /** The keys of `update` that are not undefined (none: a touch), with their values from $2. */
+    updateSession: (update: SessionUpdate) => {
+      const values: unknown[] = [];
+      const set = (column: string, value: unknown, cast = '') => {
+        values.push(value);
+        return `${column} = $${values.length + 1}${cast}`;
+      };
+      const sets: string[] = [];
+      if (update.claudeSessionId !== undefined) sets.push(set('claude_session_id', update.claudeSessionId));
+      if (update.project !== undefined) sets.push(set('project', update.project));
+      if (update.metadata !== undefined)
+        sets.push(set('metadata', JSON.stringify(update.metadata), '::jsonb'));
+      const text = `UPDATE ${s}.sessions SET ${[...sets, `last_active_at = ${NOW}`, `expires_at = ${expiresAt}`].join(', ')}
       WHERE id = $1 AND ${LIVE}
-      RETURNING ${SESSION_COLUMNS}`,
+      RETURNING ${SESSION_COLUMNS}`;
+      return { text, values };
+    },
     deleteSession: `DELETE FROM ${s}.sessions WHERE id = $1 RETURNING ${LIVE} AS live`,
     listSessions: `SELECT ${SESSION_COLUMNS} FROM ${s}.sessions
       WHERE user_id = $1 AND ${LIVE}

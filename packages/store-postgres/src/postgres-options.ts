@@ -1,6 +1,6 @@
 import { InvalidInputError, type SessionStoreOptions, validateTtlMs } from '@claude-code-server/store';
 import pg from 'pg';
-import { checkSchemaName } from './identifiers.js';
+import { checkSchemaName } from './postgres-identifiers.js';
 
 /** Where the store finds Postgres and which schema it keeps its tables in. */
 export interface PostgresSessionStoreOptions extends SessionStoreOptions {

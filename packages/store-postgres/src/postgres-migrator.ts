@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { quoteIdentifier } from './identifiers.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
-import { withTransaction } from './transaction.js';
+import { quoteIdentifier } from './postgres-identifiers.js';
+import { MIGRATIONS, type Migration } from './postgres-schema.js';
+import { withTransaction } from './postgres-transaction.js';
 
 /**
  * Brings `schema` up to date and returns the versions it applied (empty when it already was). One
@@ -42,4 +42,35 @@ export async function runMigrations(
     }
     return applied;
   });
+}
+
+/** Migrations on first use when `auto`: one in-flight run shared by every caller, retried after a failure. */
+export class SchemaMigrator {
+  #ready: Promise<void> | null = null;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly auto: boolean,
+  ) {}
+
+  /** Resolves once the schema is up to date (at once without `auto`). */
+  ready(): Promise<void> {
+    if (!this.auto) return Promise.resolve();
+    this.#ready ??= runMigrations(this.pool, this.schema).then(
+      () => {},
+      (error: unknown) => {
+        this.#ready = null;
+        throw error;
+      },
+    );
+    return this.#ready;
+  }
+
+  /** Applies pending migrations now; the versions applied. */
+  async migrate(): Promise<number[]> {
+    const applied = await runMigrations(this.pool, this.schema);
+    this.#ready = Promise.resolve();
+    return applied;
+  }
 }
