@@ -224,13 +224,40 @@ describe('health, docs and plumbing', () => {
     ]);
   });
 
-  it('serves a self-contained docs page', async () => {
+  it('serves the docs page and every file it loads itself: nothing from another host', async () => {
     const res = await request(server.app).get('/docs');
     expect(res.status).toBe(200);
     expect(res.type).toBe('text/html');
     expect(res.text).toContain('openapi.json');
-    expect(res.text).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\//);
-    expect(res.headers['content-security-policy']).toMatch(/script-src 'sha256-/);
+    expect(res.text).not.toMatch(/https?:\/\//);
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toMatch(/default-src 'self'/);
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).toMatch(/connect-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/https?:|\*/);
+    // Every script and stylesheet is a path on this server, and is served.
+    const loaded = [...res.text.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) =>
+      String(m[1]),
+    );
+    expect(loaded).toEqual([
+      'docs/swagger-ui.css',
+      'docs/swagger-ui-bundle.js',
+      'docs/swagger-initializer.js',
+    ]);
+    for (const path of loaded) {
+      const asset = await request(server.app).get(`/${path}`);
+      expect(asset.status).toBe(200);
+      expect(asset.type).toMatch(path.endsWith('.css') ? /^text\/css$/ : /^(text|application)\/javascript$/);
+      expect(asset.text.length).toBeGreaterThan(0);
+    }
+    // The page reads the server's own document, and Swagger UI's validator (another host) is off.
+    const initializer = await request(server.app).get('/docs/swagger-initializer.js');
+    expect(initializer.text).toContain("getElementById('swagger-ui').dataset.spec");
+    expect(initializer.text).toContain('validatorUrl: null');
+    expect(initializer.text).not.toMatch(/https?:\/\//);
+    expect((await request(server.app).get('/docs/index.html')).status).toBe(404);
+    expect((await request(server.app).get('/docs/')).headers.location).toBe('/docs');
+    expect((await request(server.app).get('/openapi.json')).status).toBe(200);
   });
 
   it('echoes a request id, or makes one', async () => {

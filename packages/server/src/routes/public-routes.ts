@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { docsPage } from '../openapi/docs-page.js';
+import { registerDocsRoutes } from '../openapi/docs-routes.js';
 import { SERVER_VERSION } from '../version.js';
 import type { RouteContext } from './context.js';
 
@@ -22,8 +22,5 @@ export function registerPublicRoutes(router: Router, ctx: RouteContext, openapi:
     res.json(openapi);
   });
 
-  router.get('/docs', (_req: Request, res: Response) => {
-    res.setHeader('Content-Security-Policy', docsPage.contentSecurityPolicy);
-    res.type('html').send(docsPage.html);
-  });
+  registerDocsRoutes(router);
 }
