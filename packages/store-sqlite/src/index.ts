@@ -3,6 +3,6 @@ export {
   DEFAULT_SQLITE_PATH,
   DEFAULT_TABLE_PREFIX,
   type SqliteSessionStoreOptions,
-} from './options.js';
-export { SCHEMA_VERSION, type TableNames } from './schema.js';
+} from './sqlite-options.js';
+export { SCHEMA_VERSION, type TableNames } from './sqlite-schema.js';
 export { createSqliteSessionStore, SqliteSessionStore } from './sqlite-session-store.js';

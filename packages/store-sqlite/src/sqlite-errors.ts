@@ -1,4 +1,3 @@
-import { StoreError, StoreUnavailableError } from '@claude-code-server/store';
 import Database from 'better-sqlite3';
 
 // After these the connection itself is suspect: a store that opened it reopens on the next call.
@@ -15,15 +14,11 @@ export function isConnectionBroken(error: unknown): boolean {
 }
 
 /**
- * Turns whatever the driver threw into StoreUnavailableError with the driver's error as `cause` (a
- * busy or full file, I/O errors, a closed handle, tables dropped under the store); store errors pass.
+ * The detail of a driver failure (a busy or full file, I/O errors, tables dropped under the store) for
+ * its StoreUnavailableError: SQLite's code and message. Other errors, e.g. the TypeError better-sqlite3
+ * throws when a handle passed in by the caller was closed under us, give their message.
  */
-export function toStoreError(error: unknown): StoreError {
-  if (error instanceof StoreError) return error;
-  if (error instanceof Database.SqliteError) {
-    return new StoreUnavailableError(`sqlite ${error.code}: ${error.message}`, { cause: error });
-  }
-  // E.g. the TypeError better-sqlite3 throws when a handle passed in by the caller was closed under us.
-  const detail = error instanceof Error ? error.message : String(error);
-  return new StoreUnavailableError(`sqlite: ${detail}`, { cause: error });
+export function describeSqliteFailure(error: unknown): string {
+  if (error instanceof Database.SqliteError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
 }

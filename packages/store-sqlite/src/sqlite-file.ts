@@ -2,8 +2,8 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreUnavailableError } from '@claude-code-server/store';
 import Database from 'better-sqlite3';
-import { DEFAULT_BUSY_TIMEOUT_MS, type ResolvedSqliteOptions } from './options.js';
-import { migrate, type TableNames } from './schema.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, type ResolvedSqliteOptions } from './sqlite-options.js';
+import { migrate, type TableNames } from './sqlite-schema.js';
 
 /** An open, migrated connection and whether the store must close it. */
 export interface SqliteConnection {

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { MESSAGE_COLUMNS, SESSION_COLUMNS } from './rows.js';
-import type { TableNames } from './schema.js';
+import { MESSAGE_COLUMNS, SESSION_COLUMNS } from './sqlite-rows.js';
+import type { TableNames } from './sqlite-schema.js';
 
 /** Every statement the store runs, prepared once per connection. */
 export type Statements = { [Name in keyof ReturnType<typeof statementSql>]: Statement };
