@@ -294,6 +294,7 @@ describe('projects', () => {
 describe('logs', () => {
   it('never hold prompts, answers or keys by default', async () => {
     await chat(PARTNER_KEY, { message: 'My name is Secretia', user_id: 'logs' }).expect(200);
+    await request(server.app).get('/sessions?user_id=logs').set('Authorization', `Bearer ${WEB_KEY}`);
     const text = h.log.text;
     expect(text).toContain('"key":"partner"');
     for (const secret of ['Secretia', WEB_KEY, OPS_KEY, PARTNER_KEY, LIMITED_KEY])

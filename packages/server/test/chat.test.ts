@@ -267,6 +267,21 @@ describe('health, docs and plumbing', () => {
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const line = h.log.lines.map((l) => JSON.parse(l)).find((l) => l.request_id === 'abc-123');
     expect(line).toMatchObject({ msg: 'request', method: 'GET', path: '/health', status: 200 });
+    // Nothing of the request itself (headers, query, body) is in its line.
+    expect(Object.keys(line).sort()).toEqual(
+      [
+        'duration_ms',
+        'hostname',
+        'level',
+        'method',
+        'msg',
+        'path',
+        'pid',
+        'request_id',
+        'status',
+        'time',
+      ].sort(),
+    );
 
     // A turn's own log lines carry the id of the request that asked for it.
     await request(server.app)

@@ -19,7 +19,7 @@ function unauthorized(message: string): HttpError {
 
 /** Finds the request's principal (401 without a valid key) and applies its rate limit (429). */
 export function authenticate(keys: KeyTable, rateLimiter: RateLimiter) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     let principal = keys.anonymous;
     if (!principal) {
       const key = presentedKey(req);
@@ -30,7 +30,7 @@ export function authenticate(keys: KeyTable, rateLimiter: RateLimiter) {
       res.removeHeader('WWW-Authenticate');
     }
     if (principal.rateLimit) {
-      const outcome = rateLimiter.take(principal.keyName ?? principal.tenant, principal.rateLimit);
+      const outcome = await rateLimiter.take(principal.keyName ?? principal.tenant, principal.rateLimit);
       if (!outcome.allowed) {
         throw new HttpError(429, 'RATE_LIMITED', 'too many requests for this API key', {
           retryAfterMs: outcome.retryAfterMs,

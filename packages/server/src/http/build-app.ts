@@ -9,9 +9,8 @@ import type { RouteContext } from '../routes/context.js';
 import { registerPublicRoutes } from '../routes/public-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
 import { registerTaskRoutes } from '../routes/task-routes.js';
-import { accessLog } from './access-log.js';
-import { cors } from './cors.js';
-import { requestId } from './request-id.js';
+import { corsFor } from './cors-options.js';
+import { requestLog } from './request-log.js';
 
 /** Paths that need an API key (everything but health and the docs). */
 const PROTECTED_PATH = /^\/(chat|task|session|sessions)(\/|$)/;
@@ -30,9 +29,8 @@ export interface AppSettings {
 export function buildApp(ctx: RouteContext, settings: AppSettings): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestId);
-  app.use(accessLog(ctx.logger));
-  if (settings.corsOrigins.length > 0) app.use(cors(settings.corsOrigins));
+  app.use(requestLog(ctx.logger));
+  if (settings.corsOrigins.length > 0) app.use(corsFor(settings.corsOrigins));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (!ctx.isDraining() || req.path === '/health') return next();
     res.setHeader('Connection', 'close');
