@@ -1,6 +1,9 @@
+import { prettyFactory } from 'pino-pretty';
 import { describe, expect, it } from 'vitest';
-import { prettyLine } from './log/pretty-stream.js';
+import { PRETTY_OPTIONS } from './log/create-logger.js';
 import { redactUrl } from './store/redact-url.js';
+
+const prettyLine = prettyFactory({ ...PRETTY_OPTIONS, colorize: false });
 
 describe('pretty log lines', () => {
   it('time, level, message, then the other fields', () => {
@@ -13,12 +16,12 @@ describe('pretty log lines', () => {
       msg: 'claude-code-server listening on http://127.0.0.1:8000',
     });
     expect(prettyLine(line)).toBe(
-      '03:04:05 INFO  claude-code-server listening on http://127.0.0.1:8000 url=http://127.0.0.1:8000 store="sqlite /srv/data/sessions.db"',
+      '[03:04:05] INFO: claude-code-server listening on http://127.0.0.1:8000 {"url":"http://127.0.0.1:8000","store":"sqlite /srv/data/sessions.db"}\n',
     );
   });
 
   it('a line that is not JSON passes through', () => {
-    expect(prettyLine('plain text')).toBe('plain text');
+    expect(prettyLine('plain text')).toBe('plain text\n');
   });
 });
 
