@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiKeySchema, serverConfigSchema } from '@claude-code-server/server';
+import { apiKeySchema, serverConfigSchema } from '@claude-code-server/server/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appOwnedConfigSchema, storeConfigSchema } from './config/app-config-schema.js';
 import { loadConfig } from './config/load-config.js';

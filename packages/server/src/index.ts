@@ -1,7 +1,8 @@
+// The public API: what an application embedding the server needs. Helpers the self-hosted app
+// shares (section schemas, issue formatting, option parsing) are in `./internal`, not semver-stable.
 export { chatConfigSchema, chatRequestSchema } from './api/request-schemas.js';
 export type { ChatResponseBody, TaskBody, TaskStatus } from './api/response-schemas.js';
 export { HttpError } from './errors/http-error.js';
-export { toHttpError } from './errors/map-error.js';
 export {
   InvalidServerOptionsError,
   ProjectDirectoryError,
@@ -9,43 +10,15 @@ export {
   type ServerErrorCode,
 } from './errors/server-error.js';
 export { buildOpenApiDocument } from './openapi/document.js';
-export {
-  type ClaudeSectionConfig,
-  claudeConfigOf,
-  claudeSectionSchema,
-  READ_ONLY_TOOLS,
-} from './options/claude-section.js';
-export {
-  type AgentSectionConfig,
-  type ApiKeyConfig,
-  agentSectionSchema,
-  apiKeySchema,
-  authSchema,
-  corsSchema,
-  type LimitsConfig,
-  limitsSchema,
-  logSchema,
-  type ParsedServerConfig,
-  projectSchema,
-  type RateLimitConfig,
-  rateLimitSchema,
-  type ServerConfig,
-  serverConfigSchema,
-  tasksSchema,
+export type { ClaudeSectionConfig } from './options/claude-section.js';
+export type {
+  AgentSectionConfig,
+  ApiKeyConfig,
+  LimitsConfig,
+  ParsedServerConfig,
+  RateLimitConfig,
+  ServerConfig,
 } from './options/config-schema.js';
-export {
-  type ParsedServerOptions,
-  parseServerOptions,
-  type ServerOptions,
-  serverOptionsSchema,
-} from './options/server-options.js';
-export {
-  formatIssues,
-  type IssueProblem,
-  issueProblems,
-  plainErrors,
-  problemLine,
-  safeParsePlain,
-} from './options/zod-issues.js';
+export type { ServerOptions } from './options/server-options.js';
 export { type ClaudeCodeServer, createServer, type ShutdownOptions } from './server.js';
 export { SERVER_VERSION } from './version.js';

@@ -1,5 +1,10 @@
 import { dirname, relative, resolve } from 'node:path';
-import { type IssueProblem, issueProblems, problemLine, safeParsePlain } from '@claude-code-server/server';
+import {
+  type IssueProblem,
+  issueProblems,
+  problemLine,
+  safeParsePlain,
+} from '@claude-code-server/server/internal';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import {

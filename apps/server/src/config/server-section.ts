@@ -1,10 +1,10 @@
+import type { ParsedServerConfig } from '@claude-code-server/server';
 import {
   type IssueProblem,
   issueProblems,
-  type ParsedServerConfig,
   safeParsePlain,
   serverConfigSchema,
-} from '@claude-code-server/server';
+} from '@claude-code-server/server/internal';
 
 /** The config keys that become `createServer`'s options, validated by the server's own schema. */
 export type ServerSection = ParsedServerConfig;

@@ -1,5 +1,5 @@
 import { claudeConfigDir } from '@claude-code-server/core';
-import { claudeConfigOf } from '@claude-code-server/server';
+import { claudeConfigOf } from '@claude-code-server/server/internal';
 import type { AppConfig } from '../config/load-config.js';
 
 /** The parts of the config's `claude` section the doctor looks at. */
