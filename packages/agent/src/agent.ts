@@ -6,6 +6,9 @@ import type {
   SessionPage,
   SessionRecord,
 } from '@claude-code-server/store';
+import type { AgentBusyError } from './admission/agent-busy-error.js';
+import { type AdmissionStats, TurnAdmission } from './admission/turn-admission.js';
+import type { JobCaller } from './admission/turn-job.js';
 import {
   type ClaudeAgentOptions,
   type ResolvedAgentOptions,
@@ -18,8 +21,6 @@ import { AgentClosedError, SessionOwnedByOtherUserError } from './errors.js';
 import { type AgentEventName, type AgentListener, AgentObservers } from './observers.js';
 import { createPoolProcessSource } from './process/pool-process-source.js';
 import type { ProcessSource } from './process/process-source.js';
-import { SessionQueues } from './queue/session-queues.js';
-import type { JobCaller } from './queue/turn-job.js';
 import { checkChatCall, resolveSessionSelector, sessionIdFor } from './session-ids.js';
 import { TranscriptSync } from './transcript/transcript-sync.js';
 import { TurnRunner } from './turn/turn-runner.js';
@@ -50,7 +51,7 @@ export class ClaudeAgent {
   private readonly options: ResolvedAgentOptions;
   private readonly projects: ProjectDirectories;
   private readonly processes: ProcessSource;
-  private readonly queues: SessionQueues;
+  private readonly admission: TurnAdmission;
   private readonly runner: TurnRunner;
   private readonly observers = new AgentObservers();
   private closing: Promise<void> | undefined;
@@ -67,11 +68,12 @@ export class ClaudeAgent {
       sync: new TranscriptSync(this.options.store),
       observers: this.observers,
     });
-    this.queues = new SessionQueues({
-      debounceMs: this.options.debounceMs,
+    this.admission = new TurnAdmission({
+      maxConcurrentTurns: this.options.maxConcurrentTurns,
+      maxQueue: this.options.maxQueue,
       maxQueuePerSession: this.options.maxQueuePerSession,
+      debounceMs: this.options.debounceMs,
       run: (job) => this.runner.run(job),
-      typicalTurnMs: () => this.runner.typicalTurnMs,
     });
   }
 
@@ -160,7 +162,22 @@ export class ClaudeAgent {
 
   /** Resolves once no turn of any session runs or waits here (transcripts of answered turns saved too). */
   whenIdle(): Promise<void> {
-    return this.queues.drained();
+    return this.admission.drained();
+  }
+
+  /** Turns running and messages waiting, as admission counts them. */
+  admissionStats(): AdmissionStats {
+    return this.admission.stats();
+  }
+
+  /**
+   * The error a new message would get right now, if any (nothing is queued): AgentClosedError, or
+   * AgentBusyError when every slot is busy and `maxQueue` messages wait, or (given its `sessionId`)
+   * when that session's queue is full. Lets a caller refuse before it commits to an answer format.
+   */
+  refusal(sessionId?: string): AgentBusyError | AgentClosedError | undefined {
+    if (this.closing) return new AgentClosedError();
+    return this.admission.refusal(sessionId);
   }
 
   /** Subscribes to observer events; returns a function that unsubscribes. */
@@ -174,9 +191,12 @@ export class ClaudeAgent {
 
   stats(): AgentStats {
     const counts = this.runner.counts;
+    const admission = this.admission.stats();
     return {
       ownerId: this.options.ownerId,
-      ...this.queues.stats(),
+      activeSessions: admission.sessions,
+      runningTurns: admission.running,
+      queuedMessages: admission.queued,
       turnsStarted: counts.started,
       turnsFinished: counts.finished,
       turnsFailed: counts.failed,
@@ -199,11 +219,11 @@ export class ClaudeAgent {
       }
     }
     this.closing ??= (async () => {
-      const drained = this.queues.close();
+      const drained = this.admission.close();
       const timer =
         options.graceMs === undefined
           ? undefined
-          : setTimeout(() => this.queues.abortRunning(new AgentClosedError()), options.graceMs);
+          : setTimeout(() => this.admission.abortRunning(new AgentClosedError()), options.graceMs);
       try {
         await drained;
       } finally {
@@ -222,7 +242,7 @@ export class ClaudeAgent {
     applyOverrides(this.options.config, call.overrides, this.options.allowedModels);
     const sessionId = call.sessionId ?? sessionIdFor(call.userId);
     const meta = { ...call.meta, userId: call.userId, sessionId, receivedAt: Date.now() };
-    return this.queues.submit(
+    return this.admission.submit(
       sessionId,
       {
         userId: call.userId,
@@ -232,7 +252,7 @@ export class ClaudeAgent {
         timeoutMs: call.timeoutMs,
         sessionMetadata: call.sessionMetadata,
       },
-      { text: message, meta, caller },
+      { text: message, meta, caller: call.onStart ? { ...caller, onStart: call.onStart } : caller },
       call.signal,
     );
   }

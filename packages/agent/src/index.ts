@@ -1,9 +1,10 @@
+export { AgentBusyError, type AgentBusyScope } from './admission/agent-busy-error.js';
+export type { AdmissionStats } from './admission/turn-admission.js';
 export { type AgentStats, ClaudeAgent } from './agent.js';
 export type { AgentPoolOptions, ClaudeAgentOptions } from './config/agent-options.js';
 export { type AgentOverrides, permissionModeRank, toolCovers } from './config/overrides.js';
 export {
   AgentAbortedError,
-  AgentBusyError,
   AgentClosedError,
   AgentError,
   type AgentErrorCode,

@@ -1,6 +1,7 @@
 import { findProcessesByEnv } from '@claude-code-server/core/testing';
 import { describe, expect, it } from 'vitest';
-import { AgentBusyError, AgentClosedError, InvalidAgentInputError } from './errors.js';
+import { AgentBusyError } from './admission/agent-busy-error.js';
+import { AgentClosedError, InvalidAgentInputError } from './errors.js';
 import { createFlakyStore } from './test-support/flaky-store.js';
 import { useAgentHarness } from './test-support/harness.js';
 import type { TranscriptSaveFailedEvent, TurnFailedEvent } from './types.js';

@@ -24,7 +24,7 @@ describe('ordering, bursts and streaming (real CLI)', () => {
   });
 
   it('runs different sessions at the same time, up to the pool’s limit of live processes', async () => {
-    const agent = await t.h.agent(t.store, { pool: { maxLive: 2, maxQueue: 0 } });
+    const agent = await t.h.agent(t.store, { pool: { maxLive: 2 }, maxQueue: 0 });
     t.h.fake.enqueue({ type: 'hang' }, { type: 'hang' });
     const stop = new AbortController();
     const call = (userId: string) => agent.chat(`hold on, ${userId}`, { userId, signal: stop.signal });
@@ -33,10 +33,29 @@ describe('ordering, bursts and streaming (real CLI)', () => {
     await t.h.fake.waitForRequest((req) => req.lastUserText === 'hold on, hana');
     await t.h.fake.waitForRequest((req) => req.lastUserText === 'hold on, hugo');
     expect(agent.stats()).toMatchObject({ runningTurns: 2, pool: { live: 2, busy: 2 } });
-    // A third session finds both processes busy and no room to wait (maxQueue 0).
-    await expect(call('hedy')).rejects.toMatchObject({ code: 'POOL_BUSY' });
+    // A third session finds both turn slots (maxConcurrentTurns defaults to maxLive) busy and no room to wait (maxQueue 0).
+    expect(agent.refusal()).toMatchObject({ code: 'AGENT_BUSY', scope: 'agent' });
+    await expect(call('hedy')).rejects.toMatchObject({ code: 'AGENT_BUSY', scope: 'agent' });
+    expect(agent.admissionStats()).toMatchObject({ running: 2, queued: 0 });
     stop.abort();
     for (const outcome of await Promise.all(held)) expect(outcome).toBeInstanceOf(AgentAbortedError);
+  });
+
+  it('holds a turn past maxConcurrentTurns in admission, never in the pool, and tells its caller when it starts', async () => {
+    const agent = await t.h.agent(t.store, { pool: { maxLive: 2 }, maxConcurrentTurns: 1 });
+    t.h.fake.enqueue({ type: 'hang' });
+    const stop = new AbortController();
+    const held = agent.chat('hold on, ida', { userId: 'ida', signal: stop.signal }).catch((e: unknown) => e);
+    await t.h.fake.waitForRequest((req) => req.lastUserText === 'hold on, ida');
+    let started = false;
+    const next = agent.chat('after ida', { userId: 'ivo', onStart: () => (started = true) });
+    expect(agent.admissionStats()).toEqual({ running: 1, queued: 1, sessions: 2 });
+    expect(agent.stats().pool.queued).toBe(0);
+    expect(started).toBe(false);
+    stop.abort();
+    expect(await held).toBeInstanceOf(AgentAbortedError);
+    expect((await next).content).toBe('echo: after ida');
+    expect(started).toBe(true);
   });
 
   it('merges a burst inside the debounce window into one turn', async () => {

@@ -58,6 +58,7 @@ export interface CheckedChatCall {
   meta: MessageMetaInput;
   canUseTool: CanUseTool | undefined;
   signal: AbortSignal | undefined;
+  onStart: (() => void) | undefined;
   timeoutMs: number | undefined;
   sessionMetadata: Record<string, unknown> | undefined;
 }
@@ -82,6 +83,9 @@ export function checkChatCall(message: unknown, options: AgentChatOptions): Chec
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new InvalidAgentInputError('options.signal', 'must be an AbortSignal');
   }
+  if (options.onStart !== undefined && typeof options.onStart !== 'function') {
+    throw new InvalidAgentInputError('options.onStart', 'must be a function');
+  }
   const timeoutMs = options.timeoutMs;
   if (timeoutMs !== undefined) checkTimerMs('options.timeoutMs', timeoutMs, 1);
   const sessionMetadata = checkJsonObject('options.sessionMetadata', options.sessionMetadata);
@@ -99,6 +103,7 @@ export function checkChatCall(message: unknown, options: AgentChatOptions): Chec
     meta: (checkJsonObject('options.meta', options.meta) ?? {}) as MessageMetaInput,
     canUseTool: options.canUseTool,
     signal: options.signal,
+    onStart: options.onStart,
     timeoutMs,
     sessionMetadata,
   };

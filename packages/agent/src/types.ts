@@ -24,6 +24,8 @@ export interface AgentChatOptions {
   canUseTool?: CanUseTool;
   /** Aborting drops a waiting message or interrupts its running turn. */
   signal?: AbortSignal;
+  /** Called once the message's turn takes its slot and starts (no longer waiting). */
+  onStart?: () => void;
   /** Interrupt the turn after this long once it runs (waiting in the queue does not count). */
   timeoutMs?: number;
   /** Merged into the session's metadata. */

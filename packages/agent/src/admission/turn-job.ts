@@ -6,6 +6,8 @@ import type { AgentEvent, AgentResponse } from '../types.js';
 export interface JobCaller {
   /** Receives the turn's events as they happen (stream callers only). */
   onEvent?: (event: AgentEvent) => void;
+  /** Called when the turn carrying the message takes its slot and starts. */
+  onStart?: () => void;
   resolve(response: AgentResponse): void;
   reject(error: Error): void;
 }
@@ -61,6 +63,18 @@ export class TurnJob {
     this.done = new Promise((resolve) => {
       this.markDone = resolve;
     });
+  }
+
+  /** Marks the turn started (no message joins it any more) and tells its callers. */
+  begin(): void {
+    this.started = true;
+    for (const caller of this.callers) {
+      try {
+        caller.onStart?.();
+      } catch {
+        // A caller's hook must not stop the turn the other callers wait for.
+      }
+    }
   }
 
   /** True when a message with these settings may join this (not yet started) turn. */

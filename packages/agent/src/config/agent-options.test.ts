@@ -48,4 +48,16 @@ describe('resolveAgentOptions', () => {
     expect(fromConfig.config.configDir).toBe('/config');
     expect(dirOf({ config: { env } }).configDir).toBe('/from-env');
   });
+
+  it('bounds admission by the pool: turn slots default to pool.maxLive and may not exceed it', () => {
+    const resolved = resolveAgentOptions({ store, pool: { maxLive: 3 } });
+    expect(resolved).toMatchObject({ maxConcurrentTurns: 3, maxQueue: 100, maxQueuePerSession: 50 });
+    expect(
+      resolveAgentOptions({ store, pool: { maxLive: 3 }, maxConcurrentTurns: 2 }).maxConcurrentTurns,
+    ).toBe(2);
+    expect(invalidField({ pool: { maxLive: 3 }, maxConcurrentTurns: 4 })).toBe('maxConcurrentTurns');
+    expect(invalidField({ maxQueue: -1 })).toBe('maxQueue');
+    // The pool has no queue of its own to configure any more: admission's maxQueue is the one.
+    expect(invalidField({ pool: { maxQueue: 10 } as never })).toBe('pool');
+  });
 });

@@ -23,8 +23,6 @@ export interface AgentPoolOptions {
   spares?: number;
   /** An idle process is closed after this long (default 10 minutes); its session resumes later. */
   idleTimeoutMs?: number;
-  /** Turns that may wait for a free process when all are busy (default 100); past it, POOL_BUSY. */
-  maxQueue?: number;
 }
 
 export interface ClaudeAgentOptions {
@@ -35,6 +33,10 @@ export interface ClaudeAgentOptions {
   /** Project name -> directory. Calls name a project, never a path. */
   projects?: Record<string, string>;
   pool?: AgentPoolOptions;
+  /** Turns running at once across every session (default and most: `pool.maxLive`). */
+  maxConcurrentTurns?: number;
+  /** Messages that may wait in the whole agent while every turn slot is busy (default 100); past it, AgentBusyError. */
+  maxQueue?: number;
   /** Messages that may wait per session (default 50); past it, AgentBusyError. */
   maxQueuePerSession?: number;
   /** Merge messages of a session arriving within this many ms of each other into one turn (default 0: off). */
@@ -61,6 +63,8 @@ export interface ResolvedAgentOptions {
   config: ClaudeConfig;
   projects: ReadonlyMap<string, string>;
   pool: Required<AgentPoolOptions>;
+  maxConcurrentTurns: number;
+  maxQueue: number;
   maxQueuePerSession: number;
   debounceMs: number;
   formatter: MessageFormatter;
@@ -96,9 +100,10 @@ const scalarsSchema = z.object({
       maxLive: positiveInt.optional(),
       spares: nonNegativeInt.optional(),
       idleTimeoutMs: timerMs(1).optional(),
-      maxQueue: nonNegativeInt.optional(),
     })
     .optional(),
+  maxConcurrentTurns: positiveInt.optional(),
+  maxQueue: nonNegativeInt.optional(),
   maxQueuePerSession: positiveInt.optional(),
   debounceMs: timerMs(0).optional(),
   leaseTtlMs: z.number().int().min(1_000).max(3_600_000).optional(),
@@ -169,16 +174,26 @@ export function resolveAgentOptions(options: ClaudeAgentOptions): ResolvedAgentO
   if (config.cwd !== undefined && !isAbsolute(config.cwd)) {
     throw new InvalidConfigError('config.cwd', 'must be an absolute path');
   }
+  const maxLive = parsed.data.pool?.maxLive ?? 8;
+  const maxConcurrentTurns = parsed.data.maxConcurrentTurns ?? maxLive;
+  if (maxConcurrentTurns > maxLive) {
+    // Admission is the only queue: a turn that got a slot must find a process without waiting.
+    throw new InvalidAgentInputError(
+      'maxConcurrentTurns',
+      `must be at most pool.maxLive (${maxLive}): every running turn needs its own process`,
+    );
+  }
   return {
     store,
     config,
     projects: checkProjects(parsed.data.projects),
     pool: {
-      maxLive: parsed.data.pool?.maxLive ?? 8,
+      maxLive,
       spares: parsed.data.pool?.spares ?? 0,
       idleTimeoutMs: parsed.data.pool?.idleTimeoutMs ?? 10 * 60_000,
-      maxQueue: parsed.data.pool?.maxQueue ?? 100,
     },
+    maxConcurrentTurns,
+    maxQueue: parsed.data.maxQueue ?? 100,
     maxQueuePerSession: parsed.data.maxQueuePerSession ?? 50,
     debounceMs: parsed.data.debounceMs ?? 0,
     formatter: resolveFormatter(options.formatter),

@@ -15,6 +15,10 @@ function canonicalSync(dir: string): string {
 /**
  * The warm process pool of an agent. Its base config is the agent's with the default directory,
  * so spares serve new conversations of the default project without overrides.
+ *
+ * The pool queues no turn of its own: admission lets at most `maxConcurrentTurns` (<= `maxLive`)
+ * turns run, each holding at most one process, so its queue only holds a turn for the moment an
+ * idle process or spare closes to make room, and is sized so it can never refuse one.
  */
 export function createPoolProcessSource(options: ResolvedAgentOptions, defaultDir: string): ProcessSource {
   return new SessionPool({
@@ -22,7 +26,7 @@ export function createPoolProcessSource(options: ResolvedAgentOptions, defaultDi
     maxLive: options.pool.maxLive,
     spares: options.pool.spares,
     idleTimeoutMs: options.pool.idleTimeoutMs,
-    maxQueue: options.pool.maxQueue,
+    maxQueue: options.maxConcurrentTurns,
     ...(options.canUseTool ? { canUseTool: options.canUseTool } : {}),
   });
 }

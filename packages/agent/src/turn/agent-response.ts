@@ -1,6 +1,6 @@
 import type { ChatResponse, ClaudeConfig } from '@claude-code-server/core';
 import type { MessageRecord, SessionRecord } from '@claude-code-server/store';
-import type { TurnJob } from '../queue/turn-job.js';
+import type { TurnJob } from '../admission/turn-job.js';
 import type { AgentResponse } from '../types.js';
 import type { PreparedProcess } from './warm-processes.js';
 

@@ -5,8 +5,8 @@ import {
   type SessionRecord,
   type SessionStore,
 } from '@claude-code-server/store';
+import type { TurnJob } from '../admission/turn-job.js';
 import { SessionOwnedByOtherUserError } from '../errors.js';
-import type { TurnJob } from '../queue/turn-job.js';
 import { mergeCallerMetadata } from '../session-state.js';
 
 // What the history records of a turn: its session, the user's messages, the answer.

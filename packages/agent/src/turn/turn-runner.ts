@@ -1,5 +1,6 @@
 import type { ClaudeConfig } from '@claude-code-server/core';
 import type { SessionRecord, SessionStore } from '@claude-code-server/store';
+import type { TurnJob } from '../admission/turn-job.js';
 import type { ResolvedAgentOptions } from '../config/agent-options.js';
 import { applyOverrides } from '../config/overrides.js';
 import type { ProjectDirectories } from '../config/projects.js';
@@ -9,7 +10,6 @@ import { formatBurst } from '../formatters.js';
 import { type HeldLease, LeaseTaker } from '../lease.js';
 import type { AgentObservers } from '../observers.js';
 import type { ProcessSource } from '../process/process-source.js';
-import type { TurnJob } from '../queue/turn-job.js';
 import { mergeCallerMetadata, readSessionState } from '../session-state.js';
 import { transcriptFileSize, waitForTranscriptFlush } from '../transcript/local-transcript.js';
 import { transcriptPath } from '../transcript/project-slug.js';
@@ -48,8 +48,6 @@ export class TurnRunner {
   /** Answered turns whose transcript could not be stored yet, by session. */
   private readonly unsaved = new Map<string, AnsweredTurn>();
   private readonly store: SessionStore;
-  /** Average of recent turn durations, for retry hints. */
-  typicalTurnMs = 2_000;
   readonly counts = { started: 0, finished: 0, failed: 0, freshSessions: 0 };
 
   private readonly leases: LeaseTaker;
@@ -139,7 +137,6 @@ export class TurnRunner {
 
   private answer(job: TurnJob, response: AgentResponse, durationMs: number): void {
     this.counts.finished++;
-    this.typicalTurnMs = Math.round(this.typicalTurnMs * 0.8 + durationMs * 0.2);
     job.emit({ type: 'done', response });
     job.succeed(response);
     this.deps.observers.emit('turn_finished', {
