@@ -1,4 +1,4 @@
-import type { Lease } from '@claude-code-server/store';
+import type { Lease, LeaseBackend } from '@claude-code-server/store';
 
 interface HeldLease {
   owner: string;
@@ -7,11 +7,12 @@ interface HeldLease {
 }
 
 /** Leases of one store instance; a single counter makes every token larger than all before it. */
-export class MemoryLeases {
+export class MemoryLeases implements LeaseBackend {
   readonly #held = new Map<string, HeldLease>();
   #lastToken = 0;
 
-  acquire(sessionId: string, owner: string, ttlMs: number, now: number): Lease | null {
+  async acquire(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
+    const now = Date.now();
     const current = this.#held.get(sessionId);
     if (current && current.expiresAt > now) return null;
     const held = { owner, token: ++this.#lastToken, expiresAt: now + ttlMs };
@@ -20,15 +21,16 @@ export class MemoryLeases {
   }
 
   /** The lease with a new expiry, or null when it was lost. */
-  renew(lease: Lease, ttlMs: number, now: number): Lease | null {
+  async renew(lease: Lease, ttlMs: number): Promise<Lease | null> {
+    const now = Date.now();
     const current = this.#heldBy(lease, now);
     if (!current) return null;
     current.expiresAt = now + ttlMs;
     return { sessionId: lease.sessionId, ...current };
   }
 
-  release(lease: Lease, now: number): void {
-    if (this.#heldBy(lease, now)) this.#held.delete(lease.sessionId);
+  async release(lease: Lease): Promise<void> {
+    if (this.#heldBy(lease, Date.now())) this.#held.delete(lease.sessionId);
   }
 
   /** Forgets leases that expired, so an idle store does not grow. */

@@ -4,7 +4,6 @@ import {
   expiresAtFrom,
   isAfterSessionCursor,
   isExpired,
-  type Lease,
   type MessagePage,
   type MessageRecord,
   type NormalizedAppendMessageInput,
@@ -20,6 +19,7 @@ import {
   validateTtlMs,
 } from '@claude-code-server/store';
 import { MemoryLeases } from './memory-leases.js';
+import { MemoryTasks } from './memory-tasks.js';
 
 export interface MemorySessionStoreOptions extends SessionStoreOptions {}
 
@@ -36,7 +36,8 @@ class MemoryBackend implements SessionStoreBackend {
   readonly #ttlMs: number | undefined;
   readonly #sessions = new Map<string, StoredSession>();
   readonly #sessionIdsByUser = new Map<string, Set<string>>();
-  readonly #leases = new MemoryLeases();
+  readonly leases = new MemoryLeases();
+  readonly tasks = new MemoryTasks();
   #lastSweep = Date.now();
 
   constructor(ttlMs: number | undefined) {
@@ -147,21 +148,10 @@ class MemoryBackend implements SessionStoreBackend {
     return stored ? { transcript: stored.transcript } : null;
   }
 
-  async acquireLease(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
-    return this.#leases.acquire(sessionId, owner, ttlMs, Date.now());
-  }
-
-  async renewLease(lease: Lease, ttlMs: number): Promise<Lease | null> {
-    return this.#leases.renew(lease, ttlMs, Date.now());
-  }
-
-  async releaseLease(lease: Lease): Promise<void> {
-    this.#leases.release(lease, Date.now());
-  }
-
   async close(): Promise<void> {
     this.#sessions.clear();
     this.#sessionIdsByUser.clear();
+    this.tasks.clear();
   }
 
   /** The live session with this id; an expired one is removed and reported missing. */
@@ -193,7 +183,7 @@ class MemoryBackend implements SessionStoreBackend {
     for (const stored of this.#sessions.values()) {
       if (isExpired(stored.record.expiresAt, now)) this.#remove(stored.record);
     }
-    this.#leases.sweep(now);
+    this.leases.sweep(now);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Lease } from '@claude-code-server/store';
+import type { Lease, LeaseBackend } from '@claude-code-server/store';
 import type pg from 'pg';
 import type { Queries } from './postgres-queries.js';
 import { type LeaseRow, queryRows, toLease } from './postgres-rows.js';
@@ -7,7 +7,7 @@ import { type LeaseRow, queryRows, toLease } from './postgres-rows.js';
  * Session leases: one row per session, taken by a conditional upsert. The token comes from an identity
  * sequence, which only grows, so it stays a valid fencing token after rows are deleted.
  */
-export class PostgresLeases {
+export class PostgresLeases implements LeaseBackend {
   constructor(
     private readonly pool: pg.Pool,
     private readonly sql: Queries,

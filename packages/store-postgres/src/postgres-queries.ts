@@ -21,6 +21,7 @@ const SESSION_COLUMNS = `id, user_id, claude_session_id, project, metadata, ${ms
 const MESSAGE_COLUMNS = 'session_id, seq, role, content, created_at, usage, cost_usd, metadata';
 const MESSAGE_OUTPUT = `session_id, seq, role, content, ${ms('created_at')}, usage, cost_usd, metadata`;
 const LEASE_COLUMNS = `session_id, owner, token, ${ms('expires_at')}`;
+const TASK_COLUMNS = `owner, id, data, result, ${ms('created_at')}, ${ms('updated_at')}`;
 
 /** Every statement the store runs, for one schema and TTL. */
 export type Queries = ReturnType<typeof buildQueries>;
@@ -121,6 +122,25 @@ export function buildQueries(schema: string, ttlMs: number | undefined) {
       WHERE session_id = $1 AND owner = $2 AND token = $3 AND expires_at > ${NOW}
       RETURNING ${LEASE_COLUMNS}`,
     releaseLease: `DELETE FROM ${s}.leases WHERE session_id = $1 AND owner = $2 AND token = $3`,
+
+    /** No row when the owner already has a task with the id. */
+    insertTask: `INSERT INTO ${s}.tasks (owner, id, data, created_at, updated_at)
+      VALUES ($1, $2, $3::jsonb, ${NOW}, ${NOW})
+      ON CONFLICT (owner, id) DO NOTHING
+      RETURNING ${TASK_COLUMNS}`,
+    selectTask: `SELECT ${TASK_COLUMNS} FROM ${s}.tasks WHERE owner = $1 AND id = $2`,
+    /** $3/$5: whether to set data ($4) / result ($6). */
+    updateTask: `UPDATE ${s}.tasks SET
+        data = CASE WHEN $3::boolean THEN $4::jsonb ELSE data END,
+        result = CASE WHEN $5::boolean THEN $6::text ELSE result END,
+        updated_at = ${NOW}
+      WHERE owner = $1 AND id = $2
+      RETURNING ${TASK_COLUMNS}`,
+    deleteTask: `DELETE FROM ${s}.tasks WHERE owner = $1 AND id = $2`,
+    /** Keyset paging on the primary key: $2 is the last id of the previous page (null: the first). */
+    listTasks: `SELECT ${TASK_COLUMNS} FROM ${s}.tasks
+      WHERE owner = $1 AND ($2::text IS NULL OR id > $2::text)
+      ORDER BY id LIMIT $3`,
 
     /** Lazy cleanup; bounded so one sweep never holds locks for long. */
     sweepExpiredSessions: `DELETE FROM ${s}.sessions WHERE id IN (

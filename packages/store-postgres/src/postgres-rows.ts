@@ -1,4 +1,4 @@
-import type { Lease, MessageRecord, MessageRole, SessionRecord } from '@claude-code-server/store';
+import type { Lease, MessageRecord, MessageRole, SessionRecord, StoredTask } from '@claude-code-server/store';
 import type pg from 'pg';
 
 // Every value comes back as the server's text, whatever type parsers the application installed globally
@@ -45,6 +45,15 @@ export interface LeaseRow {
   expires_at: Text;
 }
 
+export interface TaskRow {
+  owner: Text;
+  id: Text;
+  data: Text;
+  result: Text | null;
+  created_at: Text;
+  updated_at: Text;
+}
+
 export function toSessionRecord(row: SessionRow): SessionRecord {
   return {
     id: row.id,
@@ -77,5 +86,16 @@ export function toLease(row: LeaseRow): Lease {
     owner: row.owner,
     token: Number(row.token),
     expiresAt: Number(row.expires_at),
+  };
+}
+
+export function toTask(row: TaskRow): StoredTask {
+  return {
+    id: row.id,
+    owner: row.owner,
+    data: JSON.parse(row.data),
+    result: row.result,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
   };
 }

@@ -63,4 +63,21 @@ CREATE TABLE ${s}.leases (
 CREATE INDEX leases_expires_at_idx ON ${s}.leases (expires_at);
 `,
   },
+  {
+    version: 2,
+    name: 'tasks',
+    sql: (s) => `
+-- Tasks are kept by owner and id, apart from sessions: no reference to them and no expiry.
+CREATE TABLE ${s}.tasks (
+  owner text COLLATE "C" NOT NULL,
+  -- Byte order ("C"), so listTasks pages in the same order in every store.
+  id text COLLATE "C" NOT NULL,
+  data jsonb NOT NULL,
+  result text,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (owner, id)
+);
+`,
+  },
 ];

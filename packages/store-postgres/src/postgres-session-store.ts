@@ -1,6 +1,5 @@
 import {
   BackedSessionStore,
-  type Lease,
   type MessagePage,
   type MessageRecord,
   messagePageFrom,
@@ -29,6 +28,7 @@ import {
   toSessionRecord,
 } from './postgres-rows.js';
 import { PostgresSweeper } from './postgres-sweeper.js';
+import { PostgresTasks } from './postgres-tasks.js';
 import { withTransaction } from './postgres-transaction.js';
 
 /** insertSession retries when the row it raced with vanished (deleted or expired) meanwhile. */
@@ -43,7 +43,8 @@ class PostgresBackend implements SessionStoreBackend {
   readonly #ownsPool: boolean;
   readonly migrator: SchemaMigrator;
   readonly #sql: Queries;
-  readonly #leases: PostgresLeases;
+  readonly leases: PostgresLeases;
+  readonly tasks: PostgresTasks;
   readonly #sweeper: PostgresSweeper;
 
   constructor(options: PostgresSessionStoreOptions) {
@@ -53,7 +54,8 @@ class PostgresBackend implements SessionStoreBackend {
     this.#ownsPool = resolved.ownsPool;
     this.migrator = new SchemaMigrator(this.#pool, this.schema, resolved.migrate);
     this.#sql = buildQueries(resolved.schema, resolved.ttlMs);
-    this.#leases = new PostgresLeases(this.#pool, this.#sql);
+    this.leases = new PostgresLeases(this.#pool, this.#sql);
+    this.tasks = new PostgresTasks(this.#pool, this.#sql);
     this.#sweeper = new PostgresSweeper(this.#pool, this.#sql);
   }
 
@@ -144,18 +146,6 @@ class PostgresBackend implements SessionStoreBackend {
   async loadTranscript(id: string): Promise<{ transcript: string | null } | null> {
     const [row] = await this.#rows<{ transcript: string | null }>(this.#sql.loadTranscript, [id]);
     return row === undefined ? null : { transcript: row.transcript };
-  }
-
-  acquireLease(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
-    return this.#leases.acquire(sessionId, owner, ttlMs);
-  }
-
-  renewLease(lease: Lease, ttlMs: number): Promise<Lease | null> {
-    return this.#leases.renew(lease, ttlMs);
-  }
-
-  releaseLease(lease: Lease): Promise<void> {
-    return this.#leases.release(lease);
   }
 
   /** Waits for a running sweep, and ends the pool if the store created it. */

@@ -42,6 +42,7 @@ describe('migrations', () => {
       'messages',
       'schema_migrations',
       'sessions',
+      'tasks',
       'transcripts',
     ]);
     const recorded = await withAdmin((client) =>
@@ -109,6 +110,22 @@ describe('migrations', () => {
     }
   });
 
+  it('bring a schema of an earlier version up to date, keeping its sessions', async () => {
+    const schema = freshSchema();
+    const pool = new pg.Pool({ connectionString: DATABASE_URL });
+    try {
+      expect(await runMigrations(pool, schema, MIGRATIONS.slice(0, 1))).toEqual([1]);
+      const store = createPostgresSessionStore({ pool, schema, migrate: false });
+      await store.createSession({ id: 'old', userId: 'u' });
+      expect(await store.migrate()).toEqual(MIGRATIONS.slice(1).map((migration) => migration.version));
+      expect(await store.getSession('old')).toMatchObject({ id: 'old' });
+      expect(await store.createTask({ id: 't', owner: 'tenant' })).toMatchObject({ id: 't', result: null });
+      await store.close();
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('create the indexes the queries use', async () => {
     const schema = freshSchema();
     await open(schema).migrate();
@@ -127,6 +144,7 @@ describe('migrations', () => {
       transcripts_pkey: 'btree (session_id, chunk)',
       leases_pkey: 'btree (session_id)',
       leases_expires_at_idx: 'btree (expires_at)',
+      tasks_pkey: 'btree (owner, id)',
     });
   });
 

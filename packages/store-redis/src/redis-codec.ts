@@ -3,6 +3,7 @@ import type {
   NormalizedAppendMessageInput,
   SessionRecord,
   SessionUpdate,
+  StoredTask,
 } from '@claude-code-server/store';
 
 /** How a session record lies in its hash: absent field = null; metadata as JSON; times as ms. */
@@ -39,12 +40,17 @@ export function updateToHashChanges(update: SessionUpdate): { deleted: string[];
   return { deleted, pairs };
 }
 
-/** Reads a session back from HGETALL's flat [field, value, ...] reply (as scripts return it). */
-export function sessionFromHashReply(reply: unknown): SessionRecord {
+/** The fields of HGETALL's flat [field, value, ...] reply, as scripts return it. */
+export function fieldsFromReply(reply: unknown): Record<string, string> {
   const fields: Record<string, string> = {};
   const flat = reply as string[];
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-  return sessionFromHash(fields);
+  return fields;
+}
+
+/** Reads a session back from a script's HGETALL reply. */
+export function sessionFromHashReply(reply: unknown): SessionRecord {
+  return sessionFromHash(fieldsFromReply(reply));
 }
 
 /** Reads a session back from its hash. */
@@ -88,4 +94,16 @@ export function encodeMessage(input: NormalizedAppendMessageInput, createdAt: nu
 export function decodeMessage(sessionId: string, seq: number, json: string): MessageRecord {
   const stored = JSON.parse(json) as StoredMessage;
   return { sessionId, seq, ...stored };
+}
+
+/** Reads a task back from its hash: `data` as JSON, `result` absent = null, times as ms. */
+export function taskFromHash(owner: string, id: string, fields: Record<string, string>): StoredTask {
+  return {
+    id,
+    owner,
+    data: JSON.parse(fields.data ?? '{}'),
+    result: fields.result ?? null,
+    createdAt: Number(fields.createdAt),
+    updatedAt: Number(fields.updatedAt),
+  };
 }

@@ -10,6 +10,10 @@
  * | `<prefix>lease:<id>`             | string | `<token>:<owner>` of the current lease, PX = lease |
  * | `<prefix>user-sessions:<userId>` | zset   | a user's session ids scored by lastActiveAt        |
  * | `<prefix>lease-fence`            | string | the fencing counter every lease token comes from   |
+ * | `<prefix>task:<owner>/<id>`      | hash   | a task: data (JSON), result, createdAt, updatedAt  |
+ * | `<prefix>task-index:<owner>`     | zset   | an owner's task ids, all scored 0 (so: byte order) |
+ *
+ * A task id never holds '/' (ID_PATTERN), so the last '/' of a task key ends the owner.
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -32,6 +36,19 @@ export class RedisKeys {
 
   userSessions(userId: string): string {
     return `${this.userSessionsPrefix}${userId}`;
+  }
+
+  task(owner: string, id: string): string {
+    return `${this.taskPrefix(owner)}${id}`;
+  }
+
+  /** The key of an owner's task is this followed by the task id (scripts build it so). */
+  taskPrefix(owner: string): string {
+    return `${this.prefix}task:${owner}/`;
+  }
+
+  taskIndex(owner: string): string {
+    return `${this.prefix}task-index:${owner}`;
   }
 
   get leaseFence(): string {

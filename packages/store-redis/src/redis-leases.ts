@@ -1,4 +1,4 @@
-import type { Lease } from '@claude-code-server/store';
+import type { Lease, LeaseBackend } from '@claude-code-server/store';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './redis-keys.js';
 import { RedisScript } from './redis-script.js';
@@ -33,7 +33,7 @@ return 1
  * Session leases: one key per session whose PX is the lease's time limit, so Redis itself ends an
  * expired lease; the value names the holder, so only it can renew or release.
  */
-export class RedisLeases {
+export class RedisLeases implements LeaseBackend {
   constructor(
     private readonly client: Redis,
     private readonly keys: RedisKeys,

@@ -3,7 +3,6 @@ import {
   encodeSessionCursor,
   expiresAtFrom,
   InvalidInputError,
-  type Lease,
   type MessagePage,
   type MessageRecord,
   type NormalizedAppendMessageInput,
@@ -29,6 +28,7 @@ import { RedisKeys } from './redis-keys.js';
 import { RedisLeases } from './redis-leases.js';
 import { closeClient, type RedisSessionStoreOptions, resolveClient } from './redis-options.js';
 import * as scripts from './redis-session-scripts.js';
+import { RedisTasks } from './redis-tasks.js';
 
 /** One hash, list and string per session; every write is one Lua script (see redis-session-scripts.ts). */
 class RedisBackend implements SessionStoreBackend {
@@ -37,7 +37,8 @@ class RedisBackend implements SessionStoreBackend {
   readonly #client: Redis;
   readonly #ownsClient: boolean;
   readonly #ttlMs: number | undefined;
-  readonly #leases: RedisLeases;
+  readonly leases: RedisLeases;
+  readonly tasks: RedisTasks;
 
   constructor(options: RedisSessionStoreOptions) {
     this.#ttlMs = validateTtlMs(options.ttlMs);
@@ -51,7 +52,8 @@ class RedisBackend implements SessionStoreBackend {
     const { client, owned } = resolveClient(options);
     this.#client = client;
     this.#ownsClient = owned;
-    this.#leases = new RedisLeases(client, this.keys);
+    this.leases = new RedisLeases(client, this.keys);
+    this.tasks = new RedisTasks(client, this.keys);
   }
 
   async insertSession(input: NormalizedCreateSessionInput) {
@@ -150,18 +152,6 @@ class RedisBackend implements SessionStoreBackend {
     const keys = [this.keys.session(sessionId), this.keys.transcript(sessionId)];
     const reply = (await scripts.loadTranscript.run(this.#client, keys, [])) as [] | [string] | null;
     return reply === null ? null : { transcript: reply[0] ?? null };
-  }
-
-  acquireLease(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
-    return this.#leases.acquire(sessionId, owner, ttlMs);
-  }
-
-  renewLease(lease: Lease, ttlMs: number): Promise<Lease | null> {
-    return this.#leases.renew(lease, ttlMs);
-  }
-
-  releaseLease(lease: Lease): Promise<void> {
-    return this.#leases.release(lease);
   }
 
   async close(): Promise<void> {

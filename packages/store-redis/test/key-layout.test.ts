@@ -120,4 +120,30 @@ describe('key layout', () => {
     expect(second!.token).toBeGreaterThan(first!.token);
     await store.releaseLease(second!);
   });
+
+  it('keeps a task in its own hash and in the index of its owner, without the session TTL', async () => {
+    const task = await store.createTask({ id: 'task:1', owner: 'tenant/a', data: { step: 1 } });
+    await store.updateTask('tenant/a', 'task:1', { result: '{"ok":true}' });
+    await store.createTask({ id: '1', owner: 'tenant/a/task:', data: {} });
+    const taskKeys = (await keysUnder(redis, prefix)).filter((key) => key.includes('task'));
+    expect(taskKeys).toEqual(
+      [
+        `${prefix}task-index:tenant/a`,
+        `${prefix}task-index:tenant/a/task:`,
+        `${prefix}task:tenant/a/task:1`,
+        `${prefix}task:tenant/a/task:/1`,
+      ].sort(),
+    );
+    expect(await redis.hgetall(`${prefix}task:tenant/a/task:1`)).toEqual({
+      data: '{"step":1}',
+      result: '{"ok":true}',
+      createdAt: String(task.createdAt),
+      updatedAt: expect.any(String),
+    });
+    expect(await redis.zrange(`${prefix}task-index:tenant/a`, 0, -1, 'WITHSCORES')).toEqual(['task:1', '0']);
+    for (const key of taskKeys) expect(await redis.pttl(key)).toBe(-1);
+    expect((await store.listTasks('tenant/a')).tasks.map((t) => t.id)).toEqual(['task:1']);
+    expect(await store.deleteTask('tenant/a', 'task:1')).toBe(true);
+    expect(await redis.exists(`${prefix}task:tenant/a/task:1`, `${prefix}task-index:tenant/a`)).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { MESSAGE_COLUMNS, SESSION_COLUMNS } from './sqlite-rows.js';
+import { MESSAGE_COLUMNS, SESSION_COLUMNS, TASK_COLUMNS } from './sqlite-rows.js';
 import type { TableNames } from './sqlite-schema.js';
 
 /** Every statement the store runs, prepared once per connection. */
@@ -68,6 +68,21 @@ function statementSql(t: TableNames) {
     renewLease: `UPDATE ${t.leases} SET expires_at = @expiresAt
        WHERE session_id = @id AND owner = @owner AND token = @token AND expires_at > @now
        RETURNING session_id, owner, token, expires_at`,
+    insertTask: `INSERT OR IGNORE INTO ${t.tasks} (owner, id, data, created_at, updated_at)
+       VALUES (@owner, @id, @data, @now, @now)`,
+    getTask: `SELECT ${TASK_COLUMNS} FROM ${t.tasks} WHERE owner = @owner AND id = @id`,
+    updateTask: `UPDATE ${t.tasks} SET
+         data = iif(@setData, @data, data),
+         result = iif(@setResult, @result, result),
+         updated_at = @now
+       WHERE owner = @owner AND id = @id
+       RETURNING ${TASK_COLUMNS}`,
+    deleteTask: `DELETE FROM ${t.tasks} WHERE owner = @owner AND id = @id`,
+    // Keyset paging on the primary key, in BINARY (byte) order like every store.
+    listTasks: `SELECT ${TASK_COLUMNS} FROM ${t.tasks}
+       WHERE owner = @owner AND (@after IS NULL OR id > @after)
+       ORDER BY id LIMIT @limit`,
+
     releaseLease: `UPDATE ${t.leases} SET owner = NULL, expires_at = 0
        WHERE session_id = @id AND owner = @owner AND token = @token`,
   };

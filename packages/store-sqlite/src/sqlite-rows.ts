@@ -1,4 +1,4 @@
-import type { Lease, MessageRecord, MessageRole, SessionRecord } from '@claude-code-server/store';
+import type { Lease, MessageRecord, MessageRole, SessionRecord, StoredTask } from '@claude-code-server/store';
 
 /** A row of the sessions table as SELECT returns it. */
 export interface SessionRow {
@@ -32,6 +32,17 @@ export interface LeaseRow {
   expires_at: number;
 }
 
+/** A row of the tasks table. */
+export interface TaskRow {
+  owner: string;
+  id: string;
+  data: string;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export const TASK_COLUMNS = 'owner, id, data, result, created_at, updated_at';
 export const SESSION_COLUMNS =
   'id, user_id, claude_session_id, project, metadata, created_at, last_active_at, expires_at';
 export const MESSAGE_COLUMNS = 'session_id, seq, role, content, created_at, usage, cost_usd, metadata';
@@ -64,6 +75,17 @@ export function messageFromRow(row: MessageRow): MessageRecord {
 
 export function leaseFromRow(row: LeaseRow & { owner: string }): Lease {
   return { sessionId: row.session_id, owner: row.owner, token: row.token, expiresAt: row.expires_at };
+}
+
+export function taskFromRow(row: TaskRow): StoredTask {
+  return {
+    id: row.id,
+    owner: row.owner,
+    data: JSON.parse(row.data),
+    result: row.result,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** JSON text for a nullable column. */

@@ -8,6 +8,7 @@ export interface TableNames {
   messages: string;
   transcriptParts: string;
   leases: string;
+  tasks: string;
 }
 
 /** Table names under `prefix` (already checked to be a plain identifier). */
@@ -18,6 +19,7 @@ export function tableNames(prefix: string): TableNames {
     messages: `${prefix}messages`,
     transcriptParts: `${prefix}transcript_parts`,
     leases: `${prefix}leases`,
+    tasks: `${prefix}tasks`,
   };
 }
 
@@ -69,6 +71,22 @@ const MIGRATIONS: readonly Migration[] = [
         owner TEXT,
         token INTEGER NOT NULL,
         expires_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'tasks',
+    // Kept by owner and id, apart from sessions: no reference to them and no expiry.
+    sql: (t) => `
+      CREATE TABLE ${t.tasks} (
+        owner TEXT NOT NULL,
+        id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        result TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (owner, id)
       );
     `,
   },

@@ -2,7 +2,6 @@ import {
   BackedSessionStore,
   expiresAtFrom,
   isExpired,
-  type Lease,
   type MessagePage,
   type MessageRecord,
   messagePageFrom,
@@ -19,7 +18,7 @@ import {
 } from '@claude-code-server/store';
 import { StoreConnection } from './sqlite-connection.js';
 import { describeSqliteFailure } from './sqlite-errors.js';
-import { acquireLease, releaseLease, renewLease } from './sqlite-leases.js';
+import { SqliteLeases } from './sqlite-leases.js';
 import { resolveSqliteOptions, type SqliteSessionStoreOptions } from './sqlite-options.js';
 import type { Statements } from './sqlite-queries.js';
 import {
@@ -30,6 +29,7 @@ import {
   sessionFromRow,
 } from './sqlite-rows.js';
 import { type TableNames, tableNames } from './sqlite-schema.js';
+import { SqliteTasks } from './sqlite-tasks.js';
 
 // How many expired sessions one create removes on the side.
 const SWEEP_BATCH = 20;
@@ -43,12 +43,16 @@ class SqliteBackend implements SessionStoreBackend {
   readonly tables: TableNames;
   readonly #ttlMs: number | undefined;
   readonly #connection: StoreConnection;
+  readonly leases: SqliteLeases;
+  readonly tasks: SqliteTasks;
 
   constructor(options: SqliteSessionStoreOptions) {
     const resolved = resolveSqliteOptions(options);
     this.#ttlMs = validateTtlMs(options.ttlMs);
     this.tables = tableNames(resolved.tablePrefix);
     this.#connection = new StoreConnection(resolved, this.tables);
+    this.leases = new SqliteLeases(this.#connection);
+    this.tasks = new SqliteTasks(this.#connection);
   }
 
   /** Inserts unless a live session has the id (an expired one is removed first), then reads it. */
@@ -176,18 +180,6 @@ class SqliteBackend implements SessionStoreBackend {
       const parts = sql.transcriptParts.all({ id }) as { text: string }[];
       return { transcript: parts.map((row) => row.text).join('') };
     });
-  }
-
-  async acquireLease(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
-    return this.#connection.write((sql) => acquireLease(sql, sessionId, owner, ttlMs));
-  }
-
-  async renewLease(lease: Lease, ttlMs: number): Promise<Lease | null> {
-    return this.#connection.write((sql) => renewLease(sql, lease, ttlMs));
-  }
-
-  async releaseLease(lease: Lease): Promise<void> {
-    this.#connection.write((sql) => releaseLease(sql, lease));
   }
 
   async close(): Promise<void> {

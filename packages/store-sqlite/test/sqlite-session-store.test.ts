@@ -55,6 +55,22 @@ describe('SqliteSessionStore on a file', () => {
     expect(versions).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
   });
 
+  it('brings a file of an earlier schema version up to date, keeping its sessions', async () => {
+    const path = files.file();
+    const first = createSqliteSessionStore({ path });
+    await first.createSession({ id: 'old', userId: 'u' });
+    await first.close();
+    // What a file written before the tasks migration (version 2) looks like.
+    const db = new Database(path);
+    db.exec('DROP TABLE ccs_tasks; DELETE FROM ccs_migrations WHERE version >= 2');
+    db.close();
+    const store = createSqliteSessionStore({ path });
+    expect(await store.getSession('old')).toMatchObject({ id: 'old' });
+    expect(await store.createTask({ id: 't', owner: 'tenant' })).toMatchObject({ id: 't', result: null });
+    await store.close();
+    expect(tableNamesIn(path)).toContain('ccs_tasks');
+  });
+
   it('refuses a file whose schema is newer than the package', async () => {
     const path = files.file();
     const store = createSqliteSessionStore({ path });

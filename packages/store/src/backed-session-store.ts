@@ -5,11 +5,12 @@ import {
   StoreError,
   StoreUnavailableError,
 } from './errors.js';
-import { copyMessage, copySession } from './record-copies.js';
+import { copyMessage, copySession, copyTask } from './record-copies.js';
 import type { SessionStoreBackend } from './session-store-backend.js';
 import type {
   AppendMessageInput,
   CreateSessionInput,
+  CreateTaskInput,
   Lease,
   MessagePage,
   MessagePageOptions,
@@ -19,16 +20,25 @@ import type {
   SessionRecord,
   SessionStore,
   SessionUpdate,
+  StoredTask,
+  TaskListOptions,
+  TaskPage,
+  TaskUpdate,
 } from './types.js';
 import {
   validateAppendMessageInput,
   validateCreateSessionInput,
+  validateCreateTaskInput,
   validateLease,
   validateLeaseRequest,
   validateMessagePageOptions,
   validateSessionId,
   validateSessionListOptions,
   validateSessionUpdate,
+  validateTaskKey,
+  validateTaskListOptions,
+  validateTaskOwner,
+  validateTaskUpdate,
   validateTranscript,
   validateUserId,
 } from './validate.js';
@@ -161,7 +171,7 @@ export class BackedSessionStore<Backend extends SessionStoreBackend = SessionSto
   acquireLease(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null> {
     const valid = () => ({ id: validateSessionId(sessionId), ...validateLeaseRequest(owner, ttlMs) });
     return this.#call('acquireLease', valid, (request) =>
-      this.backend.acquireLease(request.id, request.owner, request.ttlMs),
+      this.backend.leases.acquire(request.id, request.owner, request.ttlMs),
     );
   }
 
@@ -171,7 +181,7 @@ export class BackedSessionStore<Backend extends SessionStoreBackend = SessionSto
       return { held, ttlMs: validateLeaseRequest(held.owner, ttlMs).ttlMs };
     };
     return this.#call('renewLease', valid, async ({ held, ttlMs }) => {
-      const renewed = await this.backend.renewLease(held, ttlMs);
+      const renewed = await this.backend.leases.renew(held, ttlMs);
       if (!renewed)
         throw new ConflictError(`lease on session ${held.sessionId} (token ${held.token}) was lost`);
       return renewed;
@@ -182,8 +192,55 @@ export class BackedSessionStore<Backend extends SessionStoreBackend = SessionSto
     return this.#call(
       'releaseLease',
       () => validateLease(lease),
-      (held) => this.backend.releaseLease(held),
+      (held) => this.backend.leases.release(held),
     );
+  }
+
+  createTask(input: CreateTaskInput): Promise<StoredTask> {
+    return this.#call(
+      'createTask',
+      () => validateCreateTaskInput(input),
+      async (valid) => {
+        const task = await this.backend.tasks.insert(valid);
+        if (!task) throw new ConflictError(`task ${valid.id} of ${valid.owner} already exists`);
+        return copyTask(task);
+      },
+    );
+  }
+
+  getTask(owner: string, taskId: string): Promise<StoredTask | null> {
+    return this.#call(
+      'getTask',
+      () => validateTaskKey(owner, taskId),
+      async (key) => {
+        const task = await this.backend.tasks.get(key.owner, key.taskId);
+        return task && copyTask(task);
+      },
+    );
+  }
+
+  updateTask(owner: string, taskId: string, update: TaskUpdate): Promise<StoredTask | null> {
+    const valid = () => ({ ...validateTaskKey(owner, taskId), changes: validateTaskUpdate(update) });
+    return this.#call('updateTask', valid, async (key) => {
+      const task = await this.backend.tasks.update(key.owner, key.taskId, key.changes);
+      return task && copyTask(task);
+    });
+  }
+
+  deleteTask(owner: string, taskId: string): Promise<boolean> {
+    return this.#call(
+      'deleteTask',
+      () => validateTaskKey(owner, taskId),
+      (key) => this.backend.tasks.delete(key.owner, key.taskId),
+    );
+  }
+
+  listTasks(owner: string, options?: TaskListOptions): Promise<TaskPage> {
+    const valid = () => ({ owner: validateTaskOwner(owner), page: validateTaskListOptions(options) });
+    return this.#call('listTasks', valid, async (request) => {
+      const { tasks, nextCursor } = await this.backend.tasks.list(request.owner, request.page);
+      return { tasks: tasks.map(copyTask), nextCursor };
+    });
   }
 
   /** Closes what the backend opened, once; every later call throws StoreClosedError. */

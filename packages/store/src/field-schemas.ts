@@ -89,6 +89,13 @@ export const messageContentSchema = textOfBytes(STORE_LIMITS.messageContentMaxBy
 /** A whole transcript or one appended chunk: up to 64 MiB of UTF-8; may be empty. */
 export const transcriptSchema = textOfBytes(STORE_LIMITS.transcriptMaxBytes);
 
+/** A task id: the session id rules. */
+export const taskIdSchema = sessionIdSchema;
+/** Whose task it is: 1..256 characters, no control characters. */
+export const taskOwnerSchema = nameString(STORE_LIMITS.taskOwnerMaxLength);
+/** A task's result: up to 16 MiB of UTF-8; may be empty. */
+export const taskResultSchema = textOfBytes(STORE_LIMITS.taskResultMaxBytes);
+
 /**
  * Metadata: a plain object of JSON values (no undefined, functions, NaN, dates or class instances),
  * at most 32 levels deep and 64 KiB as JSON, so every store returns it unchanged.

@@ -14,6 +14,9 @@ export {
   messageContentSchema,
   metadataSchema,
   sessionIdSchema,
+  taskIdSchema,
+  taskOwnerSchema,
+  taskResultSchema,
   transcriptSchema,
   userIdSchema,
 } from './field-schemas.js';
@@ -26,10 +29,12 @@ export {
   isAfterSessionCursor,
   type SessionCursor,
 } from './session-cursor.js';
-export type { SessionStoreBackend } from './session-store-backend.js';
+export type { LeaseBackend, SessionStoreBackend, TaskBackend } from './session-store-backend.js';
+export { compareTaskIds, encodeTaskCursor, taskPageFrom } from './task-cursor.js';
 export type {
   AppendMessageInput,
   CreateSessionInput,
+  CreateTaskInput,
   Lease,
   MessagePage,
   MessagePageOptions,
@@ -43,12 +48,19 @@ export type {
   SessionStore,
   SessionStoreOptions,
   SessionUpdate,
+  StoredTask,
+  TaskListOptions,
+  TaskPage,
+  TaskStore,
+  TaskUpdate,
 } from './types.js';
 export {
   type NormalizedAppendMessageInput,
   type NormalizedCreateSessionInput,
+  type NormalizedCreateTaskInput,
   type NormalizedMessagePageOptions,
   type NormalizedSessionListOptions,
+  type NormalizedTaskListOptions,
   parseInput,
   validateSessionId,
   validateTtlMs,

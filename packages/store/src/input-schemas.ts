@@ -6,10 +6,14 @@ import {
   messageContentSchema,
   metadataSchema,
   sessionIdSchema,
+  taskIdSchema,
+  taskOwnerSchema,
+  taskResultSchema,
   userIdSchema,
 } from './field-schemas.js';
 import { STORE_LIMITS } from './limits.js';
 import { sessionCursorSchema } from './session-cursor.js';
+import { taskCursorSchema } from './task-cursor.js';
 import type { Metadata } from './types.js';
 
 // The arguments of the contract's calls, normalised: defaults filled, unknown keys dropped, metadata
@@ -117,3 +121,23 @@ export const leaseTtlMsSchema = integerSchema(1, STORE_LIMITS.leaseMaxTtlMs);
 
 /** The `ttlMs` store option: undefined (never expire) or an integer 1..ten years. */
 export const sessionTtlMsSchema = integerSchema(1, STORE_LIMITS.sessionMaxTtlMs).optional();
+
+export const createTaskInputSchema = objectOf({
+  id: taskIdSchema,
+  owner: taskOwnerSchema,
+  data: storedMetadata.optional().transform((data) => data ?? {}),
+});
+
+/** Keys left undefined stay unchanged; `result: null` clears the result. */
+export const taskUpdateSchema = objectOf({
+  data: storedMetadata.optional(),
+  result: taskResultSchema.nullable().optional(),
+});
+
+/** limit 1..200 (default 50); `cursor` decoded to the id the page starts after (null: the first page). */
+export const taskListOptionsSchema = objectOf({
+  limit: integerSchema(1, STORE_LIMITS.taskPageMaxLimit).default(STORE_LIMITS.taskPageDefaultLimit),
+  cursor: taskCursorSchema.optional(),
+})
+  .transform(({ limit, cursor }) => ({ limit, after: cursor ?? null }))
+  .prefault({});

@@ -20,6 +20,11 @@ export const STORE_LIMITS = {
   /** Ten years: longer is indistinguishable from "never" and overflows some backends' timers. */
   sessionMaxTtlMs: 315_360_000_000,
   sessionCursorMaxLength: 1024,
+  /** Task ids follow the session id rules (idMaxLength, ID_PATTERN). */
+  taskOwnerMaxLength: 256,
+  taskResultMaxBytes: 16 * MiB,
+  taskPageDefaultLimit: 50,
+  taskPageMaxLimit: 200,
 } as const;
 
 /** Session ids, Claude session ids and project names: safe in keys, file names and URLs. */

@@ -1,4 +1,4 @@
-import type { MessageRecord, SessionRecord } from './types.js';
+import type { MessageRecord, SessionRecord, StoredTask } from './types.js';
 
 // Records leave the store as copies, so a caller mutating them cannot change stored state.
 
@@ -12,4 +12,8 @@ export function copyMessage(record: MessageRecord): MessageRecord {
     usage: record.usage && { ...record.usage },
     metadata: record.metadata && structuredClone(record.metadata),
   };
+}
+
+export function copyTask(task: StoredTask): StoredTask {
+  return { ...task, data: structuredClone(task.data) };
 }

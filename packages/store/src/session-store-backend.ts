@@ -5,12 +5,17 @@ import type {
   SessionPage,
   SessionRecord,
   SessionUpdate,
+  StoredTask,
+  TaskPage,
+  TaskUpdate,
 } from './types.js';
 import type {
   NormalizedAppendMessageInput,
   NormalizedCreateSessionInput,
+  NormalizedCreateTaskInput,
   NormalizedMessagePageOptions,
   NormalizedSessionListOptions,
+  NormalizedTaskListOptions,
 } from './validate.js';
 
 /**
@@ -53,13 +58,33 @@ export interface SessionStoreBackend {
   /** `{ transcript: null }` before any write; null when the session is not live. */
   loadTranscript(sessionId: string): Promise<{ transcript: string | null } | null>;
 
-  /** A new lease with a larger token, or null while anyone holds an unexpired one. */
-  acquireLease(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null>;
-  /** The lease with a new expiry, or null when it was lost (released, or expired and taken). */
-  renewLease(lease: Lease, ttlMs: number): Promise<Lease | null>;
-  /** Releases only if this lease still holds it. */
-  releaseLease(lease: Lease): Promise<void>;
+  /** Leases, independent of sessions: the session need not exist. */
+  readonly leases: LeaseBackend;
+  /** Tasks, keyed by (owner, id), outside the sessions and their TTL. */
+  readonly tasks: TaskBackend;
 
   /** Called once, by the first close: release what the backend opened (never what it was given). */
   close(): Promise<void>;
+}
+
+/** The leases of a backend; the store turns a null renewal into ConflictError. */
+export interface LeaseBackend {
+  /** A new lease with a larger token than any before for the session, or null while anyone holds one. */
+  acquire(sessionId: string, owner: string, ttlMs: number): Promise<Lease | null>;
+  /** The lease with a new expiry, or null when it was lost (released, or expired and taken). */
+  renew(lease: Lease, ttlMs: number): Promise<Lease | null>;
+  /** Releases only if this lease still holds it. */
+  release(lease: Lease): Promise<void>;
+}
+
+/** The tasks of a backend, keyed by (owner, id); times come from the backend's clock. */
+export interface TaskBackend {
+  /** Creates the task with `result: null` and both times now; null when the owner has one with this id. */
+  insert(input: NormalizedCreateTaskInput): Promise<StoredTask | null>;
+  get(owner: string, taskId: string): Promise<StoredTask | null>;
+  /** Applies the keys that are not undefined and sets `updatedAt`; null when there is no such task. */
+  update(owner: string, taskId: string, update: TaskUpdate): Promise<StoredTask | null>;
+  delete(owner: string, taskId: string): Promise<boolean>;
+  /** Up to `limit + 1` of the owner's tasks with ids after `after`, by id in byte order (see taskPageFrom). */
+  list(owner: string, options: NormalizedTaskListOptions): Promise<TaskPage>;
 }

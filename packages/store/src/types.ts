@@ -102,6 +102,64 @@ export interface Lease {
   expiresAt: number;
 }
 
+/**
+ * An async task someone runs and keeps for a while: what it is in `data` (a JSON object its runner
+ * fills), then its `result` (text, often JSON). Tasks do not expire with the session TTL: they stay
+ * until deleted. Times are epoch ms.
+ */
+export interface StoredTask {
+  /** Unique per owner; the same rules as a session id. */
+  id: string;
+  /** Whose task it is (the server passes its tenant); tasks of one owner are invisible to others. */
+  owner: string;
+  data: Metadata;
+  /** null until a result is saved. */
+  result: string | null;
+  createdAt: number;
+  /** The last create or update. */
+  updatedAt: number;
+}
+
+export interface CreateTaskInput {
+  id: string;
+  owner: string;
+  /** Defaults to {}. */
+  data?: Metadata;
+}
+
+/** Fields `updateTask` may change: `data` replaces the whole object; `result: null` clears it. */
+export interface TaskUpdate {
+  data?: Metadata;
+  result?: string | null;
+}
+
+/** Paging over an owner's tasks, by id in byte order. */
+export interface TaskListOptions {
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface TaskPage {
+  tasks: StoredTask[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Where async tasks live: part of every SessionStore, outside its sessions and their TTL. */
+export interface TaskStore {
+  /** ConflictError when the owner already has a task with this id. */
+  createTask(input: CreateTaskInput): Promise<StoredTask>;
+  /** null when the owner has no task with this id. */
+  getTask(owner: string, taskId: string): Promise<StoredTask | null>;
+  /** Changes the given fields and sets `updatedAt`; null when the owner has no task with this id. */
+  updateTask(owner: string, taskId: string, update: TaskUpdate): Promise<StoredTask | null>;
+  /** false when there was none. */
+  deleteTask(owner: string, taskId: string): Promise<boolean>;
+  /** An owner's tasks by id (byte order); deleting tasks between pages skips none of the others. */
+  listTasks(owner: string, options?: TaskListOptions): Promise<TaskPage>;
+}
+
 /** Options every store takes. */
 export interface SessionStoreOptions {
   /** Sessions expire after this long without activity (sliding). Absent: never. */
@@ -112,7 +170,7 @@ export interface SessionStoreOptions {
  * Where conversations live. Every operation on an expired session behaves as if it was never there.
  * Activity (create, update, append, transcript writes, touch) slides the expiry.
  */
-export interface SessionStore {
+export interface SessionStore extends TaskStore {
   createSession(input: CreateSessionInput): Promise<SessionRecord>;
   /** null when the session does not exist (or expired). */
   getSession(id: string): Promise<SessionRecord | null>;
@@ -150,6 +208,6 @@ export interface SessionStore {
   /** Releases if still held by this lease; a lost lease is a no-op. */
   releaseLease(lease: Lease): Promise<void>;
 
-  /** Closes what the store opened; every later call throws StoreClosedError. */
+  /** Closes what the store opened; every later call (the task calls too) throws StoreClosedError. */
   close(): Promise<void>;
 }

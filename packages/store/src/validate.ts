@@ -1,17 +1,27 @@
 import { z } from 'zod';
 import { InvalidInputError } from './errors.js';
-import { leaseOwnerSchema, sessionIdSchema, transcriptSchema, userIdSchema } from './field-schemas.js';
+import {
+  leaseOwnerSchema,
+  sessionIdSchema,
+  taskIdSchema,
+  taskOwnerSchema,
+  transcriptSchema,
+  userIdSchema,
+} from './field-schemas.js';
 import {
   appendMessageInputSchema,
   createSessionInputSchema,
+  createTaskInputSchema,
   leaseSchema,
   leaseTtlMsSchema,
   messagePageOptionsSchema,
   sessionListOptionsSchema,
   sessionTtlMsSchema,
   sessionUpdateSchema,
+  taskListOptionsSchema,
+  taskUpdateSchema,
 } from './input-schemas.js';
-import type { Lease, SessionUpdate } from './types.js';
+import type { Lease, SessionUpdate, TaskUpdate } from './types.js';
 
 /**
  * Parses `value` with `schema`, or throws InvalidInputError naming where it is wrong: `field` for the
@@ -35,6 +45,8 @@ export type NormalizedCreateSessionInput = z.output<typeof createSessionInputSch
 export type NormalizedAppendMessageInput = z.output<typeof appendMessageInputSchema>;
 export type NormalizedMessagePageOptions = z.output<typeof messagePageOptionsSchema>;
 export type NormalizedSessionListOptions = z.output<typeof sessionListOptionsSchema>;
+export type NormalizedCreateTaskInput = z.output<typeof createTaskInputSchema>;
+export type NormalizedTaskListOptions = z.output<typeof taskListOptionsSchema>;
 
 /** A session id: 1..256 characters of [A-Za-z0-9._:@-], starting with a letter or digit. */
 export function validateSessionId(id: unknown, field = 'sessionId'): string {
@@ -92,4 +104,29 @@ export function validateLeaseRequest(owner: unknown, ttlMs: unknown): { owner: s
 /** Checks a Lease handed back to renewLease / releaseLease. */
 export function validateLease(lease: unknown): Lease {
   return parseInput(leaseSchema, lease, 'lease', true);
+}
+
+/** Checks a createTask input: id (session id rules), owner, data (metadata rules, default {}). */
+export function validateCreateTaskInput(input: unknown): NormalizedCreateTaskInput {
+  return parseInput(createTaskInputSchema, input, 'input');
+}
+
+/** Whose tasks: 1..256 characters, no control characters. */
+export function validateTaskOwner(owner: unknown): string {
+  return parseInput(taskOwnerSchema, owner, 'owner');
+}
+
+/** Checks the owner and id of a task call. */
+export function validateTaskKey(owner: unknown, taskId: unknown): { owner: string; taskId: string } {
+  return { owner: validateTaskOwner(owner), taskId: parseInput(taskIdSchema, taskId, 'taskId') };
+}
+
+/** Checks an updateTask argument: data (metadata rules), result (up to 16 MiB, or null). */
+export function validateTaskUpdate(update: unknown): TaskUpdate {
+  return parseInput(taskUpdateSchema, update, 'update');
+}
+
+/** limit 1..200 (default 50); `cursor` as returned by the previous page. */
+export function validateTaskListOptions(options: unknown): NormalizedTaskListOptions {
+  return parseInput(taskListOptionsSchema, options, 'options');
 }

@@ -6,6 +6,7 @@ import { defineLifecycleTests } from './lifecycle-tests.js';
 import { defineListTests } from './list-tests.js';
 import { defineMessageTests } from './message-tests.js';
 import { defineSessionTests } from './session-tests.js';
+import { defineTaskTests } from './task-tests.js';
 import { defineTranscriptTests } from './transcript-tests.js';
 
 export type { SessionStoreConformanceOptions, SessionStoreFactoryOptions } from './harness.js';
@@ -26,5 +27,6 @@ export function runSessionStoreConformance(name: string, options: SessionStoreCo
     defineLeaseTests(h);
     defineExpiryTests(h);
     defineLifecycleTests(h);
+    defineTaskTests(h);
   });
 }
