@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { InvalidInputError } from './errors.js';
-import { ID_PATTERN, STORE_LIMITS } from './limits.js';
+import { cursorOptionSchema, decodeOpaqueCursor, encodeOpaqueCursor, isStoredId } from './opaque-cursor.js';
 
 /**
  * Where a page of listSessions ended. Sessions are listed by lastActiveAt descending, ties broken by id
@@ -14,7 +13,7 @@ export interface SessionCursor {
 
 /** Encodes the last session of a page as an opaque `nextCursor`. */
 export function encodeSessionCursor(cursor: SessionCursor): string {
-  return Buffer.from(JSON.stringify([cursor.lastActiveAt, cursor.id]), 'utf8').toString('base64url');
+  return encodeOpaqueCursor([cursor.lastActiveAt, cursor.id]);
 }
 
 const NOT_A_CURSOR = 'is not a cursor returned by listSessions';
@@ -26,38 +25,17 @@ export function decodeSessionCursor(cursor: unknown): SessionCursor {
   return decoded;
 }
 
-/** The `cursor` option of listSessions: absent (or null) is the first page. */
-export const sessionCursorSchema = z.unknown().transform((cursor, payload): SessionCursor | null => {
-  if (cursor === undefined || cursor === null) return null;
-  const decoded = readSessionCursor(cursor);
-  if (decoded === null) payload.issues.push({ code: 'custom', message: NOT_A_CURSOR, input: cursor });
-  return decoded;
-});
-
 /** The cursor `value` encodes, or null when encodeSessionCursor did not make it. */
 function readSessionCursor(value: unknown): SessionCursor | null {
-  if (typeof value !== 'string' || value.length === 0 || value.length > STORE_LIMITS.sessionCursorMaxLength) {
-    return null;
-  }
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (
-    !Array.isArray(decoded) ||
-    decoded.length !== 2 ||
-    !Number.isSafeInteger(decoded[0]) ||
-    decoded[0] < 0 ||
-    typeof decoded[1] !== 'string' ||
-    decoded[1].length > STORE_LIMITS.idMaxLength ||
-    !ID_PATTERN.test(decoded[1])
-  ) {
-    return null;
-  }
-  return { lastActiveAt: decoded[0], id: decoded[1] };
+  const decoded = decodeOpaqueCursor(value);
+  if (decoded?.length !== 2) return null;
+  const [lastActiveAt, id] = decoded;
+  if (!Number.isSafeInteger(lastActiveAt) || (lastActiveAt as number) < 0 || !isStoredId(id)) return null;
+  return { lastActiveAt: lastActiveAt as number, id };
 }
+
+/** The `cursor` option of listSessions: absent (or null) is the first page. */
+export const sessionCursorSchema = cursorOptionSchema(readSessionCursor, NOT_A_CURSOR);
 
 /** Sort comparator for listSessions order: lastActiveAt descending, then id descending. */
 export function compareSessionsNewestFirst(a: SessionCursor, b: SessionCursor): number {
