@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type ClaudeConfig, type PermissionMode, permissionModes } from '../config.js';
-import { type ClaudeError, ClaudeSessionNotFoundError, InvalidConfigError } from '../errors.js';
-import { mapCliMessage, resultError, toChatResponse } from '../events.js';
+import { ClaudeSessionNotFoundError, InvalidConfigError } from '../errors.js';
 import type { CliExit } from '../process.js';
-import { apiRetryError } from '../retry-policy.js';
-import type { CliMessage, CliResultMessage } from '../stream-json.js';
-import { CliConnection, exitError, type StartMode } from './connection.js';
-import { InterruptedError, SessionClosedError, TurnAbortedError, TurnTimeoutError } from './errors.js';
+import type { CliMessage } from '../stream-json.js';
+import { exitError, type StartMode } from './connection.js';
+import { SessionClosedError, TurnAbortedError } from './errors.js';
 import { spawnFingerprint } from './fingerprint.js';
 import {
   type ClaudeSessionOptions,
@@ -14,61 +12,15 @@ import {
   type ResolvedSessionOptions,
   resolveSessionOptions,
 } from './options.js';
+import { type EndReason, RunningTurn } from './running-turn.js';
+import { SessionProcess } from './session-process.js';
 import { Turn, type TurnInput, type TurnOptions, validateTurn } from './turn.js';
+import { WorkQueue } from './work-queue.js';
 
 /** `starting` (spawning or restarting), `idle`, `busy` (a turn runs), `dead` (the process died; the next turn resumes), `closed`. */
 export type SessionState = 'starting' | 'idle' | 'busy' | 'closed' | 'dead';
 
 export type SessionStateListener = (state: SessionState, previous: SessionState) => void;
-
-/** Why a running turn is being stopped early. */
-type EndReason =
-  | { kind: 'interrupt' }
-  | { kind: 'timeout'; timeoutMs: number }
-  | { kind: 'abort'; cause: unknown }
-  | { kind: 'close' }
-  | { kind: 'error'; error: ClaudeError };
-
-interface RunningTurn {
-  turn: Turn;
-  reason: EndReason | undefined;
-  timers: NodeJS.Timeout[];
-}
-
-type QueueItem =
-  | { kind: 'turn'; turn: Turn }
-  | { kind: 'task'; run: () => Promise<void>; settle: (error?: Error) => void };
-
-const KILL_GRACE_MS = 2_000;
-const CONTROL_TIMEOUT_MS = 10_000;
-
-function reasonError(reason: EndReason, killed: boolean): Error {
-  switch (reason.kind) {
-    case 'interrupt':
-      return new InterruptedError(killed);
-    case 'timeout':
-      return new TurnTimeoutError(reason.timeoutMs, killed);
-    case 'abort':
-      return new TurnAbortedError(killed ? 'killed' : 'interrupted', { cause: reason.cause });
-    case 'close':
-      return new SessionClosedError('the session was closed while the turn was running');
-    case 'error':
-      return reason.error;
-  }
-}
-
-/** Resolves true if `promise` settles within `ms`, false otherwise. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * A warm `claude` process in streaming-input mode: one Claude conversation, many turns, no start-up
@@ -79,15 +31,11 @@ export class ClaudeSession {
   private currentSessionId: string;
   /** True once the conversation has a transcript to resume (a turn was sent, or it was resumed). */
   private hasTranscript: boolean;
-  private connection: CliConnection | undefined;
-  /** Bumped per process, so lines and exits of an old process are ignored. */
-  private generation = 0;
+  private readonly process: SessionProcess;
+  private readonly queue: WorkQueue;
   private currentState: SessionState = 'starting';
-  private readonly queue: QueueItem[] = [];
   private running: RunningTurn | undefined;
-  private taskRunning = false;
   private turnsStarted = 0;
-  private killRequested = false;
   /** The latest process start, so close() can wait for one still under way and end it too. */
   private launching: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -97,6 +45,21 @@ export class ClaudeSession {
     this.options = options;
     this.currentSessionId = options.resume ?? options.sessionId ?? randomUUID();
     this.hasTranscript = options.resume !== undefined;
+    this.process = new SessionProcess({
+      onMessage: (message) => this.onMessage(message),
+      onUnparsedLine: (error) =>
+        this.running?.turn.push({ type: 'system', subtype: 'unparsed_line', raw: { line: error.line } }),
+      permissionPolicy: () => ({
+        canUseTool: this.running?.turn.options.canUseTool ?? this.options.canUseTool,
+        timeoutMs: this.running?.turn.options.permissionTimeoutMs ?? this.options.permissionTimeoutMs,
+      }),
+      onExit: (exit, stderrTail, killed) => this.onExit(exit, stderrTail, killed),
+    });
+    this.queue = new WorkQueue({
+      canStart: () => !this.running && !this.closing && this.currentState !== 'starting',
+      beforeTurn: () => (this.currentState === 'dead' ? () => this.launch(true) : undefined),
+      startTurn: (turn) => this.startTurn(turn),
+    });
   }
 
   /** Spawns the CLI and resolves once it is ready for a first turn. */
@@ -122,7 +85,7 @@ export class ClaudeSession {
 
   /** The process id of the CLI, while one runs. */
   get pid(): number | undefined {
-    return this.connection?.running ? this.connection.pid : undefined;
+    return this.process.pid;
   }
 
   get state(): SessionState {
@@ -141,7 +104,7 @@ export class ClaudeSession {
 
   /** Turns waiting behind the running one. */
   get queuedTurns(): number {
-    return this.queue.filter((item) => item.kind === 'turn').length;
+    return this.queue.queuedTurns;
   }
 
   /** The config the process runs with (setModel / setPermissionMode included). */
@@ -184,8 +147,7 @@ export class ClaudeSession {
         () => signal.removeEventListener('abort', onAbort),
       );
     }
-    this.queue.push({ kind: 'turn', turn });
-    this.pump();
+    this.queue.addTurn(turn);
     return turn;
   }
 
@@ -208,8 +170,7 @@ export class ClaudeSession {
       );
     }
     return this.enqueueTask(async () => {
-      if (this.connection)
-        await this.connection.control.request('set_permission_mode', { mode }, CONTROL_TIMEOUT_MS);
+      await this.process.request('set_permission_mode', { mode });
       this.options = { ...this.options, config: { ...this.options.config, permissionMode: mode } };
     });
   }
@@ -220,7 +181,7 @@ export class ClaudeSession {
       return Promise.reject(new InvalidConfigError('model', 'must be a non-empty string'));
     }
     return this.enqueueTask(async () => {
-      if (this.connection) await this.connection.control.request('set_model', { model }, CONTROL_TIMEOUT_MS);
+      await this.process.request('set_model', { model });
       this.options = { ...this.options, config: { ...this.options.config, model } };
     });
   }
@@ -232,12 +193,7 @@ export class ClaudeSession {
   restart(config?: ClaudeConfig): Promise<void> {
     const next = config === undefined ? undefined : parseConfigField(config);
     return this.enqueueTask(async () => {
-      const old = this.connection;
-      if (old) {
-        this.connection = undefined;
-        this.generation++;
-        await this.shutdown(old);
-      }
+      await this.process.end(this.options.closeGraceMs, true);
       if (next) this.options = { ...this.options, config: next };
       await this.launch(true);
     });
@@ -255,32 +211,16 @@ export class ClaudeSession {
 
   private async closeNow(): Promise<void> {
     this.setState('closed');
-    for (const item of this.queue.splice(0)) this.settleItem(item, new SessionClosedError());
+    this.queue.failAll(() => new SessionClosedError());
     if (this.running) this.requestEnd(this.running, { kind: 'close' });
     await this.launching?.catch(() => {});
-    const connection = this.connection;
-    if (connection) await this.shutdown(connection);
+    await this.process.end(this.options.closeGraceMs, false);
     this.running?.turn.fail(new SessionClosedError('the session was closed while the turn was running'));
-  }
-
-  /** Ends stdin, waits for a clean exit, then kills the process group. */
-  private async shutdown(connection: CliConnection): Promise<void> {
-    connection.endInput();
-    if (await settlesWithin(connection.exited, this.options.closeGraceMs)) return;
-    await connection.kill(KILL_GRACE_MS);
   }
 
   private enqueueTask(run: () => Promise<void>): Promise<void> {
     if (this.closing) return Promise.reject(new SessionClosedError());
-    return new Promise((resolve, reject) => {
-      this.queue.push({ kind: 'task', run, settle: (error) => (error ? reject(error) : resolve()) });
-      this.pump();
-    });
-  }
-
-  private settleItem(item: QueueItem, error: Error): void {
-    if (item.kind === 'turn') item.turn.fail(error);
-    else item.settle(error);
+    return this.queue.addTask(run);
   }
 
   private abortTurn(turn: Turn, cause: unknown): void {
@@ -288,47 +228,8 @@ export class ClaudeSession {
       this.requestEnd(this.running, { kind: 'abort', cause });
       return;
     }
-    const index = this.queue.findIndex((item) => item.kind === 'turn' && item.turn === turn);
-    if (index >= 0) this.queue.splice(index, 1);
+    this.queue.drop(turn);
     turn.fail(new TurnAbortedError('dropped', { cause }));
-  }
-
-  /** Starts the next queued item when nothing runs. */
-  private pump(): void {
-    if (this.running || this.taskRunning || this.closing) return;
-    if (this.currentState === 'starting') return;
-    const item = this.queue[0];
-    if (!item) return;
-    if (item.kind === 'turn' && this.currentState === 'dead') {
-      this.runTask(
-        () => this.launch(true),
-        (error) => this.failQueue(error),
-      );
-      return;
-    }
-    this.queue.shift();
-    if (item.kind === 'task') this.runTask(item.run, item.settle, item.settle);
-    else this.startTurn(item.turn);
-  }
-
-  private runTask(run: () => Promise<void>, onError: (error: Error) => void, onDone?: () => void): void {
-    this.taskRunning = true;
-    run().then(
-      () => {
-        this.taskRunning = false;
-        onDone?.();
-        this.pump();
-      },
-      (error: Error) => {
-        this.taskRunning = false;
-        onError(error);
-        this.pump();
-      },
-    );
-  }
-
-  private failQueue(error: Error): void {
-    for (const item of this.queue.splice(0)) this.settleItem(item, error);
   }
 
   /** Spawns a process for this conversation: resuming it if it has a transcript, else under its chosen id. */
@@ -340,7 +241,7 @@ export class ClaudeSession {
   private async launchNow(isRestart: boolean): Promise<void> {
     this.setState('starting');
     try {
-      this.connection = await this.openConnection();
+      await this.openProcess();
     } catch (error) {
       // A process that died before its first turn was recorded has nothing to resume: start it afresh.
       if (
@@ -353,53 +254,32 @@ export class ClaudeSession {
       }
       this.hasTranscript = false;
       try {
-        this.connection = await this.openConnection();
+        await this.openProcess();
       } catch (retryError) {
         this.setState('dead');
         throw retryError;
       }
     }
-    this.killRequested = false;
     this.setState('idle');
   }
 
-  private async openConnection(): Promise<CliConnection> {
-    const generation = ++this.generation;
+  private openProcess(): Promise<void> {
     const mode: StartMode = this.hasTranscript
       ? { resume: this.currentSessionId }
       : { sessionId: this.currentSessionId };
-    const current = () => generation === this.generation;
-    const connection = await CliConnection.open(
-      this.options.config,
-      mode,
-      {
-        onMessage: (message) => current() && this.onMessage(message),
-        onUnparsedLine: (error) =>
-          current() &&
-          this.running?.turn.push({ type: 'system', subtype: 'unparsed_line', raw: { line: error.line } }),
-        permissionPolicy: () => ({
-          canUseTool: this.running?.turn.options.canUseTool ?? this.options.canUseTool,
-          timeoutMs: this.running?.turn.options.permissionTimeoutMs ?? this.options.permissionTimeoutMs,
-        }),
-      },
-      this.options.startTimeoutMs,
-    );
-    connection.exited.then((exit) => current() && this.onExit(connection, exit));
-    return connection;
+    return this.process.open(this.options.config, mode, this.options.startTimeoutMs);
   }
 
   private startTurn(turn: Turn): void {
-    const connection = this.connection;
-    const running: RunningTurn = { turn, reason: undefined, timers: [] };
+    const running = new RunningTurn(turn);
     this.running = running;
     this.turnsStarted++;
     this.setState('busy');
-    if (!connection) {
-      this.finishRunning(running, new SessionClosedError('the session has no process'));
-      return;
-    }
     try {
-      connection.sendUserMessage(turn.input);
+      if (!this.process.sendUserMessage(turn.input)) {
+        this.finishRunning(running, new SessionClosedError('the session has no process'));
+        return;
+      }
     } catch {
       // The process is already gone: its exit handler fails this turn, and the next one resumes.
       return;
@@ -407,23 +287,17 @@ export class ClaudeSession {
     this.hasTranscript = true;
     const timeoutMs = turn.options.timeoutMs ?? this.options.config.timeoutMs;
     if (timeoutMs !== undefined) {
-      const timer = setTimeout(() => this.requestEnd(running, { kind: 'timeout', timeoutMs }), timeoutMs);
-      running.timers.push(timer);
+      running.schedule(timeoutMs, () => this.requestEnd(running, { kind: 'timeout', timeoutMs }));
     }
   }
 
   /** Interrupts the running turn; kills the process if the turn has not ended within the grace period. */
   private requestEnd(running: RunningTurn, reason: EndReason): void {
-    if (running.reason || this.running !== running) return;
-    running.reason = reason;
-    const connection = this.connection;
-    connection?.control.request('interrupt', {}, CONTROL_TIMEOUT_MS).catch(() => {});
-    const timer = setTimeout(() => {
-      if (this.running !== running || !connection) return;
-      this.killRequested = true;
-      connection.kill(KILL_GRACE_MS);
-    }, this.options.interruptGraceMs);
-    running.timers.push(timer);
+    if (this.running !== running || !running.stopFor(reason)) return;
+    const kill = this.process.interrupt();
+    running.schedule(this.options.interruptGraceMs, () => {
+      if (this.running === running) kill();
+    });
   }
 
   private onMessage(message: CliMessage): void {
@@ -433,40 +307,26 @@ export class ClaudeSession {
     const running = this.running;
     if (!running) return; // between turns (e.g. the echo of set_model)
     if (message.type === 'result') {
-      this.finishWithResult(running, message);
+      this.endRunning(running, () => running.finishWithResult(message));
       return;
     }
-    for (const event of mapCliMessage(message)) {
-      running.turn.push(event);
-      if (event.type !== 'api_retry') continue;
-      const error = apiRetryError(event, this.options.config.maxApiRetries);
-      if (error) this.requestEnd(running, { kind: 'error', error });
-    }
+    const error = running.handle(message, this.options.config.maxApiRetries);
+    if (error) this.requestEnd(running, { kind: 'error', error });
   }
 
-  private finishWithResult(running: RunningTurn, result: CliResultMessage): void {
-    const response = toChatResponse(result);
-    running.turn.push({ type: 'result', response });
-    const stoppedEarly = running.reason && (result.is_error || result.subtype !== 'success');
-    const error = stoppedEarly && running.reason ? reasonError(running.reason, false) : resultError(result);
-    this.finishRunning(running, error, response);
+  private finishRunning(running: RunningTurn, error: Error): void {
+    this.endRunning(running, () => running.finish(error));
   }
 
-  private finishRunning(
-    running: RunningTurn,
-    error: Error | undefined,
-    response?: ReturnType<typeof toChatResponse>,
-  ): void {
-    for (const timer of running.timers) clearTimeout(timer);
+  /** Clears the running turn, ends it with `finish`, and moves on to the next queued item. */
+  private endRunning(running: RunningTurn, finish: () => void): void {
     if (this.running === running) this.running = undefined;
-    if (error) running.turn.fail(error);
-    else if (response) running.turn.succeed(response);
+    finish();
     if (this.currentState === 'busy') this.setState('idle');
-    this.pump();
+    this.queue.pump();
   }
 
-  private onExit(connection: CliConnection, exit: CliExit): void {
-    if (this.connection === connection) this.connection = undefined;
+  private onExit(exit: CliExit, stderrTail: string, killed: boolean): void {
     const running = this.running;
     if (this.closing) {
       if (running)
@@ -476,13 +336,10 @@ export class ClaudeSession {
         );
       return;
     }
-    const killed = this.killRequested;
-    this.killRequested = false;
-    const crash = exitError(exit, connection.stderrTail, running ? 'during a turn' : 'while idle');
+    const crash = exitError(exit, stderrTail, running ? 'during a turn' : 'while idle');
     this.setState('dead');
-    if (running)
-      this.finishRunning(running, running.reason && killed ? reasonError(running.reason, true) : crash);
-    else this.pump();
+    if (running) this.endRunning(running, () => running.finishWithExit(killed, crash));
+    else this.queue.pump();
   }
 
   private setState(state: SessionState): void {
