@@ -4,6 +4,7 @@ import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-serv
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { BoundedMap } from '../bounded-map.js';
 import type { ClaudeConfig } from '../config.js';
+import { AbortedError } from '../errors.js';
 import { readProcStat } from '../process-tree.js';
 import { SessionClosedError } from '../session/errors.js';
 import { findTranscriptFile } from '../session/transcript.js';
@@ -230,6 +231,25 @@ describe('bounds', () => {
     expect(served.key).toBe('waiter');
     expect(pool.stats()).toMatchObject({ live: 1, evicted: 1 });
     served.release();
+  });
+
+  test('a caller whose signal fires while it waits gets an AbortedError, and leaves the queue', async () => {
+    const { pool } = createPool({ maxLive: 1, queueTimeoutMs: 60_000 });
+    const held = await pool.acquire('held');
+    const controller = new AbortController();
+    const waiting = pool.acquire('waiter', { signal: controller.signal }).catch((e) => e);
+    expect(pool.stats().queued).toBe(1);
+    controller.abort(new Error('caller left'));
+    const aborted = await waiting;
+    expect(aborted).toBeInstanceOf(AbortedError);
+    expect(aborted).toMatchObject({
+      code: 'ABORTED',
+      message: 'acquire() was aborted while waiting for a session',
+    });
+    expect(aborted.cause).toMatchObject({ message: 'caller left' });
+    expect(pool.stats().queued).toBe(0);
+    await expect(pool.acquire('late', { signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
+    held.release();
   });
 
   test('a caller who needs a new process is passed over at most 8 times by callers of a live key', async () => {

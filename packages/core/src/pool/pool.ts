@@ -1,30 +1,16 @@
-import { BoundedMap } from '../bounded-map.js';
 import type { ClaudeConfig } from '../config.js';
-import { ClaudeError, ClaudeSessionNotFoundError, InvalidConfigError } from '../errors.js';
+import { ClaudeSessionNotFoundError } from '../errors.js';
 import { SessionClosedError } from '../session/errors.js';
 import { spawnFingerprint } from '../session/fingerprint.js';
 import { resolveSessionOptions } from '../session/options.js';
 import { ClaudeSession, type SessionState } from '../session/session.js';
-import { PoolBusyError } from './errors.js';
-import {
-  mergeConfig,
-  type ResolvedPoolOptions,
-  resolvePoolOptions,
-  type SessionPoolOptions,
-} from './options.js';
+import { type AcquireOptions, type AcquireRequest, toAcquireRequest } from './acquire-request.js';
+import { type KeyedEntry, KeyedSessions } from './keyed-sessions.js';
+import { type ResolvedPoolOptions, resolvePoolOptions, type SessionPoolOptions } from './options.js';
 import { PooledSession } from './pooled-session.js';
+import { ResumeMemory } from './resume-memory.js';
+import { abortedWhileWaiting, SlotScheduler } from './slot-scheduler.js';
 import { SpareSet } from './spares.js';
-import { type Waiter, WaitQueue } from './wait-queue.js';
-
-/** Per-call choices of `acquire`. */
-export interface AcquireOptions {
-  /** Continue this Claude session id (default: the key's live or remembered conversation, else a new one). */
-  resume?: string;
-  /** Config fields for this call, over the pool's config. A live process with another spawn config is restarted (by resume) with this one. */
-  config?: ClaudeConfig;
-  /** Stop waiting for a slot. */
-  signal?: AbortSignal;
-}
 
 /** Numbers for metrics. */
 export interface SessionPoolStats {
@@ -46,34 +32,6 @@ export interface SessionPoolStats {
   crashed: number;
 }
 
-interface Entry {
-  key: string;
-  /** Undefined while the process is starting. */
-  session: ClaudeSession | undefined;
-  /** While the process is starting (or being replaced): the Claude session id it will resume, if any. */
-  resuming: string | undefined;
-  leased: boolean;
-  /** When it was last released, on the pool's use counter (LRU order, exact even within a millisecond). */
-  lastUsed: number;
-  idleTimer: NodeJS.Timeout | undefined;
-  /** Close it when the current lease ends (discard was asked while it was held). */
-  discardOnRelease: boolean;
-}
-
-interface Request {
-  key: string;
-  resume: string | undefined;
-  config: ClaudeConfig;
-  fingerprint: string;
-}
-
-const LEASE_ESTIMATE_MS = 1_000;
-/** How many younger callers of live keys may go before a caller waiting for a new process. */
-const BYPASS_LIMIT = 8;
-
-const abortedWhileWaiting = () =>
-  new ClaudeError('ABORTED', 'acquire() was aborted while waiting for a session');
-
 /**
  * Warm sessions by caller key (a user, a chat, a job), within a cap on live processes: idle ones are
  * evicted least-recently-used first (they come back by resume), spares serve new conversations, and
@@ -81,9 +39,9 @@ const abortedWhileWaiting = () =>
  */
 export class SessionPool {
   private readonly options: ResolvedPoolOptions;
-  private readonly entries = new Map<string, Entry>();
-  private readonly remembered: BoundedMap<string, string>;
-  private readonly waiting = new WaitQueue<PooledSession>();
+  private readonly keyed = new KeyedSessions();
+  private readonly remembered: ResumeMemory;
+  private readonly scheduler: SlotScheduler<PooledSession>;
   private readonly spareSet: SpareSet;
   private readonly baseFingerprint: string;
   private closingProcesses = 0;
@@ -93,22 +51,23 @@ export class SessionPool {
   private spawned = 0;
   private evicted = 0;
   private crashed = 0;
-  /** Counts leases given and ended, to order sessions by last use. */
-  private uses = 0;
-  /** Moving average of how long a lease is held, for `retryAfterMs`. */
-  private leaseMs = LEASE_ESTIMATE_MS;
 
   constructor(options: SessionPoolOptions = {}) {
     this.options = resolvePoolOptions(options);
     resolveSessionOptions({ ...this.options.session, config: this.options.config });
-    this.remembered = new BoundedMap(this.options.maxRemembered);
+    this.remembered = new ResumeMemory(this.options.maxRemembered);
     this.baseFingerprint = spawnFingerprint(this.options.config);
+    this.scheduler = new SlotScheduler(this.options, {
+      closing: () => this.closingProcesses,
+      evictOne: () => this.evictOne(),
+      roomUnclaimed: () => this.spareSet.fill(this.options.maxLive - this.liveProcesses()),
+    });
     this.spareSet = new SpareSet(
       this.options.spares,
       () => this.startSession(this.options.config, undefined),
-      () => this.drain(),
+      () => this.scheduler.drain(),
     );
-    this.drain();
+    this.scheduler.drain();
   }
 
   /**
@@ -117,32 +76,17 @@ export class SessionPool {
    */
   acquire(key: string, options: AcquireOptions = {}): Promise<PooledSession> {
     if (this.closed) return Promise.reject(new SessionClosedError('the pool is closed'));
-    if (options.signal?.aborted) return Promise.reject(abortedWhileWaiting());
-    let request: Request;
+    if (options.signal?.aborted) return Promise.reject(abortedWhileWaiting(options.signal.reason));
+    let request: AcquireRequest;
     try {
-      request = this.toRequest(key, options);
+      request = toAcquireRequest(key, options, this.options.config, (id) => this.keyHolding(id));
     } catch (error) {
       return Promise.reject(error);
     }
-    const waiter: Waiter<PooledSession> = {
-      attempt: () => this.attempt(request),
-      needsSlot: () => !this.entries.has(request.key),
-    };
-    if (this.waiting.size === 0) {
-      const now = waiter.attempt();
-      if (now) return now;
-    }
-    if (this.waiting.size >= this.options.maxQueue) {
-      return Promise.reject(new PoolBusyError('queue_full', this.retryAfterMs()));
-    }
-    const queued = this.waiting.wait(waiter, {
-      timeoutMs: this.options.queueTimeoutMs,
-      onTimeout: () => new PoolBusyError('queue_timeout', this.retryAfterMs()),
-      signal: options.signal,
-      onAbort: abortedWhileWaiting,
-    });
-    this.drain();
-    return queued;
+    return this.scheduler.admit(
+      { attempt: () => this.attempt(request), needsSlot: () => !this.keyed.has(request.key) },
+      options.signal,
+    );
   }
 
   /** Acquires the key's session, runs `fn` with it, and releases it however `fn` ends. */
@@ -161,8 +105,8 @@ export class SessionPool {
 
   /** Closes the key's process (once released, if held) and forgets its conversation: the next acquire starts a new one unless given `resume`. */
   async discard(key: string): Promise<void> {
-    this.remembered.delete(key);
-    const entry = this.entries.get(key);
+    this.remembered.forget(key);
+    const entry = this.keyed.get(key);
     if (!entry) return;
     if (entry.leased || !entry.session) {
       entry.discardOnRelease = true;
@@ -173,18 +117,17 @@ export class SessionPool {
 
   /** The Claude session id the key continues with on its next acquire, if any. */
   sessionIdOf(key: string): string | undefined {
-    return this.entries.get(key)?.session?.sessionId ?? this.remembered.get(key);
+    return this.keyed.get(key)?.session?.sessionId ?? this.remembered.get(key);
   }
 
   stats(): SessionPoolStats {
-    let busy = 0;
-    for (const entry of this.entries.values()) if (entry.leased) busy++;
+    const busy = this.keyed.leased;
     return {
       live: this.liveProcesses(),
       busy,
-      idle: this.entries.size - busy,
+      idle: this.keyed.size - busy,
       spares: this.spareSet.readyCount,
-      queued: this.waiting.size,
+      queued: this.scheduler.queued,
       spawned: this.spawned,
       evicted: this.evicted,
       crashed: this.crashed,
@@ -194,31 +137,11 @@ export class SessionPool {
   /** Fails waiting callers, closes every process (held ones too, interrupting their turns) and spare. */
   close(): Promise<void> {
     this.closed ??= (async () => {
-      this.waiting.rejectAll(new SessionClosedError('the pool is closed'));
-      const sessions = [...this.entries.values()].map((entry) => entry.session);
-      for (const entry of this.entries.values()) clearTimeout(entry.idleTimer);
-      this.entries.clear();
+      this.scheduler.close(new SessionClosedError('the pool is closed'));
+      const sessions = this.keyed.clear();
       await Promise.all([this.spareSet.close(), ...sessions.map((s) => s?.close()), ...this.starts]);
     })();
     return this.closed;
-  }
-
-  private toRequest(key: string, options: AcquireOptions): Request {
-    if (typeof key !== 'string' || key === '')
-      throw new InvalidConfigError('key', 'must be a non-empty string');
-    if (options.resume !== undefined && (typeof options.resume !== 'string' || options.resume === '')) {
-      throw new InvalidConfigError('resume', 'must be a non-empty string');
-    }
-    const holder = options.resume === undefined ? undefined : this.keyHolding(options.resume);
-    if (holder !== undefined && holder !== key) {
-      // Two processes appending to one transcript would interleave it.
-      throw new InvalidConfigError(
-        'resume',
-        `Claude session ${options.resume} is live, starting or remembered under another key (discard that key first)`,
-      );
-    }
-    const config = mergeConfig(this.options.config, options.config);
-    return { key, resume: options.resume, config, fingerprint: spawnFingerprint(config) };
   }
 
   /**
@@ -226,40 +149,36 @@ export class SessionPool {
    * resumes it, or (having no process) it is remembered to resume it on its next acquire.
    */
   private keyHolding(sessionId: string): string | undefined {
-    for (const entry of this.entries.values()) {
-      if ((entry.session?.sessionId ?? entry.resuming) === sessionId) return entry.key;
-    }
-    for (const [key, remembered] of this.remembered.entries()) {
-      if (remembered === sessionId && !this.entries.has(key)) return key;
-    }
-    return undefined;
+    return (
+      this.keyed.keyRunning(sessionId) ??
+      this.remembered.keyRemembering(sessionId, (key) => !this.keyed.has(key))
+    );
   }
 
   private liveProcesses(): number {
-    return this.entries.size + this.spareSet.live + this.closingProcesses;
+    return this.keyed.size + this.spareSet.live + this.closingProcesses;
   }
 
   /** A lease for `request` if it can be served now, else undefined (it must wait). */
-  private attempt(request: Request): Promise<PooledSession> | undefined {
-    const entry = this.entries.get(request.key);
+  private attempt(request: AcquireRequest): Promise<PooledSession> | undefined {
+    const entry = this.keyed.get(request.key);
     if (entry) return entry.leased || !entry.session ? undefined : this.leaseExisting(entry, request);
     const resume = request.resume ?? this.remembered.get(request.key);
     if (resume === undefined && request.fingerprint === this.baseFingerprint) {
       const spare = this.spareSet.take(request.fingerprint);
       if (spare) {
-        const lease = this.lease(this.addEntry(request.key, spare));
-        this.drain();
+        const lease = this.lease(this.keyed.add(request.key, spare));
+        this.scheduler.drain();
         return Promise.resolve(lease);
       }
     }
     if (this.liveProcesses() >= this.options.maxLive) return undefined;
-    return this.startForKey(request, resume);
+    return this.startInto(this.keyed.add(request.key, undefined), request, resume);
   }
 
-  private async leaseExisting(entry: Entry, request: Request): Promise<PooledSession> {
+  private async leaseExisting(entry: KeyedEntry, request: AcquireRequest): Promise<PooledSession> {
     const session = entry.session as ClaudeSession;
-    entry.leased = true;
-    clearTimeout(entry.idleTimer);
+    this.keyed.lease(entry);
     if (request.resume !== undefined && request.resume !== session.sessionId) {
       // The key moves to another conversation: replace the process within the same slot.
       entry.session = undefined;
@@ -277,15 +196,15 @@ export class SessionPool {
     return this.lease(entry);
   }
 
-  private startForKey(request: Request, resume: string | undefined): Promise<PooledSession> {
-    return this.startInto(this.addEntry(request.key, undefined), request, resume);
-  }
-
   /** Starts the process of a held entry that has none; on failure the entry is dropped. */
-  private startInto(entry: Entry, request: Request, resume: string | undefined): Promise<PooledSession> {
+  private startInto(
+    entry: KeyedEntry,
+    request: AcquireRequest,
+    resume: string | undefined,
+  ): Promise<PooledSession> {
     entry.resuming = resume;
     // A key that moves to another conversation no longer comes back to the one it remembered.
-    if (resume !== this.remembered.get(entry.key)) this.remembered.delete(entry.key);
+    if (resume !== this.remembered.get(entry.key)) this.remembered.forget(entry.key);
     const started = this.startIntoNow(entry, request, resume);
     const tracked = started.catch(() => {});
     this.starts.add(tracked);
@@ -294,8 +213,8 @@ export class SessionPool {
   }
 
   private async startIntoNow(
-    entry: Entry,
-    request: Request,
+    entry: KeyedEntry,
+    request: AcquireRequest,
     resume: string | undefined,
   ): Promise<PooledSession> {
     try {
@@ -308,25 +227,11 @@ export class SessionPool {
       entry.resuming = undefined;
       return this.lease(entry);
     } catch (error) {
-      if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
-      if (error instanceof ClaudeSessionNotFoundError) this.remembered.delete(entry.key);
-      this.drain();
+      this.keyed.remove(entry);
+      if (error instanceof ClaudeSessionNotFoundError) this.remembered.forget(entry.key);
+      this.scheduler.drain();
       throw error;
     }
-  }
-
-  private addEntry(key: string, session: ClaudeSession | undefined): Entry {
-    const entry: Entry = {
-      key,
-      session,
-      resuming: undefined,
-      leased: true,
-      lastUsed: ++this.uses,
-      idleTimer: undefined,
-      discardOnRelease: false,
-    };
-    this.entries.set(key, entry);
-    return entry;
   }
 
   private startSession(config: ClaudeConfig, resume: string | undefined): Promise<ClaudeSession> {
@@ -337,12 +242,12 @@ export class SessionPool {
     });
   }
 
-  private lease(entry: Entry): PooledSession {
+  private lease(entry: KeyedEntry): PooledSession {
     const leasedAt = Date.now();
     return new PooledSession(entry.key, entry.session as ClaudeSession, (discard) => {
-      this.leaseMs = Math.round(this.leaseMs * 0.8 + (Date.now() - leasedAt) * 0.2);
+      this.scheduler.recordLease(Date.now() - leasedAt);
       if (discard) {
-        this.remembered.delete(entry.key);
+        this.remembered.forget(entry.key);
         entry.discardOnRelease = true;
       }
       return this.endLease(entry);
@@ -350,46 +255,41 @@ export class SessionPool {
   }
 
   /** Ends a lease: the session goes back to idle, or is closed if discarded or unusable. */
-  private async endLease(entry: Entry): Promise<void> {
-    entry.leased = false;
-    entry.lastUsed = ++this.uses;
+  private async endLease(entry: KeyedEntry): Promise<void> {
+    this.keyed.release(entry);
     const session = entry.session;
-    if (this.entries.get(entry.key) !== entry || !session) return this.drain();
+    if (!this.keyed.holds(entry) || !session) return this.scheduler.drain();
     if (entry.discardOnRelease || session.state === 'closed' || session.state === 'dead') {
-      if (session.state === 'dead') this.rememberIfResumable(entry.key, session);
+      if (session.state === 'dead') this.remembered.remember(entry.key, session);
       return this.closeEntry(entry, false);
     }
     if (this.options.idleTimeoutMs > 0) {
-      entry.idleTimer = setTimeout(() => {
-        if (!entry.leased && this.entries.get(entry.key) === entry) void this.closeEntry(entry, true);
-      }, this.options.idleTimeoutMs);
-      entry.idleTimer.unref();
+      this.keyed.closeWhenIdle(entry, this.options.idleTimeoutMs, () => void this.closeEntry(entry, true));
     }
-    this.drain();
+    this.scheduler.drain();
   }
 
   /** Removes an entry and closes its process; the slot counts as taken until the process is gone. */
-  private async closeEntry(entry: Entry, eviction: boolean): Promise<void> {
-    if (this.entries.get(entry.key) !== entry) return;
-    this.entries.delete(entry.key);
-    clearTimeout(entry.idleTimer);
+  private async closeEntry(entry: KeyedEntry, eviction: boolean): Promise<void> {
+    if (!this.keyed.remove(entry)) return;
     const session = entry.session;
     if (!session) return;
     if (eviction) {
       this.evicted++;
-      this.rememberIfResumable(entry.key, session);
+      this.remembered.remember(entry.key, session);
     }
+    await this.closeCounted(session);
+  }
+
+  /** Closes a process no entry counts any more; its slot stays taken until it is gone. */
+  private async closeCounted(session: ClaudeSession): Promise<void> {
     this.closingProcesses++;
     try {
       await session.close();
     } finally {
       this.closingProcesses--;
-      this.drain();
+      this.scheduler.drain();
     }
-  }
-
-  private rememberIfResumable(key: string, session: ClaudeSession): void {
-    if (session.resumable) this.remembered.set(key, session.sessionId);
   }
 
   private onSessionState(session: ClaudeSession, state: SessionState, previous: SessionState): void {
@@ -397,79 +297,27 @@ export class SessionPool {
     if (state !== 'dead') return;
     this.crashed++;
     if (this.spareSet.remove(session)) {
-      this.drain();
+      this.scheduler.drain();
       return;
     }
-    for (const entry of this.entries.values()) {
-      // A held session restarts itself on its next turn; an idle one gives its slot back.
-      if (entry.session === session && !entry.leased) {
-        this.rememberIfResumable(entry.key, session);
-        this.entries.delete(entry.key);
-        clearTimeout(entry.idleTimer);
-        this.drain();
-        return;
-      }
-    }
+    // A held session restarts itself on its next turn; an idle one gives its slot back.
+    const idle = this.keyed.idleWith(session);
+    if (!idle) return;
+    this.remembered.remember(idle.key, session);
+    this.keyed.remove(idle);
+    this.scheduler.drain();
   }
 
   /** Closes one idle process to make room: a spare first, else the least recently used idle session. */
   private evictOne(): boolean {
     const spare = this.spareSet.remove();
     if (spare) {
-      this.closingProcesses++;
-      spare.close().finally(() => {
-        this.closingProcesses--;
-        this.drain();
-      });
+      void this.closeCounted(spare);
       return true;
     }
-    let oldest: Entry | undefined;
-    for (const entry of this.entries.values()) {
-      if (entry.leased || !entry.session) continue;
-      if (!oldest || entry.lastUsed < oldest.lastUsed) oldest = entry;
-    }
+    const oldest = this.keyed.leastRecentlyUsedIdle();
     if (!oldest) return false;
     void this.closeEntry(oldest, true);
     return true;
-  }
-
-  /**
-   * Serves waiters. Those whose key is live go first (no process to start), but a caller who needs a
-   * new process is bypassed at most BYPASS_LIMIT times; then, oldest first, callers who need a slot
-   * get one, evicting idle processes for them. Spares refill only with room nobody waits for.
-   */
-  private drain(): void {
-    if (this.closed) return;
-    const waiters = this.waiting.waiters();
-    const oldestSlotWaiter = waiters.find((waiter) => waiter.needsSlot());
-    let behindOldest = false;
-    for (const waiter of waiters) {
-      if (waiter === oldestSlotWaiter) behindOldest = true;
-      if (waiter.needsSlot()) continue;
-      if (behindOldest && oldestSlotWaiter && oldestSlotWaiter.bypassed >= BYPASS_LIMIT) continue;
-      const lease = waiter.attempt();
-      if (!lease) continue;
-      this.waiting.serve(waiter, lease);
-      if (behindOldest && oldestSlotWaiter) oldestSlotWaiter.bypassed++;
-    }
-    let freeing = this.closingProcesses;
-    let slotWaiters = 0;
-    for (const waiter of this.waiting.waiters()) {
-      if (!waiter.needsSlot()) continue;
-      const lease = waiter.attempt();
-      if (lease) {
-        this.waiting.serve(waiter, lease);
-        continue;
-      }
-      slotWaiters++;
-      if (freeing > 0) freeing--;
-      else if (!this.evictOne()) break;
-    }
-    if (slotWaiters === 0) this.spareSet.fill(this.options.maxLive - this.liveProcesses());
-  }
-
-  private retryAfterMs(): number {
-    const rounds = 1 + Math.floor(this.waiting.size / this.options.maxLive);
-    return Math.min(60_000, Math.max(100, this.leaseMs * rounds));
   }
 }
