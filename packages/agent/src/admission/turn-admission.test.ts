@@ -204,12 +204,13 @@ describe('TurnAdmission: turn slots', () => {
     const first = send('s', 'first');
     await tick(60);
     const other = send('t', 'other');
+    // Past its window, `other` waits for the slot `first` holds.
+    await tick(60);
     const later = send('s', 'later');
     await finishNext();
     expect(await first).toBe('first');
-    await tick(60);
-    // `later` was inside its window when the slot came free, so it was not handed over: `t`, ready
-    // first, took it.
+    await tick();
+    // `later` was inside its window when the slot came free, so it was not handed over.
     expect(started).toEqual([['first'], ['other']]);
     await finishNext();
     await finishNext();
