@@ -18,8 +18,8 @@ export const effortLevels = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
 export const settingSources = ['user', 'project', 'local'] as const;
 export const outputFormats = ['text', 'json', 'stream-json'] as const;
 
-/** Everything that shapes how the CLI runs; every field is optional. */
-export const claudeConfigSchema = z.strictObject({
+/** ClaudeConfig's fields, each with its schema: the one description of the CLI's options. */
+export const claudeConfigShape = {
   /** Path of the `claude` binary; otherwise looked up (see resolveCliPath). */
   cliPath: nonEmpty.optional(),
   /** Becomes CLAUDE_CONFIG_DIR: where the CLI keeps settings and session transcripts. */
@@ -63,7 +63,13 @@ export const claudeConfigSchema = z.strictObject({
    * by default the CLI's own policy applies (up to 10, minutes in all). Auth failures never wait.
    */
   maxApiRetries: z.number().int().min(0).optional(),
-});
+};
+
+/** Everything that shapes how the CLI runs; every field is optional. */
+export const claudeConfigSchema = z.strictObject(claudeConfigShape);
+
+/** The name of one ClaudeConfig field. */
+export type ClaudeConfigField = keyof typeof claudeConfigShape;
 
 export type ClaudeConfig = z.input<typeof claudeConfigSchema>;
 export type PermissionMode = (typeof permissionModes)[number];
