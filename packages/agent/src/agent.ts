@@ -1,4 +1,5 @@
-import { AsyncQueue, type SessionPoolStats } from '@claude-code-server/core';
+import type { SessionPoolStats } from '@claude-code-server/core';
+import { AsyncQueue } from '@claude-code-server/core/internal';
 import type {
   MessagePage,
   MessagePageOptions,

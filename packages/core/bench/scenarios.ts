@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ClaudeCodeClient, type ClaudeConfig, ClaudeSession, runOneShot, SessionPool } from '../src/index.js';
+import { ClaudeCodeClient, type ClaudeConfig, ClaudeSession, SessionPool } from '../src/index.js';
+import { runOneShot } from '../src/internal.js';
 import {
   PeakMemorySampler,
   processCpuSeconds,

@@ -5,10 +5,9 @@ import {
   type CanUseTool,
   type ClaudeConfig,
   claudeConfigDir,
-  claudeConfigSchema,
   InvalidConfigError,
-  toInvalidConfigError,
 } from '@claude-code-server/core';
+import { claudeConfigSchema, toInvalidConfigError } from '@claude-code-server/core/internal';
 import { ID_PATTERN, type SessionStore } from '@claude-code-server/store';
 import { z } from 'zod';
 import { InvalidAgentInputError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from '@claude-code-server/core';
+import { MAX_TIMER_MS } from '@claude-code-server/core/internal';
 import { z } from 'zod';
 import { InvalidAgentInputError } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import { BoundedMap } from '@claude-code-server/core';
+import { BoundedMap } from '@claude-code-server/core/internal';
 import type { SessionStore } from '@claude-code-server/store';
 import { completeLines, digestOf, readTranscriptFile, writeTranscriptFile } from './local-transcript.js';
 

@@ -3,8 +3,8 @@ import {
   type ClaudeSession,
   ClaudeSessionNotFoundError,
   type PooledSession,
-  spawnFingerprint,
 } from '@claude-code-server/core';
+import { spawnFingerprint } from '@claude-code-server/core/internal';
 import type { SessionRecord } from '@claude-code-server/store';
 import type { ProcessSource } from '../process/process-source.js';
 import { transcriptPath } from '../transcript/project-slug.js';

@@ -6,7 +6,6 @@ export {
   TurnAbortedError,
   TurnTimeoutError,
 } from './errors.js';
-export { spawnFingerprint } from './fingerprint.js';
 export type { ClaudeSessionOptions } from './options.js';
 export {
   type CanUseTool,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { claudeConfigSchema } from '@claude-code-server/core';
+import { claudeConfigSchema } from '@claude-code-server/core/internal';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type ClaudeSectionConfig, claudeConfigOf, claudeSectionSchema } from './claude-section.js';
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { type ClaudeConfig, claudeConfigSchema, permissionModes } from '@claude-code-server/core';
+import { type ClaudeConfig, permissionModes } from '@claude-code-server/core';
+import { claudeConfigSchema } from '@claude-code-server/core/internal';
 import { z } from 'zod';
 import { mappingOr, oneOf, stringList, typeError } from './zod-helpers.js';
 
