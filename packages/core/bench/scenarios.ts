@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClaudeCodeClient, type ClaudeConfig, ClaudeSession, SessionPool } from '../src/index.js';
-import { runOneShot } from '../src/internal.js';
+import { runOneShot } from '../src/internal/index.js';
 import {
   PeakMemorySampler,
   processCpuSeconds,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AsyncQueue } from './internal.js';
+import { AsyncQueue } from './internal/index.js';
 
 describe('AsyncQueue (exported)', () => {
   it('keeps items pushed before anyone reads, then ends', async () => {

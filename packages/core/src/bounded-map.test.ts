@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidConfigError } from './index.js';
-import { BoundedMap } from './internal.js';
+import { BoundedMap } from './internal/index.js';
 
 describe('BoundedMap (exported)', () => {
   it('forgets its oldest entries beyond the capacity; re-setting a key makes it newest', () => {

@@ -6,7 +6,7 @@ import type { SessionStore } from '@claude-code-server/store';
 import type { Principal } from './auth/principal.js';
 import { ProjectDirectoryError } from './errors/server-error.js';
 import { type ClaudeSectionConfig, claudeConfigOf } from './options/claude-section.js';
-import type { AgentSectionConfig, ParsedServerConfig } from './options/config-schema.js';
+import type { AgentSectionConfig, LimitsConfig, ParsedServerConfig } from './options/config-schema.js';
 import { widerMode } from './policy/turn-policy.js';
 
 /** Project name -> absolute directory; every directory must exist. */
@@ -35,6 +35,7 @@ export function buildAgentOptions(input: {
   store: SessionStore;
   claude: ClaudeSectionConfig;
   agent: AgentSectionConfig;
+  limits: LimitsConfig;
   principals: readonly Principal[];
   projectDirs: Record<string, string>;
   defaultProject: string;
@@ -46,7 +47,7 @@ export function buildAgentOptions(input: {
     permissionMode = widerMode(permissionMode, principal.maxPermissionMode);
     for (const tool of principal.tools) tools.add(tool);
   }
-  const { agent } = input;
+  const { agent, limits } = input;
   const options: ClaudeAgentOptions = {
     store: input.store,
     config: {
@@ -61,11 +62,13 @@ export function buildAgentOptions(input: {
       maxLive: agent.max_live,
       spares: agent.spares,
       ...(agent.idle_timeout_ms !== undefined ? { idleTimeoutMs: agent.idle_timeout_ms } : {}),
-      ...(agent.max_queue !== undefined ? { maxQueue: agent.max_queue } : {}),
     },
+    // The agent's admission is the server's: every turn, sync, streamed or async, waits there.
+    maxConcurrentTurns: limits.max_concurrent_turns ?? agent.max_live,
+    maxQueue: limits.max_queue,
+    maxQueuePerSession: limits.max_queue_per_session,
   };
   if (base.configDir !== undefined) options.configDir = base.configDir;
-  if (agent.max_queue_per_session !== undefined) options.maxQueuePerSession = agent.max_queue_per_session;
   if (agent.lease_ttl_ms !== undefined) options.leaseTtlMs = agent.lease_ttl_ms;
   if (agent.lease_wait_ms !== undefined) options.leaseWaitMs = agent.lease_wait_ms;
   if (agent.owner_id !== undefined) options.ownerId = agent.owner_id;

@@ -7,10 +7,8 @@ import { type Logger, pino } from 'pino';
 import { buildAgentOptions, resolveProjectDirectories } from './agent-factory.js';
 import { KeyTable } from './auth/key-table.js';
 import { ShutdownAbort, TurnService } from './chat/turn-service.js';
-import { HttpError } from './errors/http-error.js';
 import { HealthCheck } from './health/health-check.js';
 import { buildApp } from './http/build-app.js';
-import { TurnLimiter } from './limits/turn-limiter.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { claudeConfigOf } from './options/claude-section.js';
 import { parseServerOptions, type ServerOptions } from './options/server-options.js';
@@ -64,6 +62,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
             store: options.store,
             claude: options.claude,
             agent: options.agent,
+            limits: options.limits,
             principals: keys.principals,
             projectDirs,
             defaultProject,
@@ -71,12 +70,10 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
         );
 
   const instanceId = `server-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const limiter = new TurnLimiter(options.limits.max_concurrent_turns, options.limits.max_queue);
   const running = new RunningTurns();
   const turns = new TurnService({
     agent,
     store: options.store,
-    limiter,
     running,
     logger,
     projects: projectNames,
@@ -113,7 +110,6 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     store: options.store,
     turns,
     tasks,
-    limiter,
     health: new HealthCheck(options.store, claudeConfigOf(options.claude), logger),
     logger,
     sseHeartbeatMs: options.limits.sse_heartbeat_ms,
@@ -131,9 +127,8 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
   let shuttingDown: Promise<void> | undefined;
   const shutdown = async ({ deadlineMs = 30_000 }: ShutdownOptions = {}) => {
     draining = true;
-    limiter.close(
-      new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', { retryAfterMs: 5_000 }),
-    );
+    // Turns still waiting for a slot fail now (503); the running ones get until the deadline.
+    running.abortWaiting(new ShutdownAbort());
     for (const server of servers) server.close();
     await drainTurns(running, deadlineMs, new ShutdownAbort(), logger);
     await tasks.drain();

@@ -101,6 +101,13 @@ describe('with an agent made by the caller', () => {
       config: { configDir: h.cli.configDir, env: h.cli.env, cwd: h.cli.workDir, allowedTools: ['Read'] },
       projects: { main: h.cli.workDir, other: h.otherDir },
     });
+    // Its own admission decides: the limits that would size the server's agent are refused, named.
+    await expect(h.server({ store, agent, limits: { max_queue: 3 } })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      problems: [
+        'limits.max_queue: does not apply to an agent instance: set maxQueue on the ClaudeAgent you pass',
+      ],
+    });
     // The request defaults must stay within the agent's own config.
     const own = await h.server({ store, agent, claude: { allowed_tools: ['Read'] } });
     expect(own.agent).toBe(agent);

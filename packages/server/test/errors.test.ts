@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { replies } from '@claude-code-server/fake-anthropic';
 import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClaudeCodeServer } from '../src/index.js';
 import { type ServerHarness, startServerHarness } from './harness.js';
 
@@ -162,6 +162,35 @@ describe('other statuses', () => {
     expectError(asyncRefused, 429);
     first.abort();
     await running;
+  });
+
+  it('429 AGENT_BUSY when one session has limits.max_queue_per_session messages waiting', async () => {
+    const busy = await h.server({ limits: { max_queue_per_session: 1 } });
+    const address = (await busy.listen(0)).address() as AddressInfo;
+    h.fake.enqueue(replies.hang());
+    const holder = new AbortController();
+    const send = (message: string) =>
+      fetch(`http://127.0.0.1:${address.port}/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message, user_id: 'una' }),
+        signal: holder.signal,
+      }).catch(() => undefined);
+    const running = send('Hold the session');
+    await h.fake.waitForRequest((r) => r.lastUserText === 'Hold the session');
+    const waiting = send('Next, please');
+    await vi.waitFor(() => expect(busy.agent.stats().queuedMessages).toBe(1));
+    const refused = await post({ message: 'And another', user_id: 'una' }, busy.app);
+    expectError(refused, 429);
+    expect(refused.body.error).toMatchObject({
+      code: 'AGENT_BUSY',
+      message: 'this session already has 1 message waiting',
+    });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // Another session still gets in.
+    expect(busy.agent.refusal('anonymous:user_other')).toBeUndefined();
+    holder.abort();
+    await Promise.all([running, waiting]);
   });
 
   it('503 from health, and for turns, when the CLI cannot be found', async () => {

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { ChatRequestBody } from '../api/request-schemas.js';
 import type { Principal } from '../auth/principal.js';
 import { badRequest, forbidden, HttpError } from '../errors/http-error.js';
-import type { TurnLimiter } from '../limits/turn-limiter.js';
+import { toHttpError } from '../errors/map-error.js';
 import {
   checkProjectAccess,
   checkUserAccess,
@@ -39,7 +39,6 @@ export interface PreparedTurn {
 export interface TurnServiceDeps {
   agent: ClaudeAgent;
   store: SessionStore;
-  limiter: TurnLimiter;
   running: RunningTurns;
   logger: Logger;
   /** Project names in config order. */
@@ -87,7 +86,16 @@ export class TurnService {
   }
 
   /**
-   * Runs the turn once a slot is free (`onStart` is called then). With `onEvent`, the agent's events
+   * Throws the 429 (or 503) the turn would get if it were queued now, so a stream or a task is
+   * refused with a plain JSON error before it is opened or stored. Nothing is queued.
+   */
+  checkAdmission(turn: PreparedTurn): void {
+    const refusal = this.deps.agent.refusal(turn.storedSessionId);
+    if (refusal) throw toHttpError(refusal);
+  }
+
+  /**
+   * Runs the turn once the agent's admission gives it a slot (`onStart` is called then). With `onEvent`, the agent's events
    * are forwarded as they happen. Aborting `signal` drops a waiting turn or interrupts a running one.
    */
   async run(
@@ -106,24 +114,21 @@ export class TurnService {
     });
     if (this.deps.includeContent) log.info({ message: turn.message }, 'turn message');
     try {
-      const release = await this.deps.limiter.acquire(turn.storedSessionId, controller.signal);
-      try {
+      const response = await this.callAgent(turn, controller.signal, onEvent, () => {
+        this.deps.running.started(controller);
         onStart?.();
-        const response = await this.callAgent(turn, controller.signal, onEvent);
-        log.info(
-          {
-            duration_ms: Date.now() - started,
-            success: response.success,
-            cost_usd: response.costUsd,
-            warm: response.metadata.warm,
-            ...(this.deps.includeContent ? { answer: response.content } : {}),
-          },
-          'turn finished',
-        );
-        return response;
-      } finally {
-        release();
-      }
+      });
+      log.info(
+        {
+          duration_ms: Date.now() - started,
+          success: response.success,
+          cost_usd: response.costUsd,
+          warm: response.metadata.warm,
+          ...(this.deps.includeContent ? { answer: response.content } : {}),
+        },
+        'turn finished',
+      );
+      return response;
     } catch (error) {
       const reason = controller.signal.reason;
       const failure =
@@ -146,8 +151,10 @@ export class TurnService {
     turn: PreparedTurn,
     signal: AbortSignal,
     onEvent: ((event: AgentEvent) => void) | undefined,
+    onStart: () => void,
   ): Promise<AgentResponse> {
     const options = {
+      onStart,
       userId: turn.storedUserId,
       sessionId: turn.storedSessionId,
       project: turn.project,

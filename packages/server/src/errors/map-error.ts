@@ -1,3 +1,4 @@
+import { AgentBusyError } from '@claude-code-server/agent';
 import { ClaudeCodeServerError, type ErrorCode } from '@claude-code-server/errors';
 import { HttpError } from './http-error.js';
 
@@ -89,6 +90,7 @@ interface ErrorFields {
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof AgentBusyError) return busyError(error);
   if (!(error instanceof ClaudeCodeServerError)) {
     return new HttpError(500, 'INTERNAL', 'the server failed to handle the request', { cause: error });
   }
@@ -105,4 +107,15 @@ export function toHttpError(error: unknown): HttpError {
     ...(retryAfterMs !== undefined || status === 429 ? { retryAfterMs: retryAfterMs ?? 1000 } : {}),
     cause: error,
   });
+}
+
+/**
+ * A full queue of the agent's admission: SERVER_BUSY when every turn slot is busy and the server's
+ * queue is full, AGENT_BUSY when the session's own queue is (its stored id is not shown).
+ */
+function busyError(error: AgentBusyError): HttpError {
+  const retry = { retryAfterMs: error.retryAfterMs, details: { queued: error.queued }, cause: error };
+  if (error.scope === 'agent') return new HttpError(429, 'SERVER_BUSY', error.message, retry);
+  const waiting = `${error.queued} message${error.queued === 1 ? '' : 's'} waiting`;
+  return new HttpError(429, 'AGENT_BUSY', `this session already has ${waiting}`, retry);
 }

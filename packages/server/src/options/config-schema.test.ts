@@ -19,7 +19,9 @@ describe('serverConfigSchema', () => {
     expect(config.auth).toBe('none');
     expect(config.claude.permission_mode).toBe('default');
     expect(config.claude.allowed_tools).toEqual(['Read', 'Grep', 'Glob']);
-    expect(config.limits).toMatchObject({ max_concurrent_turns: 4, max_queue: 32, body_limit: '1mb' });
+    expect(config.limits).toMatchObject({ max_queue: 32, max_queue_per_session: 50, body_limit: '1mb' });
+    // Turn slots follow the agent's process limit unless set.
+    expect(config.limits.max_concurrent_turns).toBeUndefined();
     expect(config.log).toEqual({ level: 'info', include_content: false });
     expect(config.cors.origins).toEqual([]);
     expect(config.tasks.retention_ms).toBe(86_400_000);
@@ -67,6 +69,20 @@ describe('serverConfigSchema', () => {
     expect(problems({ projects, limits: { max_queue: 'ten' } })).toEqual([
       'limits.max_queue: must be a number',
     ]);
+  });
+
+  it('keeps admission in limits: moved agent keys and more turn slots than processes are refused', () => {
+    expect(problems({ projects, agent: { max_queue: 5, max_queue_per_session: 2 } })).toEqual([
+      'agent.max_queue: has moved: set limits.max_queue instead',
+      'agent.max_queue_per_session: has moved: set limits.max_queue_per_session instead',
+    ]);
+    expect(problems({ projects, agent: { max_live: 2 }, limits: { max_concurrent_turns: 3 } })).toEqual([
+      'limits.max_concurrent_turns: must not be above agent.max_live (2): each running turn holds a CLI process',
+    ]);
+    expect(
+      serverConfigSchema.safeParse({ projects, agent: { max_live: 3 }, limits: { max_concurrent_turns: 3 } })
+        .success,
+    ).toBe(true);
   });
 
   it('needs exactly one of key or sha256, a long enough key and a hex digest', () => {

@@ -91,10 +91,12 @@ const byteCount = byteSize.transform((size) => (typeof size === 'number' ? size 
 
 export const limitsSchema = z
   .strictObject({
-    /** Turns running at once across the server. */
-    max_concurrent_turns: positiveInt.default(4),
-    /** Turns that may wait for a free slot; beyond it, 429. */
+    /** Turns running at once across the server (default: agent.max_live; never above it). */
+    max_concurrent_turns: positiveInt.optional(),
+    /** Messages that may wait while every turn slot is busy; beyond it, 429 SERVER_BUSY. */
     max_queue: nonNegativeInt.default(32),
+    /** Messages that may wait behind one session's running turn; beyond it, 429 AGENT_BUSY. */
+    max_queue_per_session: positiveInt.default(50),
     body_limit: byteSize.default('1mb'),
     default_timeout_ms: timerMs().default(300_000),
     max_timeout_ms: timerMs().default(1_800_000),
@@ -128,6 +130,11 @@ export const logSchema = z.strictObject({
   include_content: z.boolean().default(false),
 });
 
+/** A key that moved: absent is fine, any value is an error that names where it lives now. */
+function movedTo(key: string) {
+  return z.never({ error: `has moved: set ${key} instead` }).optional();
+}
+
 /** How the server builds its ClaudeAgent (ignored when an agent instance is passed). */
 export const agentSectionSchema = z.strictObject({
   /** Most CLI processes alive at once. */
@@ -135,9 +142,8 @@ export const agentSectionSchema = z.strictObject({
   /** Processes started ahead of time for new conversations. */
   spares: nonNegativeInt.default(0),
   idle_timeout_ms: timerMs().optional(),
-  /** Turns that may wait for a free process inside the agent. */
-  max_queue: nonNegativeInt.optional(),
-  max_queue_per_session: positiveInt.optional(),
+  max_queue: movedTo('limits.max_queue'),
+  max_queue_per_session: movedTo('limits.max_queue_per_session'),
   lease_ttl_ms: positiveInt.optional(),
   lease_wait_ms: timerMs(0).optional(),
   owner_id: nonEmptyString.optional(),
@@ -218,7 +224,25 @@ export function checkConfigReferences(config: ConfigLike, ctx: z.RefinementCtx):
 }
 
 /** Everything of the server's options that can come from a config file (snake_case keys). */
-export const serverConfigSchema = z.strictObject(serverConfigShape).superRefine(checkConfigReferences);
+/** Each running turn holds a CLI process, so the agent must be allowed as many as the turn slots. */
+export function checkTurnSlots(
+  config: { limits: LimitsConfig; agent: AgentSectionConfig | object },
+  ctx: z.RefinementCtx,
+): void {
+  const slots = config.limits.max_concurrent_turns;
+  const maxLive = 'max_live' in config.agent ? config.agent.max_live : undefined;
+  if (slots === undefined || maxLive === undefined || slots <= maxLive) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['limits', 'max_concurrent_turns'],
+    message: `must not be above agent.max_live (${maxLive}): each running turn holds a CLI process`,
+  });
+}
+
+export const serverConfigSchema = z
+  .strictObject(serverConfigShape)
+  .superRefine(checkConfigReferences)
+  .superRefine(checkTurnSlots);
 
 /** The config as written (defaults optional). */
 export type ServerConfig = z.input<typeof serverConfigSchema>;

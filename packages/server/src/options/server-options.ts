@@ -3,9 +3,14 @@ import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { InvalidServerOptionsError } from '../errors/server-error.js';
-import { agentSectionSchema, checkConfigReferences, serverConfigShape } from './config-schema.js';
+import {
+  agentSectionSchema,
+  checkConfigReferences,
+  checkTurnSlots,
+  serverConfigShape,
+} from './config-schema.js';
 import { mappingOr } from './zod-helpers.js';
-import { issueProblems, problemLine, safeParsePlain } from './zod-issues.js';
+import { type IssueProblem, issueProblems, problemLine, safeParsePlain } from './zod-issues.js';
 
 const STORE_METHODS = [
   'getSession',
@@ -39,15 +44,36 @@ export const serverOptionsSchema = z
     agent: mappingOr(agentSectionSchema, agentInstanceSchema).default(() => agentSectionSchema.parse({})),
     logger: z.custom<Logger>(isLogger, 'must be a pino logger').optional(),
   })
-  .superRefine(checkConfigReferences);
+  .superRefine(checkConfigReferences)
+  .superRefine(checkTurnSlots);
 
 export type ServerOptions = z.input<typeof serverOptionsSchema>;
 export type ParsedServerOptions = z.output<typeof serverOptionsSchema>;
 
+const ADMISSION_KEYS = {
+  max_concurrent_turns: 'maxConcurrentTurns',
+  max_queue: 'maxQueue',
+  max_queue_per_session: 'maxQueuePerSession',
+} as const;
+
+/** A ClaudeAgent passed in admits its own turns: the limits that would size it are refused, not ignored. */
+function admissionKeysBesideAnInstance(input: unknown): IssueProblem[] {
+  if (typeof input !== 'object' || input === null) return [];
+  const { agent, limits } = input as { agent?: unknown; limits?: unknown };
+  if (!(agent instanceof ClaudeAgent) || typeof limits !== 'object' || limits === null) return [];
+  return Object.entries(ADMISSION_KEYS)
+    .filter(([key]) => (limits as Record<string, unknown>)[key] !== undefined)
+    .map(([key, option]) => ({
+      path: `limits.${key}`,
+      problem: `does not apply to an agent instance: set ${option} on the ClaudeAgent you pass`,
+    }));
+}
+
 /** Validates `createServer` options; throws InvalidServerOptionsError naming every bad key. */
 export function parseServerOptions(input: unknown): ParsedServerOptions {
   const parsed = safeParsePlain(serverOptionsSchema, input);
-  if (parsed.success) return parsed.data;
-  const problems = issueProblems(parsed.error.issues);
+  const problems = parsed.success ? [] : issueProblems(parsed.error.issues);
+  problems.push(...admissionKeysBesideAnInstance(input));
+  if (parsed.success && problems.length === 0) return parsed.data;
   throw new InvalidServerOptionsError(problems.map(problemLine), problems[0]?.path ?? '');
 }

@@ -37,8 +37,7 @@ export function registerChatRoutes(router: Router, ctx: RouteContext): void {
     const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId);
     // A full queue is refused as a plain JSON 429; otherwise the stream opens now, so a turn that waits
     // for a slot gets keep-alives too, and whatever fails later comes as an `error` event.
-    const refusal = ctx.limiter.refusal();
-    if (refusal) throw refusal;
+    ctx.turns.checkAdmission(turn);
     const signal = clientGone(res);
     const sse = new SseWriter(res, {
       heartbeatMs: ctx.sseHeartbeatMs,
@@ -76,8 +75,7 @@ export function registerChatRoutes(router: Router, ctx: RouteContext): void {
   router.post('/chat/async', async (req: Request, res: Response) => {
     const body = validate(chatRequestSchema, req.body, 'body');
     const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId);
-    const refusal = ctx.limiter.refusal();
-    if (refusal) throw refusal;
+    ctx.turns.checkAdmission(turn);
     const task = await ctx.tasks.submit(turn);
     res.status(202).location(`${req.baseUrl}/task/${task.taskId}`).json({
       task_id: task.taskId,

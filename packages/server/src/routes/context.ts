@@ -3,7 +3,6 @@ import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import type { TurnService } from '../chat/turn-service.js';
 import type { HealthCheck } from '../health/health-check.js';
-import type { TurnLimiter } from '../limits/turn-limiter.js';
 import type { TaskRunner } from '../tasks/task-runner.js';
 
 /** What the route handlers share. */
@@ -12,7 +11,6 @@ export interface RouteContext {
   store: SessionStore;
   turns: TurnService;
   tasks: TaskRunner;
-  limiter: TurnLimiter;
   health: HealthCheck;
   logger: Logger;
   sseHeartbeatMs: number;

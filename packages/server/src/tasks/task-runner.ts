@@ -44,11 +44,13 @@ export class TaskRunner {
   /** Stores a pending task for the turn and starts it in the background. */
   async submit(turn: PreparedTurn): Promise<TaskRecord> {
     const record = await this.options.registry.create(turn.tenant, turn.userId, turn.sessionId);
+    // As stored: the turn may start (and the record change) before this returns.
+    const submitted = { ...record };
     const controller = new AbortController();
     const task: LocalTask = { record, controller, settled: Promise.resolve(), writes: Promise.resolve() };
     this.local.set(record.taskId, task);
     task.settled = this.execute(task, turn).finally(() => this.local.delete(record.taskId));
-    return { ...record };
+    return submitted;
   }
 
   /** The task as stored, or 404. */
