@@ -14,19 +14,19 @@ import {
   StoreUnavailableError,
   sessionPageFrom,
 } from '@claude-code-server/store';
+import {
+  type MessageRow,
+  messageFromRow,
+  type SessionRow,
+  sessionFromRow,
+} from '@claude-code-server/store/sql';
 import type pg from 'pg';
 import { describePostgresFailure } from './postgres-errors.js';
 import { PostgresLeases } from './postgres-leases.js';
 import { SchemaMigrator } from './postgres-migrator.js';
 import { type PostgresSessionStoreOptions, resolvePostgresOptions } from './postgres-options.js';
 import { buildQueries, type Queries } from './postgres-queries.js';
-import {
-  type MessageRow,
-  queryRows,
-  type SessionRow,
-  toMessageRecord,
-  toSessionRecord,
-} from './postgres-rows.js';
+import { queryRows } from './postgres-rows.js';
 import { PostgresSweeper } from './postgres-sweeper.js';
 import { PostgresTasks } from './postgres-tasks.js';
 import { withTransaction } from './postgres-transaction.js';
@@ -97,7 +97,7 @@ class PostgresBackend implements SessionStoreBackend {
             cursor.lastActiveAt,
             cursor.id,
           ]);
-    return sessionPageFrom(rows.map(toSessionRecord), limit);
+    return sessionPageFrom(rows.map(sessionFromRow), limit);
   }
 
   async appendMessage(id: string, message: NormalizedAppendMessageInput): Promise<MessageRecord | null> {
@@ -110,7 +110,7 @@ class PostgresBackend implements SessionStoreBackend {
       message.costUsd,
       message.metadata === null ? null : JSON.stringify(message.metadata),
     ]);
-    return row === undefined ? null : toMessageRecord(row);
+    return row === undefined ? null : messageFromRow(row);
   }
 
   async listMessages(
@@ -124,7 +124,7 @@ class PostgresBackend implements SessionStoreBackend {
     );
     if (rows.length === 0) return null;
     const messages = rows.filter((row): row is MessageRow & { live_id: string } => row.seq != null);
-    return messagePageFrom(messages.map(toMessageRecord), limit, !forward);
+    return messagePageFrom(messages.map(messageFromRow), limit, !forward);
   }
 
   async countMessages(id: string): Promise<number | null> {
@@ -163,7 +163,7 @@ class PostgresBackend implements SessionStoreBackend {
 
   async #session(text: string, values: unknown[]): Promise<SessionRecord | null> {
     const [row] = await this.#rows<SessionRow>(text, values);
-    return row === undefined ? null : toSessionRecord(row);
+    return row === undefined ? null : sessionFromRow(row);
   }
 
   /** A new session, or null when a live one has the id; an expired one holding it is deleted first. */

@@ -7,9 +7,10 @@ import type {
   TaskUpdate,
 } from '@claude-code-server/store';
 import { taskPageFrom } from '@claude-code-server/store';
+import { type TaskRow, taskFromRow } from '@claude-code-server/store/sql';
 import type pg from 'pg';
 import type { Queries } from './postgres-queries.js';
-import { queryRows, type TaskRow, toTask } from './postgres-rows.js';
+import { queryRows } from './postgres-rows.js';
 
 /** Tasks in one table keyed by (owner, id); each call is one statement, times from the database clock. */
 export class PostgresTasks implements TaskBackend {
@@ -44,11 +45,11 @@ export class PostgresTasks implements TaskBackend {
 
   async list(owner: string, { limit, after }: NormalizedTaskListOptions): Promise<TaskPage> {
     const { rows } = await queryRows<TaskRow>(this.pool, this.sql.listTasks, [owner, after, limit + 1]);
-    return taskPageFrom(rows.map(toTask), limit);
+    return taskPageFrom(rows.map(taskFromRow), limit);
   }
 
   async #task(text: string, values: unknown[]): Promise<StoredTask | null> {
     const [row] = (await queryRows<TaskRow>(this.pool, text, values)).rows;
-    return row === undefined ? null : toTask(row);
+    return row === undefined ? null : taskFromRow(row);
   }
 }

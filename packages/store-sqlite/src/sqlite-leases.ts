@@ -1,6 +1,6 @@
 import type { Lease, LeaseBackend } from '@claude-code-server/store';
+import { type LeaseRow, leaseFromRow } from '@claude-code-server/store/sql';
 import type { StoreConnection } from './sqlite-connection.js';
-import { type LeaseRow, leaseFromRow } from './sqlite-rows.js';
 
 type HeldLeaseRow = LeaseRow & { owner: string };
 
@@ -13,7 +13,7 @@ export class SqliteLeases implements LeaseBackend {
     return this.connection.write((sql) => {
       const now = Date.now();
       const current = sql.getLease.get({ id }) as LeaseRow | undefined;
-      if (current?.owner && current.expires_at > now) return null;
+      if (current?.owner && Number(current.expires_at) > now) return null;
       // The row outlives expiry and release, so the token goes up on every grant: a fencing token.
       const row = sql.grantLease.get({ id, owner, expiresAt: now + ttlMs }) as HeldLeaseRow;
       return leaseFromRow(row);

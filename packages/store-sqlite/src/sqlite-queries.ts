@@ -1,6 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { MESSAGE_COLUMNS, SESSION_COLUMNS, TASK_COLUMNS } from './sqlite-rows.js';
 import type { TableNames } from './sqlite-schema.js';
+
+/** The columns a SELECT of each table returns (the rows of `@claude-code-server/store/sql`). */
+const TASK_COLUMNS = 'owner, id, data, result, created_at, updated_at';
+const SESSION_COLUMNS =
+  'id, user_id, claude_session_id, project, metadata, created_at, last_active_at, expires_at';
+const MESSAGE_COLUMNS = 'session_id, seq, role, content, created_at, usage, cost_usd, metadata';
 
 /** Every statement the store runs, prepared once per connection. */
 export type Statements = { [Name in keyof ReturnType<typeof statementSql>]: Statement };

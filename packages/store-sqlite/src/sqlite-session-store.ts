@@ -16,18 +16,18 @@ import {
   sessionPageFrom,
   validateTtlMs,
 } from '@claude-code-server/store';
-import { StoreConnection } from './sqlite-connection.js';
-import { describeSqliteFailure } from './sqlite-errors.js';
-import { SqliteLeases } from './sqlite-leases.js';
-import { resolveSqliteOptions, type SqliteSessionStoreOptions } from './sqlite-options.js';
-import type { Statements } from './sqlite-queries.js';
 import {
   jsonOrNull,
   type MessageRow,
   messageFromRow,
   type SessionRow,
   sessionFromRow,
-} from './sqlite-rows.js';
+} from '@claude-code-server/store/sql';
+import { StoreConnection } from './sqlite-connection.js';
+import { describeSqliteFailure } from './sqlite-errors.js';
+import { SqliteLeases } from './sqlite-leases.js';
+import { resolveSqliteOptions, type SqliteSessionStoreOptions } from './sqlite-options.js';
+import type { Statements } from './sqlite-queries.js';
 import { type TableNames, tableNames } from './sqlite-schema.js';
 import { SqliteTasks } from './sqlite-tasks.js';
 

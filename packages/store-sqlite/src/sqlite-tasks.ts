@@ -7,8 +7,8 @@ import {
   type TaskUpdate,
   taskPageFrom,
 } from '@claude-code-server/store';
+import { type TaskRow, taskFromRow } from '@claude-code-server/store/sql';
 import type { StoreConnection } from './sqlite-connection.js';
-import { type TaskRow, taskFromRow } from './sqlite-rows.js';
 
 /** Tasks in one table keyed by (owner, id); every write is one BEGIN IMMEDIATE transaction. */
 export class SqliteTasks implements TaskBackend {
