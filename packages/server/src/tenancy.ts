@@ -1,10 +1,8 @@
 /**
  * How a tenant's ids are kept in the shared store. A client sees its own ids; the store sees them
  * prefixed with the tenant, so another key's sessions are simply not there (404), whatever id it names.
- * Tenant names never contain ':', and client ids never start with one, so the forms cannot collide:
- *
- *   chat session  `<tenant>:<session_id>`      user `<tenant>:<user_id>`
- *   task record   `<tenant>::<task_id>`        user `__tasks__:<tenant>`
+ * Tenant names never contain ':': session `<tenant>:<session_id>`, user `<tenant>:<user_id>`. A task
+ * is kept in the store's task contract with the tenant as its owner.
  */
 
 /** User ids starting with this are the server's own (clients cannot use them). */
@@ -21,7 +19,7 @@ export function storedSessionId(tenant: string, sessionId: string): string {
 /** The client's session id of a stored one, or null when it is not this tenant's chat session. */
 export function clientSessionId(tenant: string, stored: string): string | null {
   const prefix = `${tenant}:`;
-  if (!stored.startsWith(prefix) || stored.startsWith(`${tenant}::`)) return null;
+  if (!stored.startsWith(prefix)) return null;
   return stored.slice(prefix.length);
 }
 
@@ -29,12 +27,4 @@ export function clientSessionId(tenant: string, stored: string): string | null {
 export function clientUserId(tenant: string, stored: string): string | null {
   const prefix = `${tenant}:`;
   return stored.startsWith(prefix) ? stored.slice(prefix.length) : null;
-}
-
-export function taskRecordId(tenant: string, taskId: string): string {
-  return `${tenant}::${taskId}`;
-}
-
-export function taskOwnerId(tenant: string): string {
-  return `${RESERVED_USER_PREFIX}tasks__:${tenant}`;
 }

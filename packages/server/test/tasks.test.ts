@@ -156,6 +156,12 @@ describe('a server re-created on the same SQLite file', () => {
         error: 'the server restarted before the task finished',
       });
       expect(task.finished_at).not.toBeNull();
+      // Kept in the store's task contract, owned by the tenant, not among its sessions.
+      const stored = await secondStore.getTask('anonymous', accepted.body.task_id);
+      expect(stored?.data).toMatchObject({ status: 'failed', errorCode: 'SERVER_RESTARTED', userId: 'abe' });
+      expect((await secondStore.listTasks('anonymous')).tasks.map((t) => t.id)).toEqual([
+        accepted.body.task_id,
+      ]);
 
       const history = await request(second.app).get('/session/user_abe/history');
       expect(history.body.messages.map((m: { content: string }) => m.content).slice(0, 2)).toEqual([

@@ -1,19 +1,15 @@
 import { resolve } from 'node:path';
 import { type ClaudeConfig, permissionModes } from '@claude-code-server/core';
-import { claudeConfigSchema } from '@claude-code-server/core/internal';
+import {
+  claudeConfigFieldsBySnakeCase,
+  claudeConfigShape,
+  type SnakeCase,
+  snakeCase,
+} from '@claude-code-server/core/internal';
 import { z } from 'zod';
 import { mappingOr, oneOf, stringList, typeError } from './zod-helpers.js';
 
-/** `maxApiRetries` -> `max_api_retries`. */
-type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
-  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
-  : S;
-
-function snakeCase(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
-
-type CoreShape = typeof claudeConfigSchema.shape;
+type CoreShape = typeof claudeConfigShape;
 
 /**
  * Core's ClaudeConfig keys the file never sets: the project decides `cwd`, `limits` the timeout, and
@@ -55,12 +51,9 @@ type SectionShape = {
   > as SnakeCase<K>]: K extends keyof typeof serverRules ? (typeof serverRules)[K] : CoreShape[K];
 };
 
-/** snake_case key of the section -> core's camelCase key. */
-const coreKeyOf = new Map<string, string>();
 const sectionShape: Record<string, z.ZodType> = {};
-for (const [key, schema] of Object.entries(claudeConfigSchema.shape)) {
+for (const [key, schema] of Object.entries(claudeConfigShape)) {
   if ((SERVER_DECIDES as readonly string[]).includes(key)) continue;
-  coreKeyOf.set(snakeCase(key), key);
   sectionShape[snakeCase(key)] = (serverRules as Record<string, z.ZodType>)[key] ?? schema;
 }
 
@@ -76,7 +69,7 @@ export type ClaudeSectionConfig = z.output<typeof claudeSectionSchema>;
 export function claudeConfigOf(claude: ClaudeSectionConfig): ClaudeConfig {
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(claude)) {
-    if (value !== undefined) config[coreKeyOf.get(key) ?? key] = value;
+    if (value !== undefined) config[claudeConfigFieldsBySnakeCase.get(key) ?? key] = value;
   }
   if (claude.config_dir !== undefined) config.configDir = resolve(claude.config_dir);
   if (claude.add_dirs !== undefined) config.addDirs = claude.add_dirs.map((dir) => resolve(dir));

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Metadata } from '@claude-code-server/store';
 import type { ChatResponseBody, TaskBody, TaskStatus } from '../api/response-schemas.js';
 
-/** What the server keeps about an async task (in the metadata of the task's store record). */
+/** What the server keeps about an async task (the `data` of its StoredTask, owned by the tenant). */
 export interface TaskRecord {
   taskId: string;
   tenant: string;
@@ -22,22 +22,19 @@ export interface TaskRecord {
   heartbeatMs: number;
 }
 
-const METADATA_KEY = 'task';
 export const FINISHED: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
 
 export function isFinished(record: TaskRecord): boolean {
   return FINISHED.has(record.status);
 }
 
-export function toMetadata(record: TaskRecord): Metadata {
-  return { [METADATA_KEY]: { ...record } };
+export function toTaskData(record: TaskRecord): Metadata {
+  return { ...record };
 }
 
-/** The task in a record's metadata, or null when the record is not a task. */
-export function fromMetadata(metadata: Metadata): TaskRecord | null {
-  const value = metadata[METADATA_KEY];
-  if (typeof value !== 'object' || value === null) return null;
-  const record = value as Partial<TaskRecord>;
+/** The record in a stored task's data, or null when the task is not one the server wrote. */
+export function fromTaskData(data: Metadata): TaskRecord | null {
+  const record = data as Partial<TaskRecord>;
   return typeof record.taskId === 'string' && typeof record.status === 'string'
     ? (record as TaskRecord)
     : null;

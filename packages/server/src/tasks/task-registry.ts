@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { SessionStore } from '@claude-code-server/store';
 import type { ChatResponseBody } from '../api/response-schemas.js';
-import { taskOwnerId, taskRecordId } from '../tenancy.js';
-import { fromMetadata, isFinished, isOrphaned, type TaskRecord, toMetadata } from './task-record.js';
+import { fromTaskData, isFinished, isOrphaned, type TaskRecord, toTaskData } from './task-record.js';
 
 export interface TaskRegistryOptions {
   /** Identifies this server instance in the records it writes. */
@@ -26,9 +25,9 @@ export const RESTARTED = {
 const PAGE = 200;
 
 /**
- * Async tasks kept in any SessionStore: each task is a session record owned by the reserved user
- * `__tasks__:<tenant>`, with the task in its metadata and the result as its one message. Tasks of a
- * server that is gone are reported failed; finished ones are deleted after the retention time.
+ * Async tasks kept in the store's task contract: each one owned by its tenant, the record as its
+ * `data`, the answer's JSON as its `result`. Tasks of a server that is gone are reported failed;
+ * finished ones are deleted after the retention time.
  */
 export class TaskRegistry {
   constructor(
@@ -56,28 +55,18 @@ export class TaskRegistry {
       heartbeatAt: now,
       heartbeatMs: this.options.heartbeatMs,
     };
-    await this.store.createSession({
-      id: taskRecordId(tenant, record.taskId),
-      userId: taskOwnerId(tenant),
-      metadata: toMetadata(record),
-    });
+    await this.store.createTask({ id: record.taskId, owner: tenant, data: toTaskData(record) });
     return record;
   }
 
   /** Writes the record as it is now. */
   async save(record: TaskRecord): Promise<void> {
-    await this.store.updateSession(taskRecordId(record.tenant, record.taskId), {
-      metadata: toMetadata(record),
-    });
+    await this.store.updateTask(record.tenant, record.taskId, { data: toTaskData(record) });
   }
 
   /** Stores the result of a completed task (before its status says completed). */
   async saveResult(record: TaskRecord, result: ChatResponseBody): Promise<void> {
-    await this.store.appendMessage(taskRecordId(record.tenant, record.taskId), {
-      role: 'assistant',
-      content: JSON.stringify(result),
-      metadata: { kind: 'task_result' },
-    });
+    await this.store.updateTask(record.tenant, record.taskId, { result: JSON.stringify(result) });
   }
 
   /**
@@ -85,20 +74,17 @@ export class TaskRegistry {
    * orphaned unfinished task is marked failed first.
    */
   async get(tenant: string, taskId: string): Promise<StoredTask | null> {
-    const id = taskRecordId(tenant, taskId);
-    const session = await this.store.getSession(id);
-    const record = session && session.userId === taskOwnerId(tenant) ? fromMetadata(session.metadata) : null;
+    const task = await this.store.getTask(tenant, taskId);
+    const record = task && fromTaskData(task.data);
     if (!record) return null;
     const now = Date.now();
     if (this.expired(record, now)) {
-      await this.store.deleteSession(id);
+      await this.store.deleteTask(tenant, taskId);
       return null;
     }
     if (isOrphaned(record, this.options.instanceId, now)) await this.markRestarted(record, now);
-    if (record.status !== 'completed') return { record, result: null };
-    const { messages } = await this.store.listMessages(id, { limit: 1 });
-    const text = messages[0]?.content;
-    return { record, result: text ? (JSON.parse(text) as ChatResponseBody) : null };
+    if (record.status !== 'completed' || task.result === null) return { record, result: null };
+    return { record, result: JSON.parse(task.result) as ChatResponseBody };
   }
 
   /**
@@ -112,12 +98,12 @@ export class TaskRegistry {
     for (const tenant of new Set(tenants)) {
       let cursor: string | undefined;
       do {
-        const page = await this.store.listSessions(taskOwnerId(tenant), { limit: PAGE, cursor });
-        for (const session of page.sessions) {
-          const record = fromMetadata(session.metadata);
+        const page = await this.store.listTasks(tenant, { limit: PAGE, cursor });
+        for (const task of page.tasks) {
+          const record = fromTaskData(task.data);
           if (!record) continue;
           if (this.expired(record, now)) {
-            if (await this.store.deleteSession(session.id)) deleted++;
+            if (await this.store.deleteTask(tenant, task.id)) deleted++;
           } else if (isOrphaned(record, this.options.instanceId, now)) {
             await this.markRestarted(record, now);
             orphaned++;
