@@ -56,10 +56,10 @@ export class TimeoutError extends ClaudeError {
   }
 }
 
-/** The caller's AbortSignal fired; the process was killed. `cause` is the signal's reason. */
+/** The caller's AbortSignal fired (a running process was killed). `cause` is the signal's reason. */
 export class AbortedError extends ClaudeError {
-  constructor(options?: { cause?: unknown }) {
-    super('ABORTED', 'the Claude Code run was aborted; the process was killed', options);
+  constructor(options?: { cause?: unknown; message?: string }) {
+    super('ABORTED', options?.message ?? 'the Claude Code run was aborted; the process was killed', options);
   }
 }
 

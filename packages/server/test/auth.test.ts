@@ -13,6 +13,9 @@ const WEB_KEY = 'web-key-0123456789';
 const OPS_KEY = 'ops-key-0123456789abcdef';
 const PARTNER_KEY = 'partner-key-0123456789';
 const LIMITED_KEY = 'limited-key-0123456789';
+const LONG_TENANT_KEY = 'long-tenant-key-0123456789';
+/** The longest tenant name: the stored ids of the longest client ids still fit the store. */
+const LONG_TENANT = 't'.repeat(64);
 
 let h: ServerHarness;
 let server: ClaudeCodeServer;
@@ -31,6 +34,7 @@ beforeAll(async () => {
         },
         { name: 'partner', key: PARTNER_KEY },
         { name: 'limited', key: LIMITED_KEY, rate_limit: { requests_per_minute: 6, burst: 2 } },
+        { name: 'long', key: LONG_TENANT_KEY, tenant: LONG_TENANT },
       ],
     },
   });
@@ -161,6 +165,30 @@ describe('tenants', () => {
     expect((await request(server.app).get('/sessions?user_id=carol').set('X-API-Key', WEB_KEY)).status).toBe(
       403,
     );
+  });
+
+  it('takes the longest ids the store can hold under the longest tenant, and names the limit past them', async () => {
+    const userId = 'u'.repeat(191);
+    const sessionId = 's'.repeat(191);
+    const res = await chat(LONG_TENANT_KEY, {
+      message: 'My name is Max',
+      user_id: userId,
+      session_id: sessionId,
+    });
+    expect(res.status).toBe(200);
+    const history = await request(server.app)
+      .get(`/session/${sessionId}/history`)
+      .set('X-API-Key', LONG_TENANT_KEY);
+    expect(history.body).toMatchObject({ session_id: sessionId, user_id: userId, total_messages: 2 });
+    const tooLong = await chat(LONG_TENANT_KEY, { message: 'hi', user_id: `${userId}u` });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toBe('user_id: must be at most 191 characters');
+    const sessionTooLong = await chat(LONG_TENANT_KEY, {
+      message: 'hi',
+      user_id: 'u',
+      session_id: `${sessionId}s`,
+    });
+    expect(sessionTooLong.body.error.message).toBe('session_id: must be at most 191 characters');
   });
 
   it('refuses the reserved user id namespace', async () => {

@@ -8,9 +8,7 @@ const BYPASS_LIMIT = 8;
 
 /** The AbortedError of a caller whose signal fired before it got a session. */
 export function abortedWhileWaiting(cause: unknown): AbortedError {
-  const error = new AbortedError({ cause });
-  error.message = 'acquire() was aborted while waiting for a session';
-  return error;
+  return new AbortedError({ cause, message: 'acquire() was aborted while waiting for a session' });
 }
 
 export interface SlotSchedulerLimits {

@@ -1,17 +1,22 @@
 import { permissionModes } from '@claude-code-server/core';
-import { ID_PATTERN } from '@claude-code-server/store';
+import { ID_PATTERN, STORE_LIMITS } from '@claude-code-server/store';
 import { z } from 'zod';
-import { PROJECT_NAME_PATTERN } from '../options/config-schema.js';
+import { NAME_MAX_LENGTH, PROJECT_NAME_PATTERN } from '../options/config-schema.js';
 import { oneOf, positiveInt, typeError } from '../options/zod-helpers.js';
 import { RESERVED_USER_PREFIX } from '../tenancy.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
+/** A client's id is stored as `<tenant>:<id>`: it may be as long as the store allows, less that prefix. */
+const TENANT_PREFIX_MAX_LENGTH = NAME_MAX_LENGTH + 1;
+const USER_ID_MAX_LENGTH = STORE_LIMITS.userIdMaxLength - TENANT_PREFIX_MAX_LENGTH;
+const SESSION_ID_MAX_LENGTH = STORE_LIMITS.idMaxLength - TENANT_PREFIX_MAX_LENGTH;
+
 export const userIdSchema = z
   .string({ error: typeError('must be a string') })
   .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
+  .max(USER_ID_MAX_LENGTH, `must be at most ${USER_ID_MAX_LENGTH} characters`)
   .refine((id) => !CONTROL_CHARACTERS.test(id), 'must not contain control characters')
   .refine(
     (id) => !id.startsWith(RESERVED_USER_PREFIX),
@@ -22,14 +27,14 @@ export const userIdSchema = z
 export const sessionIdSchema = z
   .string({ error: typeError('must be a string') })
   .min(1, 'must not be empty')
-  .max(160, 'must be at most 160 characters')
+  .max(SESSION_ID_MAX_LENGTH, `must be at most ${SESSION_ID_MAX_LENGTH} characters`)
   .regex(ID_PATTERN, 'must start with a letter or digit and use only A-Z a-z 0-9 . _ : @ -')
   .meta({ description: 'A conversation id (default `user_<user_id>`).', example: 'user_alice' });
 
 export const projectNameSchema = z
   .string({ error: typeError('must be a string') })
   .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters')
+  .max(NAME_MAX_LENGTH, `must be at most ${NAME_MAX_LENGTH} characters`)
   .regex(PROJECT_NAME_PATTERN, 'must be the name of a configured project, never a path')
   .meta({ description: 'A configured project name (never a path).', example: 'default' });
 

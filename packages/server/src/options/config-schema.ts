@@ -19,6 +19,8 @@ import {
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 export const PROJECT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const NAME_PROBLEM = 'must start with a letter or digit and use only A-Z a-z 0-9 _ -';
+/** The longest name of a project, API key or tenant. */
+export const NAME_MAX_LENGTH = 64;
 
 const permissionMode = oneOf(permissionModes);
 
@@ -40,9 +42,9 @@ const sha256Hex = z
 
 export const apiKeySchema = z
   .strictObject({
-    name: patterned(NAME_PATTERN, NAME_PROBLEM, 64),
+    name: patterned(NAME_PATTERN, NAME_PROBLEM, NAME_MAX_LENGTH),
     /** Sessions and tasks are kept per tenant; keys sharing one (e.g. during rotation) share them. */
-    tenant: patterned(NAME_PATTERN, NAME_PROBLEM, 64).optional(),
+    tenant: patterned(NAME_PATTERN, NAME_PROBLEM, NAME_MAX_LENGTH).optional(),
     key: z
       .string()
       .min(16, 'must be at least 16 characters')
@@ -153,7 +155,11 @@ export const agentSectionSchema = z.strictObject({
 
 const projectsSchema = z
   .record(
-    patterned(PROJECT_NAME_PATTERN, 'must start with a letter or digit and use only A-Z a-z 0-9 . _ -', 64),
+    patterned(
+      PROJECT_NAME_PATTERN,
+      'must start with a letter or digit and use only A-Z a-z 0-9 . _ -',
+      NAME_MAX_LENGTH,
+    ),
     projectSchema,
   )
   .refine((projects) => Object.keys(projects).length > 0, 'must name at least one project');
