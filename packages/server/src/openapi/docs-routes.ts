@@ -1,26 +1,34 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { Request, Response, Router } from 'express';
+import { SERVER_VERSION } from '../version.js';
 
 // Swagger UI from the swagger-ui-dist package, served by this server: the page works offline and
 // loads nothing from elsewhere (the validator badge, which would call out, is off).
 const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
-/** Paths are relative to `/docs`, so the page also works where the app is mounted under a prefix. */
-const PAGE = `<!DOCTYPE html>
+/**
+ * The page at `/docs` or `/docs/`: its paths are relative to where it is served (files under
+ * `/docs/`, the document at `/openapi.json`), so it also works where the app is mounted under a prefix.
+ */
+function page(atDirectory: boolean): string {
+  const files = atDirectory ? '' : 'docs/';
+  const spec = atDirectory ? '../openapi.json' : 'openapi.json';
+  return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>claude-code-server API</title>
-<link rel="stylesheet" href="docs/swagger-ui.css">
+<link rel="stylesheet" href="${files}swagger-ui.css">
 </head>
 <body>
-<div id="swagger-ui" data-spec="openapi.json"></div>
-<script src="docs/swagger-ui-bundle.js"></script>
-<script src="docs/swagger-initializer.js"></script>
+<div id="swagger-ui" data-spec="${spec}"></div>
+<script src="${files}swagger-ui-bundle.js"></script>
+<script src="${files}swagger-initializer.js"></script>
 </body>
 </html>
 `;
+}
 
 const INITIALIZER = `window.ui = SwaggerUIBundle({
   url: document.getElementById('swagger-ui').dataset.spec,
@@ -47,13 +55,22 @@ const CONTENT_SECURITY_POLICY = [
 /** The files of swagger-ui-dist the page loads; nothing else of the package is served. */
 const ASSET_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js']);
 
-/** GET /docs (Swagger UI on the server's /openapi.json) and the files it loads, under /docs/. */
+/** GET / (where the API is described), GET /docs (Swagger UI on /openapi.json) and its files, under /docs/. */
 export function registerDocsRoutes(router: Router): void {
+  router.get('/', (req: Request, res: Response) => {
+    const docs = `${req.baseUrl}/docs`;
+    const openapi = `${req.baseUrl}/openapi.json`;
+    res.json({
+      name: 'claude-code-server',
+      version: SERVER_VERSION,
+      message: `the API is described at ${docs} (Swagger UI) and ${openapi} (OpenAPI 3.1)`,
+      docs,
+      openapi,
+    });
+  });
   router.get('/docs', (req: Request, res: Response) => {
-    // The page's relative asset paths need `/docs`, not `/docs/`.
-    if (req.path.endsWith('/')) return res.redirect(301, `${req.baseUrl}/docs`);
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    res.type('html').send(PAGE);
+    res.type('html').send(page(req.path.endsWith('/')));
   });
   router.get('/docs/swagger-initializer.js', (_req: Request, res: Response) => {
     res.type('js').send(INITIALIZER);
