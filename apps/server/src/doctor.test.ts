@@ -67,11 +67,26 @@ describe('claude-code-server doctor', () => {
     expect(run.code).toBe(1);
   });
 
-  it('reports missing credentials', async () => {
+  it('reports missing credentials, names the CLI the server runs, and skips the live call without counting it', async () => {
     const { ANTHROPIC_API_KEY: _key, ...env } = goodEnv;
-    const run = await runCli(['doctor', '--config', goodConfig()], { env, cwd: dir });
+    const run = await runCli(['doctor', '--config', goodConfig(), '--live'], { env, cwd: dir });
     expect(run.stdout).toMatch(/^FAIL\s+auth\s+no credentials/m);
     expect(run.stdout).toMatch(/fix: set ANTHROPIC_API_KEY/);
+    // The login command names the binary the server will run, not a `claude` that may not be on PATH.
+    const cliPath = /^ok\s+cli\s+(\S+)/m.exec(run.stdout)?.[1];
+    expect(cliPath).toMatch(/^\//);
+    expect(run.stdout).toContain(`${cliPath}\` and /login`);
+    expect(run.stdout).toMatch(/^skip\s+live\s+not run/m);
+    expect(run.stdout).toContain('1 check failed (1 skipped).');
+    expect(run.code).toBe(1);
+  });
+
+  it('says the API could not be reached when nothing answers at ANTHROPIC_BASE_URL', async () => {
+    const env = { ...goodEnv, ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' };
+    const run = await runCli(['doctor', '--config', goodConfig(), '--live'], { env, cwd: dir });
+    expect(run.stdout).toMatch(/^FAIL\s+live\s+the API call failed/m);
+    expect(run.stdout).toMatch(/fix: could not reach the API at http:\/\/127\.0\.0\.1:9: check the network/);
+    expect(run.stdout).not.toContain('check the key');
     expect(run.code).toBe(1);
   });
 

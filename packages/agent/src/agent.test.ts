@@ -1,3 +1,4 @@
+import { CliNotAuthenticatedError } from '@claude-code-server/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClaudeAgent } from './agent.js';
 import { transcriptOf, useAgentHarness } from './test-support/harness.js';
@@ -55,6 +56,11 @@ describe('ClaudeAgent (memory store, real CLI)', () => {
     expect(answer?.usage?.outputTokens).toBeGreaterThan(0);
     expect(answer?.costUsd).toBe(second.costUsd);
     expect(second.costUsd).toBeGreaterThan(0);
+    // Each turn's own cost (a warm CLI reports a running total): turns of the same size cost about the
+    // same, and the history adds up to the conversation's cost.
+    expect(second.costUsd).toBeLessThan(first.costUsd * 1.5);
+    const storedCosts = history.messages.reduce((sum, m) => sum + (m.costUsd ?? 0), 0);
+    expect(storedCosts).toBeCloseTo(first.costUsd + second.costUsd, 9);
     expect(answer?.metadata).toMatchObject({ claudeSessionId: first.claudeSessionId });
     expect(history.messages[2]?.metadata).toMatchObject({ receivedAt: expect.any(Number) });
 
@@ -107,5 +113,16 @@ describe('ClaudeAgent (memory store, real CLI)', () => {
     expect(
       (await agent.getConversationHistory({ userId: 'bob', sessionId: 'bob-work' })).messages,
     ).toHaveLength(2);
+  });
+
+  it('fails a turn of a CLI without credentials with CLI_NOT_AUTHENTICATED, and stores no answer', async () => {
+    const requests = t.h.fake.conversationRequests().length;
+    const noKey = await t.h.agent(t.store, { config: { env: { ANTHROPIC_API_KEY: '' } } });
+    const error = await noKey.chat('Hello?', { userId: 'nokey' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliNotAuthenticatedError);
+    expect(error).toMatchObject({ code: 'CLI_NOT_AUTHENTICATED' });
+    const history = await noKey.getConversationHistory('nokey');
+    expect(transcriptOf(history.messages)).toEqual(['user: Hello?']);
+    expect(t.h.fake.conversationRequests()).toHaveLength(requests);
   });
 });

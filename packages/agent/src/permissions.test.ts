@@ -144,10 +144,11 @@ describe('permissions, overrides and tool approvals (real CLI)', () => {
       overrides: { maxTurns: 1 },
     });
     expect(cut.success).toBe(false);
-    expect(cut.error?.code).toBe('ERROR_MAX_TURNS');
+    expect(cut.error?.code).toBe('MAX_TURNS');
+    // What stopped the turn is not the assistant's words: only the question is stored.
+    expect(cut.metadata.assistantMessageSeq).toBeNull();
     const history = await agent.getConversationHistory('rob');
-    expect(history.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
-    expect(history.messages[1]?.metadata).toMatchObject({ isError: true, subtype: 'error_max_turns' });
+    expect(history.messages.map((m) => m.role)).toEqual(['user']);
   });
 
   it('keeps a session to its user and its project', async () => {

@@ -1,4 +1,10 @@
-import type { CanUseTool, ClaudeEvent, ClaudeUsage, PermissionDenial } from '@claude-code-server/core';
+import type {
+  CanUseTool,
+  ClaudeEvent,
+  ClaudeUsage,
+  PermissionDenial,
+  ResultErrorCode,
+} from '@claude-code-server/core';
 import type { Metadata } from '@claude-code-server/store';
 import type { AgentOverrides } from './config/overrides.js';
 
@@ -39,8 +45,11 @@ export interface AgentResponse {
   claudeSessionId: string;
   /** False when the CLI ended the turn with an error result (max turns, budget...); see `error`. */
   success: boolean;
-  error?: { code: string; message: string };
+  /** What stopped the turn (`MAX_TURNS`, `MAX_BUDGET`, `EXECUTION_ERROR`...); such a turn stores no answer. */
+  error?: { code: ResultErrorCode; message: string };
+  /** This turn's tokens. */
   usage: ClaudeUsage;
+  /** This turn's cost in USD (never a process's running total: a conversation's costs add up). */
   costUsd: number;
   durationMs: number;
   numTurns: number;
@@ -53,9 +62,9 @@ export interface AgentResponse {
 export interface AgentResponseMetadata {
   /** How many messages this turn answered (more than one when a debounce merged a burst). */
   mergedMessages: number;
-  /** Sequence numbers of the stored user messages and the assistant message. */
+  /** Sequence numbers of the stored user messages and the assistant's answer (null: an error result, not stored). */
   userMessageSeqs: number[];
-  assistantMessageSeq: number;
+  assistantMessageSeq: number | null;
   /** The session's turn counter after this turn. */
   turn: number;
   /** The Claude session was started over because its transcript was gone. */

@@ -22,6 +22,21 @@ export class CliNotFoundError extends ClaudeError {
   }
 }
 
+/**
+ * The CLI has no Anthropic credentials (it answered "Not logged in" without calling the API), or
+ * they were refused before any call. `cliAnswer` is what the CLI said.
+ */
+export class CliNotAuthenticatedError extends ClaudeError {
+  readonly cliAnswer: string;
+  constructor(cliAnswer: string, fix: string) {
+    super(
+      'CLI_NOT_AUTHENTICATED',
+      `the Claude Code CLI has no Anthropic credentials (it said: ${cliAnswer}): ${fix}`,
+    );
+    this.cliAnswer = cliAnswer;
+  }
+}
+
 /** A config value failed validation; `field` is its dotted path (e.g. `env.FOO`). */
 export class InvalidConfigError extends ClaudeError {
   readonly field: string;

@@ -1,4 +1,10 @@
-import { ApiError, type ClaudeError, ClaudeSessionNotFoundError } from './errors.js';
+import { NO_CREDENTIALS_FIX } from './credentials.js';
+import {
+  ApiError,
+  type ClaudeError,
+  ClaudeSessionNotFoundError,
+  CliNotAuthenticatedError,
+} from './errors.js';
 import type { CliContentBlock, CliMessage, CliResultMessage, CliUsage } from './stream-json.js';
 
 /** Token usage of a run, summed over its API calls. */
@@ -24,9 +30,13 @@ export interface ChatResponse {
   isError: boolean;
   /** How the run ended: `success`, `error_max_turns`, `error_max_budget_usd`, `error_during_execution`... */
   subtype: string;
+  /** What kind of failure an error result was (absent on success); `content` then says what happened. */
+  errorCode?: ResultErrorCode;
   /** The Claude session id: pass it as `resume` to continue the conversation. */
   sessionId: string;
+  /** This turn's tokens. */
   usage: ClaudeUsage;
+  /** This turn's cost in USD (a warm process's CLI reports its running total; this is the turn's part). */
   costUsd: number;
   durationMs: number;
   numTurns: number;
@@ -36,6 +46,25 @@ export interface ChatResponse {
   /** The CLI's result message as it was printed. */
   raw: CliResultMessage;
 }
+
+/**
+ * The kinds of error result that are answers rather than throws: the run stopped at a limit
+ * (`MAX_TURNS`, `MAX_BUDGET`, `MAX_STRUCTURED_OUTPUT_RETRIES`), failed while running
+ * (`EXECUTION_ERROR`), or ended in an error the CLI did not classify (`CLI_ERROR`).
+ */
+export type ResultErrorCode =
+  | 'MAX_TURNS'
+  | 'MAX_BUDGET'
+  | 'MAX_STRUCTURED_OUTPUT_RETRIES'
+  | 'EXECUTION_ERROR'
+  | 'CLI_ERROR';
+
+const RESULT_ERROR_CODES: Record<string, ResultErrorCode> = {
+  error_max_turns: 'MAX_TURNS',
+  error_max_budget_usd: 'MAX_BUDGET',
+  error_max_structured_output_retries: 'MAX_STRUCTURED_OUTPUT_RETRIES',
+  error_during_execution: 'EXECUTION_ERROR',
+};
 
 /** The events a caller sees while a run goes on. */
 export type ClaudeEvent =
@@ -63,6 +92,11 @@ export type ClaudeEvent =
       text: string;
       parentToolUseId: string | null;
     }
+  /**
+   * A message the CLI wrote itself to report a failure (e.g. `authentication_failed` with "Not logged
+   * in"): never the model's words. The turn's result or error follows.
+   */
+  | { type: 'assistant_error'; error: string; text: string }
   | { type: 'tool_use'; id: string; name: string; input: unknown; parentToolUseId: string | null }
   | {
       type: 'tool_result';
@@ -110,8 +144,11 @@ export function mapCliMessage(message: CliMessage): ClaudeEvent[] {
       return [];
     }
     case 'assistant': {
-      const parentToolUseId = message.parent_tool_use_id ?? null;
       const content = message.message.content ?? [];
+      if (typeof message.error === 'string') {
+        return [{ type: 'assistant_error', error: message.error, text: textOf(content) }];
+      }
+      const parentToolUseId = message.parent_tool_use_id ?? null;
       const events: ClaudeEvent[] = [
         {
           type: 'assistant',
@@ -220,6 +257,7 @@ export function toChatResponse(result: CliResultMessage): ChatResponse {
     raw: result,
   };
   if (result.structured_output !== undefined) response.structuredOutput = result.structured_output;
+  if (response.isError) response.errorCode = RESULT_ERROR_CODES[result.subtype] ?? 'CLI_ERROR';
   return response;
 }
 
@@ -227,10 +265,12 @@ const SESSION_NOT_FOUND = /No conversation found with session ID:?\s*(\S+)/;
 const API_ERROR_STATUS = /API Error:?\s*(\d{3})/;
 
 /**
- * The error a result stands for, if any: an API failure (ApiError) or a resume of an unknown
- * session (ClaudeSessionNotFoundError). Other error results (max turns, budget) are answers, not throws.
+ * The error a result stands for, if any: an API failure (ApiError), a resume of an unknown session
+ * (ClaudeSessionNotFoundError), or a CLI without credentials (CliNotAuthenticatedError: the turn's
+ * `assistant_error` said `authentication_failed`). Other error results (max turns, budget) are
+ * answers with an `errorCode`, not throws.
  */
-export function resultError(result: CliResultMessage): ClaudeError | undefined {
+export function resultError(result: CliResultMessage, assistantError?: string): ClaudeError | undefined {
   if (!result.is_error) return undefined;
   const messages = [...(result.errors ?? []), asString(result.result)].filter(Boolean);
   for (const text of messages) {
@@ -246,6 +286,9 @@ export function resultError(result: CliResultMessage): ClaudeError | undefined {
         : Number.NaN;
   if (Number.isFinite(status) || apiText) {
     return new ApiError(Number.isFinite(status) ? status : null, apiText ?? messages.join('\n'));
+  }
+  if (assistantError === 'authentication_failed') {
+    return new CliNotAuthenticatedError(messages.join('\n') || 'not logged in', NO_CREDENTIALS_FIX);
   }
   return undefined;
 }

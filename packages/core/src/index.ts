@@ -14,11 +14,18 @@ export {
   settingSources,
 } from './config.js';
 export {
+  CREDENTIAL_VARIABLES,
+  type CredentialSource,
+  findCliCredentials,
+  NO_CREDENTIALS_FIX,
+} from './credentials.js';
+export {
   AbortedError,
   ApiError,
   ClaudeError,
   type ClaudeErrorCode,
   ClaudeSessionNotFoundError,
+  CliNotAuthenticatedError,
   CliNotFoundError,
   InvalidConfigError,
   ProcessExitedError,
@@ -31,6 +38,7 @@ export type {
   ClaudeEventType,
   ClaudeUsage,
   PermissionDenial,
+  ResultErrorCode,
 } from './events.js';
 
 // Warm sessions and the pool (src/session, src/pool) export below this line.

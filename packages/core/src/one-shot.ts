@@ -51,6 +51,7 @@ export async function* runOneShot(
   const queue = new AsyncQueue<ClaudeEvent>();
   let failure: ClaudeError | undefined;
   let result: CliResultMessage | undefined;
+  let assistantError: string | undefined;
 
   const child = spawnCli({
     cliPath,
@@ -69,6 +70,7 @@ export async function* runOneShot(
       }
       for (const event of mapCliMessage(message)) {
         queue.push(event);
+        if (event.type === 'assistant_error') assistantError = event.error;
         if (event.type === 'api_retry') {
           const error = apiRetryError(event, config.maxApiRetries);
           if (error) return stop(error);
@@ -98,7 +100,8 @@ export async function* runOneShot(
   void child.exited.then((exit) => {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
-    const error = failure ?? (result ? resultError(result) : exitError(exit, cliPath, child.stderrTail));
+    const error =
+      failure ?? (result ? resultError(result, assistantError) : exitError(exit, cliPath, child.stderrTail));
     if (error) queue.fail(error);
     else queue.end();
   });

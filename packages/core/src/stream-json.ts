@@ -79,7 +79,10 @@ export interface CliAssistantMessage {
   parent_tool_use_id: string | null;
   session_id?: string;
   uuid?: string;
-  /** Set when the CLI turned an API failure into a synthetic assistant message. */
+  /**
+   * Set when the CLI wrote the message itself to report a failure instead of an answer
+   * (`authentication_failed`, `billing_error`, `rate_limit`, `invalid_request`, `server_error`, `unknown`).
+   */
   error?: string;
   [key: string]: unknown;
 }

@@ -9,6 +9,8 @@ import {
   ClaudeCodeClient,
   type ClaudeEvent,
   ClaudeSessionNotFoundError,
+  CliNotAuthenticatedError,
+  findCliCredentials,
   ProcessExitedError,
   TimeoutError,
 } from '../src/index.js';
@@ -360,7 +362,32 @@ describe('ClaudeCodeClient against the real CLI', () => {
     expect(result?.type === 'result' && result.response).toMatchObject({
       subtype: 'error_max_turns',
       isError: true,
+      errorCode: 'MAX_TURNS',
     });
+  });
+
+  it('throws CliNotAuthenticatedError, naming the fix, when the CLI has no credentials', async () => {
+    const config = { ...env.config, env: { ...env.env, ANTHROPIC_API_KEY: '' } };
+    expect(findCliCredentials(config, {})).toBeNull();
+    expect(findCliCredentials(env.config, {})).toEqual({ kind: 'variable', name: 'ANTHROPIC_API_KEY' });
+    const events: ClaudeEvent[] = [];
+    const error = await rejection(
+      (async () => {
+        for await (const event of new ClaudeCodeClient(config).stream('Hello')) events.push(event);
+      })(),
+    );
+    expect(error).toBeInstanceOf(CliNotAuthenticatedError);
+    expect(error).toMatchObject({
+      code: 'CLI_NOT_AUTHENTICATED',
+      cliAnswer: expect.stringContaining('Not logged in'),
+    });
+    expect((error as Error).message).toContain('set ANTHROPIC_API_KEY');
+    // The CLI's own "Not logged in" message is a failure report, never an assistant answer.
+    expect(events.filter((event) => event.type === 'assistant')).toEqual([]);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'assistant_error', error: 'authentication_failed' }),
+    );
+    expect(fake.conversationRequests()).toEqual([]);
   });
 
   it('returns the result as JSON with outputFormat json', async () => {

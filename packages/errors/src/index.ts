@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   /** core: the CLI, its processes and the pool. */
   core: [
     'CLI_NOT_FOUND',
+    'CLI_NOT_AUTHENTICATED',
     'INVALID_CONFIG',
     'PROCESS_EXITED',
     'TIMEOUT',

@@ -104,13 +104,26 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
   // Tasks left unfinished by a server that is gone are reported failed from the start.
   await sweeper.sweep();
 
+  const health = new HealthCheck(options.store, claudeConfigOf(options.claude), logger);
+  if (!health.credentialsFound()) {
+    logger.warn(
+      'claude: no Anthropic credentials found (ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN, a cloud provider or a CLI login): ' +
+        'every turn will fail with CLI_NOT_AUTHENTICATED until ANTHROPIC_API_KEY is set in the server environment or claude.env',
+    );
+  }
+  // What the turns say about the credentials shows in /health until a turn runs again.
+  const unsubscribe = [
+    agent.on('turn_failed', (event) => health.noteTurn(event.error.code)),
+    agent.on('turn_finished', () => health.noteTurn(undefined)),
+  ];
+
   let draining = false;
   const ctx: RouteContext = {
     agent,
     store: options.store,
     turns,
     tasks,
-    health: new HealthCheck(options.store, claudeConfigOf(options.claude), logger),
+    health,
     logger,
     sseHeartbeatMs: options.limits.sse_heartbeat_ms,
     sseBufferLimit: options.limits.sse_buffer_limit,
@@ -134,6 +147,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     await tasks.drain();
     tasks.stop();
     sweeper.stop();
+    for (const off of unsubscribe) off();
     if (ownsAgent) await agent.close();
     for (const server of servers) server.closeAllConnections();
     logger.info('shutdown complete');

@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.js';
 import { checkAuthConfigured, checkAuthLive } from './check-auth.js';
 import { checkCli } from './check-cli.js';
 import { checkProjects } from './check-projects.js';
-import { type CheckResult, fail, pass } from './check-result.js';
+import { type CheckResult, fail, pass, skip } from './check-result.js';
 import { checkStore } from './check-store.js';
 import { claudeSettings } from './claude-settings.js';
 
@@ -40,8 +40,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<CheckResul
   if (options.live) {
     results.push(
       cli.ok && auth.ok
-        ? await checkAuthLive(settings)
-        : fail('live', 'skipped: the CLI or its credentials are missing', 'fix the checks above first'),
+        ? await checkAuthLive(settings, env)
+        : skip('live', 'not run: it needs the cli and auth checks above to pass'),
     );
   }
   results.push(await checkStore(config.store));

@@ -12,7 +12,7 @@ export function toAgentResponse(
   config: ClaudeConfig,
   prepared: PreparedProcess,
   userSeqs: number[],
-  assistant: MessageRecord,
+  assistant: MessageRecord | null,
   turns: number,
 ): AgentResponse {
   const response: AgentResponse = {
@@ -29,7 +29,7 @@ export function toAgentResponse(
     metadata: {
       mergedMessages: job.messages.length,
       userMessageSeqs: userSeqs,
-      assistantMessageSeq: assistant.seq,
+      assistantMessageSeq: assistant?.seq ?? null,
       turn: turns,
       freshSession: prepared.fresh,
       warm: prepared.warm,
@@ -37,6 +37,6 @@ export function toAgentResponse(
       model: config.model,
     },
   };
-  if (chat.isError) response.error = { code: chat.subtype.toUpperCase(), message: chat.content };
+  if (chat.isError) response.error = { code: chat.errorCode ?? 'CLI_ERROR', message: chat.content };
   return response;
 }

@@ -64,7 +64,6 @@ export function appendAnswer(
       claudeSessionId: chat.sessionId,
       durationMs: chat.durationMs,
       numTurns: chat.numTurns,
-      isError: chat.isError,
       subtype: chat.subtype,
       permissionDenials: chat.permissionDenials.length,
       ...(fresh ? { freshSession: true } : {}),

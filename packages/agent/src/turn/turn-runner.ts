@@ -191,7 +191,10 @@ export class TurnRunner {
       const chat = await turn.done;
       // Nothing is stored unless the lease is still ours: another agent may have taken the session.
       await lease.confirm();
-      const assistant = await appendAnswer(this.store, job.sessionId, chat, prepared.fresh);
+      // An error result (max turns, budget...) is what stopped the turn, not the assistant's words.
+      const assistant = chat.isError
+        ? null
+        : await appendAnswer(this.store, job.sessionId, chat, prepared.fresh);
       const turns = state.turns + 1;
       if (prepared.fresh) this.counts.freshSessions++;
       const response = toAgentResponse(job, chat, record, config, prepared, userSeqs, assistant, turns);

@@ -34,6 +34,8 @@ function reasonError(reason: EndReason, killed: boolean): Error {
  */
 export class RunningTurn {
   private reason: EndReason | undefined;
+  /** The failure the CLI reported in a message of its own (`authentication_failed`...), if any. */
+  private assistantError: string | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(readonly turn: Turn) {}
@@ -55,17 +57,25 @@ export class RunningTurn {
     let stop: ClaudeError | undefined;
     for (const event of mapCliMessage(message)) {
       this.turn.push(event);
+      if (event.type === 'assistant_error') this.assistantError = event.error;
       if (event.type === 'api_retry') stop ??= apiRetryError(event, maxApiRetries);
     }
     return stop;
   }
 
-  /** Ends the turn with the CLI's result: its error, or the stop reason's when the turn was cut short. */
-  finishWithResult(result: CliResultMessage): void {
+  /**
+   * Ends the turn with the CLI's result: its error, or the stop reason's when the turn was cut short.
+   * `costBeforeUsd` is what the process had spent before this turn, so the response holds this turn's own.
+   */
+  finishWithResult(result: CliResultMessage, costBeforeUsd = 0): void {
     const response = toChatResponse(result);
+    response.costUsd = Math.max(0, response.costUsd - costBeforeUsd);
     this.turn.push({ type: 'result', response });
     const stoppedEarly = this.reason && (result.is_error || result.subtype !== 'success');
-    const error = stoppedEarly && this.reason ? reasonError(this.reason, false) : resultError(result);
+    const error =
+      stoppedEarly && this.reason
+        ? reasonError(this.reason, false)
+        : resultError(result, this.assistantError);
     this.finish(error, response);
   }
 

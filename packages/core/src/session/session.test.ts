@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { ClaudeConfig } from '../config.js';
-import { ApiError, ClaudeSessionNotFoundError, InvalidConfigError, ProcessExitedError } from '../errors.js';
+import {
+  ApiError,
+  ClaudeSessionNotFoundError,
+  CliNotAuthenticatedError,
+  InvalidConfigError,
+  ProcessExitedError,
+} from '../errors.js';
 import { type CliTestEnv, createCliTestEnv, findProcessesByEnv, isProcessAlive } from '../testing/index.js';
 import {
   InterruptedError,
@@ -326,6 +332,24 @@ describe('crashes and restarts', () => {
     expect(second.sessionId).toBe(first.sessionId);
     expect((await second.send('What is my name?')).content).toBe('Your name is Edsger.');
   });
+
+  test("each turn's cost is its own: a conversation's costs add up to what its processes spent", async () => {
+    fake.addRule(rules.memory);
+    const first = await startSession();
+    const one = await first.send('My name is Ada');
+    const two = await first.send('What is my name?');
+    // The CLI reports the process's running total; each turn holds its own part.
+    const processTotal = (two.raw as { total_cost_usd: number }).total_cost_usd;
+    await first.close();
+    const resumed = await ClaudeSession.resume(first.sessionId, env.config);
+    sessions.push(resumed);
+    const third = await resumed.send('What is my name?');
+    for (const response of [one, two, third]) expect(response.costUsd).toBeGreaterThan(0);
+    expect(one.costUsd + two.costUsd).toBeCloseTo(processTotal, 9);
+    // Turns of about the same size cost about the same, warm or resumed (never a running total).
+    expect(two.costUsd).toBeLessThan(one.costUsd * 1.5);
+    expect(third.costUsd).toBeCloseTo((third.raw as { total_cost_usd: number }).total_cost_usd, 9);
+  });
 });
 
 describe('control between turns', () => {
@@ -352,6 +376,21 @@ describe('control between turns', () => {
     await expect(session.setPermissionMode('yolo' as never)).rejects.toMatchObject({
       code: 'INVALID_CONFIG',
     });
+  });
+
+  test('a CLI without credentials fails the turn with CliNotAuthenticatedError; the session stays usable', async () => {
+    fake.addRule(rules.echo);
+    const session = await startSession({ config: { env: { ...env.env, ANTHROPIC_API_KEY: '' } } });
+    const turn = session.send('hello');
+    const events: string[] = [];
+    const error = await (async () => {
+      for await (const event of turn) events.push(event.type);
+    })().catch((e) => e);
+    expect(error).toBeInstanceOf(CliNotAuthenticatedError);
+    expect(events).toContain('assistant_error');
+    expect(events).not.toContain('assistant');
+    expect(fake.conversationRequests()).toEqual([]);
+    expect(session.state).toBe('idle');
   });
 
   test('an auth failure ends the turn at once instead of sitting through retries', async () => {

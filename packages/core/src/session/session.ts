@@ -36,6 +36,8 @@ export class ClaudeSession {
   private currentState: SessionState = 'starting';
   private running: RunningTurn | undefined;
   private turnsStarted = 0;
+  /** What the current process reported as its cost so far: the CLI's `total_cost_usd` is per process. */
+  private processCostUsd = 0;
   /** The latest process start, so close() can wait for one still under way and end it too. */
   private launching: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -264,6 +266,7 @@ export class ClaudeSession {
   }
 
   private openProcess(): Promise<void> {
+    this.processCostUsd = 0;
     const mode: StartMode = this.hasTranscript
       ? { resume: this.currentSessionId }
       : { sessionId: this.currentSessionId };
@@ -307,7 +310,9 @@ export class ClaudeSession {
     const running = this.running;
     if (!running) return; // between turns (e.g. the echo of set_model)
     if (message.type === 'result') {
-      this.endRunning(running, () => running.finishWithResult(message));
+      const costBefore = this.processCostUsd;
+      if (typeof message.total_cost_usd === 'number') this.processCostUsd = message.total_cost_usd;
+      this.endRunning(running, () => running.finishWithResult(message, costBefore));
       return;
     }
     const error = running.handle(message, this.options.config.maxApiRetries);

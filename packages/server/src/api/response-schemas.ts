@@ -29,7 +29,7 @@ export const chatMetadataSchema = z.object({
   turn: z.number().int(),
   merged_messages: z.number().int(),
   user_message_seqs: z.array(z.number().int()),
-  assistant_message_seq: z.number().int(),
+  assistant_message_seq: z.number().int().nullable(),
   error_code: z.string().nullable(),
 });
 
@@ -112,7 +112,7 @@ export const deletedSchema = z.object({
 });
 
 export const healthSchema = z.object({
-  status: z.enum(['healthy', 'unhealthy', 'shutting_down']),
+  status: z.enum(['healthy', 'degraded', 'unhealthy', 'shutting_down']),
   version: z.string(),
   claude_version: z.string().nullable(),
   store: z.enum(['ok', 'unavailable']),

@@ -26,6 +26,7 @@ const STATUS_BY_CODE = {
   AGENT_CLOSED: 503,
   // core
   CLI_NOT_FOUND: 503,
+  CLI_NOT_AUTHENTICATED: 503,
   INVALID_CONFIG: 400,
   PROCESS_EXITED: 502,
   TIMEOUT: 504,
@@ -71,6 +72,8 @@ export function statusOf(code: ErrorCode): number {
 /** Codes whose message may name internals (paths, stderr): the client gets a generic text. */
 const GENERIC_MESSAGES: Partial<Record<ErrorCode, string>> = {
   CLI_NOT_FOUND: 'the Claude Code CLI is not available on this server',
+  CLI_NOT_AUTHENTICATED:
+    'the Claude Code CLI on this server has no Anthropic credentials: its operator must set ANTHROPIC_API_KEY for it (GET /health names the problem)',
   PROCESS_EXITED: 'the Claude Code CLI exited unexpectedly',
   PROTOCOL_ERROR: 'the Claude Code CLI sent output the server could not read',
   STORE_UNAVAILABLE: 'the session store is unavailable',

@@ -1,4 +1,4 @@
-import { type ClaudeConfig, getCliVersion } from '@claude-code-server/core';
+import { type ClaudeConfig, findCliCredentials, getCliVersion } from '@claude-code-server/core';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 
@@ -8,11 +8,18 @@ const STORE_TIMEOUT_MS = 5_000;
 const PROBE_SESSION_ID = 'health-probe';
 
 export interface HealthReport {
+  /** The store and the CLI work. */
   healthy: boolean;
+  /** Healthy, but turns will fail: the CLI has no credentials (or its last turn said so). */
+  degraded: boolean;
   claudeVersion: string | null;
   storeOk: boolean;
   problems: string[];
 }
+
+/** The problem /health names for a CLI without credentials, with what the operator should do. */
+export const NO_CREDENTIALS_PROBLEM =
+  'claude: CLI_NOT_AUTHENTICATED (no Anthropic credentials: set ANTHROPIC_API_KEY in the server environment or claude.env)';
 
 function describe(error: unknown): { code: string | undefined; message: string } {
   const code = (error as { code?: unknown }).code;
@@ -27,8 +34,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Checks that the CLI runs (`--version`, cached for a minute) and that the store answers a read. */
+/**
+ * Checks that the CLI runs (`--version`, cached for a minute), that it has credentials (as far as can
+ * be seen without calling the API, and as its last turn told), and that the store answers a read.
+ */
 export class HealthCheck {
+  /** The last turn failed with CLI_NOT_AUTHENTICATED (cleared by a turn that ran). */
+  private refusedCredentials = false;
+
   private cli: { at: number; version: string | null; problem: string | null; pending?: Promise<void> } = {
     at: 0,
     version: null,
@@ -37,15 +50,28 @@ export class HealthCheck {
 
   constructor(
     private readonly store: SessionStore,
-    private readonly cliConfig: Pick<ClaudeConfig, 'cliPath' | 'env'>,
+    private readonly cliConfig: Pick<ClaudeConfig, 'cliPath' | 'env' | 'configDir' | 'settings'>,
     private readonly logger: Logger,
   ) {}
+
+  /** True when the CLI config shows credentials (an env variable, a cloud provider, a login, an apiKeyHelper). */
+  credentialsFound(): boolean {
+    return findCliCredentials(this.cliConfig) !== null;
+  }
+
+  /** What a turn said about the credentials: CLI_NOT_AUTHENTICATED, or any other outcome of a turn that ran. */
+  noteTurn(code: string | undefined): void {
+    this.refusedCredentials = code === 'CLI_NOT_AUTHENTICATED';
+  }
 
   async check(): Promise<HealthReport> {
     const [, storeProblem] = await Promise.all([this.refreshCli(), this.checkStore()]);
     const problems = [this.cli.problem, storeProblem].filter((p): p is string => p !== null);
+    const degraded = problems.length === 0 && (this.refusedCredentials || !this.credentialsFound());
+    if (degraded) problems.push(NO_CREDENTIALS_PROBLEM);
     return {
-      healthy: problems.length === 0,
+      healthy: !degraded && problems.length === 0,
+      degraded,
       claudeVersion: this.cli.version,
       storeOk: storeProblem === null,
       problems,

@@ -9,8 +9,16 @@ export function registerPublicRoutes(router: Router, ctx: RouteContext, openapi:
     const report = await ctx.health.check();
     const draining = ctx.isDraining();
     const problems = draining ? ['server: shutting down', ...report.problems] : report.problems;
-    res.status(report.healthy && !draining ? 200 : 503).json({
-      status: draining ? 'shutting_down' : report.healthy ? 'healthy' : 'unhealthy',
+    // Degraded still answers 200: the server works, its turns do not until the operator acts.
+    const status = draining
+      ? 'shutting_down'
+      : report.healthy
+        ? 'healthy'
+        : report.degraded
+          ? 'degraded'
+          : 'unhealthy';
+    res.status(status === 'healthy' || status === 'degraded' ? 200 : 503).json({
+      status,
       version: SERVER_VERSION,
       claude_version: report.claudeVersion,
       store: report.storeOk ? 'ok' : 'unavailable',
