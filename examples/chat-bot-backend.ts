@@ -3,8 +3,8 @@
  * in a SQLite file, answered by warm CLI processes; tool use is approved by a policy callback (where
  * a real bot would ask its user with a button).
  *
- * Runs against a local fake Messages API by default. With ANTHROPIC_API_KEY set (and FAKE unset) it
- * talks to the real Anthropic API with your own account instead.
+ * Runs against a local fake Messages API by default (on a free port, or FAKE_PORT). With
+ * ANTHROPIC_API_KEY set (and FAKE unset) it talks to the real Anthropic API with your own account instead.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,10 @@ const cleanUpRule: FakeRule = (req) => {
 };
 
 const workDir = await mkdtemp(join(tmpdir(), 'chat-bot-example-'));
-const fake = useRealAccount ? undefined : await startFakeAnthropic();
+// FAKE_PORT chooses the fake's port (default: a free one).
+const fake = useRealAccount
+  ? undefined
+  : await startFakeAnthropic({ port: Number(process.env.FAKE_PORT ?? 0) });
 fake?.addRule(cleanUpRule);
 fake?.addRule(rules.memory);
 

@@ -1,8 +1,8 @@
 /**
  * A two-turn conversation with Claude Code: the second turn resumes the first by its session id.
  *
- * Runs against a local fake Messages API by default. With ANTHROPIC_API_KEY set (and FAKE unset)
- * it talks to the real Anthropic API with your own account instead.
+ * Runs against a local fake Messages API by default (on a free port, or FAKE_PORT). With
+ * ANTHROPIC_API_KEY set (and FAKE unset) it talks to the real Anthropic API with your own account instead.
  */
 import { ClaudeCodeClient, type ClaudeConfig } from '@claude-code-server/core';
 import { createCliTestEnv } from '@claude-code-server/core/testing';
@@ -34,8 +34,9 @@ if (useRealAccount) {
   console.log('Talking to the real Anthropic API (ANTHROPIC_API_KEY is set).');
   await converse({});
 } else {
-  console.log('Talking to fake-anthropic on loopback (set ANTHROPIC_API_KEY to use a real account).');
-  const fake = await startFakeAnthropic();
+  // FAKE_PORT chooses the fake's port (default: a free one).
+  const fake = await startFakeAnthropic({ port: Number(process.env.FAKE_PORT ?? 0) });
+  console.log(`Talking to fake-anthropic at ${fake.url} (set ANTHROPIC_API_KEY to use a real account).`);
   fake.addRule(rules.memory);
   const testEnv = await createCliTestEnv({ baseUrl: fake.url, prefix: 'two-turn-example' });
   try {
