@@ -46,6 +46,14 @@ function isWatchdog(pid: number): boolean {
   return [pid, parent].some((p) => p !== undefined && commandLine(p).includes('claude-code-server-watchdog'));
 }
 
+/** Pids of live processes whose environment has `name=value`, the watchdog left out. */
+export function liveProcessesWithEnv(name: string, value: string): number[] {
+  return findProcessesByEnv(name, value).filter(
+    // One that is gone by the time its command line is read is not left either.
+    (pid) => commandLine(pid) !== '' && !isWatchdog(pid),
+  );
+}
+
 export async function createAppFixture(prefix: string): Promise<AppFixture> {
   const dir = mkdtempSync(join(tmpdir(), `ccs-${prefix}-`));
   const projectDir = join(dir, 'project');
@@ -72,11 +80,7 @@ export async function createAppFixture(prefix: string): Promise<AppFixture> {
       writeFileSync(path, text);
       return path;
     },
-    liveCliProcesses: () =>
-      findProcessesByEnv('CLAUDE_CONFIG_DIR', claudeConfigDir).filter(
-        // One that is gone by the time its command line is read is not left either.
-        (pid) => commandLine(pid) !== '' && !isWatchdog(pid),
-      ),
+    liveCliProcesses: () => liveProcessesWithEnv('CLAUDE_CONFIG_DIR', claudeConfigDir),
     async close() {
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
