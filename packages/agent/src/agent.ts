@@ -162,8 +162,9 @@ export class ClaudeAgent {
   }
 
   /** Resolves once no turn of any session runs or waits here (transcripts of answered turns saved too). */
-  whenIdle(): Promise<void> {
-    return this.admission.drained();
+  async whenIdle(): Promise<void> {
+    await this.admission.drained();
+    await this.runner.settled();
   }
 
   /** Turns running and messages waiting, as admission counts them. */
@@ -227,6 +228,8 @@ export class ClaudeAgent {
           : setTimeout(() => this.admission.abortRunning(new AgentClosedError()), options.graceMs);
       try {
         await drained;
+        // Answered turns are stored (and their leases given back) before the processes go.
+        await this.runner.settled();
       } finally {
         clearTimeout(timer);
       }

@@ -1,9 +1,11 @@
 /**
  * `pnpm bench`: what a turn costs through the HTTP server, against fake-anthropic (no model latency)
- * and the real `claude` binary. Prints a Markdown table.
+ * and the real `claude` binary, beside the same turn on a raw warm CLI process (core's ClaudeSession)
+ * measured in the same run. Prints a Markdown table.
  */
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
+import { ClaudeSession } from '@claude-code-server/core';
 import { createCliTestEnv } from '@claude-code-server/core/testing';
 import { rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { createMemorySessionStore } from '@claude-code-server/store-memory';
@@ -65,18 +67,54 @@ async function stream(userId: string, message: string): Promise<{ firstDelta: nu
   return { firstDelta, total: performance.now() - start };
 }
 
+/** The baseline: back-to-back turns and first deltas of one warm CLI process, no server, no store. */
+async function rawWarmCli(): Promise<{ turns: number[]; firstDeltas: number[] }> {
+  const session = await ClaudeSession.start({ config: { ...cli.config, includePartialMessages: true } });
+  try {
+    await session.send('warm up');
+    const turns: number[] = [];
+    for (let i = 0; i < WARM_TURNS; i++) {
+      const start = performance.now();
+      await session.send(`raw ${i}`);
+      turns.push(performance.now() - start);
+    }
+    const firstDeltas: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const start = performance.now();
+      let first = Number.NaN;
+      for await (const event of session.send(`raw streamed ${i}`)) {
+        if (event.type === 'text_delta' && Number.isNaN(first)) first = performance.now() - start;
+      }
+      firstDeltas.push(first);
+    }
+    return { turns, firstDeltas };
+  } finally {
+    await session.close();
+  }
+}
+
 const rows: Array<[string, string]> = [];
+const ratio = (value: number, baseline: number) =>
+  `${ms(value)} (raw ${ms(baseline)}, ${(value / baseline).toFixed(2)}x)`;
 try {
+  const raw = await rawWarmCli();
   rows.push(['first message of a new session (process started)', ms(await chat('cold', 'hello there'))]);
   const warm: number[] = [];
   for (let i = 0; i < WARM_TURNS; i++) warm.push(await chat('cold', `message ${i}`));
   rows.push([
-    `warm turn, POST /chat, p50 / p95 of ${WARM_TURNS}`,
-    `${ms(percentile(warm, 50))} / ${ms(percentile(warm, 95))}`,
+    `warm turn back to back, POST /chat, p50 of ${WARM_TURNS}`,
+    ratio(percentile(warm, 50), percentile(raw.turns, 50)),
+  ]);
+  rows.push([
+    `warm turn back to back, POST /chat, p95 of ${WARM_TURNS}`,
+    ratio(percentile(warm, 95), percentile(raw.turns, 95)),
   ]);
   const streamed: number[] = [];
   for (let i = 0; i < 10; i++) streamed.push((await stream('cold', `streamed ${i}`)).firstDelta);
-  rows.push(['warm turn, POST /chat/stream, first delta p50 of 10', ms(percentile(streamed, 50))]);
+  rows.push([
+    'warm turn, POST /chat/stream, first delta p50 of 10',
+    ratio(percentile(streamed, 50), percentile(raw.firstDeltas, 50)),
+  ]);
 
   const spawnedBefore = server.agent.stats().pool.spawned;
   const start = performance.now();

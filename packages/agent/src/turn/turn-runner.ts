@@ -30,6 +30,24 @@ function errorSummary(error: Error): { code: string; message: string } {
   return { code: typeof code === 'string' ? code : 'UNKNOWN', message: error.message };
 }
 
+/** What a session's answered turn leaves for its next one while it is still being stored. */
+interface AnsweredState {
+  turns: number;
+  claudeSessionId: string;
+  freshStarts: number;
+}
+
+/**
+ * A session's last answered turn whose counter and transcript are still being stored, with the lease
+ * it holds: the session's next turn here takes both over and runs at once; else the lease is given
+ * back once `saved` settles, so another agent resumes with that turn in the store.
+ */
+interface SessionTail {
+  lease: HeldLease;
+  saved: Promise<void>;
+  answered: AnsweredState;
+}
+
 export interface TurnRunnerDeps {
   options: ResolvedAgentOptions;
   projects: ProjectDirectories;
@@ -47,6 +65,10 @@ export class TurnRunner {
   private readonly warm: WarmProcesses;
   /** Answered turns whose transcript could not be stored yet, by session. */
   private readonly unsaved = new Map<string, AnsweredTurn>();
+  /** Answered turns still being stored, by session, with their leases. */
+  private readonly tails = new Map<string, SessionTail>();
+  /** Every store-and-release still under way, so `settled()` can wait for them. */
+  private readonly settling = new Set<Promise<void>>();
   private readonly store: SessionStore;
   readonly counts = { started: 0, finished: 0, failed: 0, freshSessions: 0 };
 
@@ -61,6 +83,11 @@ export class TurnRunner {
   /** Warm processes replaced because another agent had run a turn of their session. */
   get staleProcesses(): number {
     return this.warm.staleProcesses;
+  }
+
+  /** Resolves once every answered turn is stored and its lease given back (or handed on). */
+  async settled(): Promise<void> {
+    while (this.settling.size > 0) await Promise.allSettled([...this.settling]);
   }
 
   /**
@@ -84,8 +111,10 @@ export class TurnRunner {
   }
 
   /**
-   * Runs the job's turn. Callers get the answer as soon as both messages are stored; the transcript
-   * is saved after that, still under the lease, so the next turn anywhere starts from it.
+   * Runs the job's turn. Callers get the answer as soon as both messages are stored; the counter and
+   * the transcript are stored after that, in the background and in turn order, still under the lease:
+   * the session's next turn here does not wait for them, and no other agent can take the session
+   * before they are stored.
    */
   async run(job: TurnJob): Promise<void> {
     const { userId } = job.settings;
@@ -98,23 +127,43 @@ export class TurnRunner {
     });
     let running: RunningTurn | undefined;
     let lease: HeldLease | undefined;
+    // The previous turn of the session here, still being stored: its lease is this turn's.
+    const tail = this.tails.get(job.sessionId);
+    this.tails.delete(job.sessionId);
+    const previousSaved = tail?.saved ?? Promise.resolve();
+    let handedOn = false;
     try {
-      lease = await this.leases.acquire(job.sessionId, {
-        ttlMs: this.deps.options.leaseTtlMs,
-        waitMs: this.deps.options.leaseWaitMs,
-        signal: job.abort.signal,
-      });
-      const { response, saveTranscript } = await this.runLeased(job, lease, (turn) => {
-        running = turn;
-      });
-      this.answer(job, response, Date.now() - started);
-      await saveTranscript().catch((error: Error) => {
+      if (tail && !tail.lease.lost) {
+        lease = tail.lease;
+      } else {
+        await previousSaved;
+        lease = await this.leases.acquire(job.sessionId, {
+          ttlMs: this.deps.options.leaseTtlMs,
+          waitMs: this.deps.options.leaseWaitMs,
+          signal: job.abort.signal,
+        });
+      }
+      const held = lease;
+      const leased = await this.runLeased(job, held, (turn) => (running = turn), tail?.answered);
+      this.answer(job, leased.response, Date.now() - started);
+      const saved = previousSaved.then(leased.saveTranscript).catch((error: Error) => {
         this.deps.observers.emit('transcript_save_failed', {
           sessionId: job.sessionId,
           userId,
           error: errorSummary(error),
         });
       });
+      const next: SessionTail = { lease: held, saved, answered: leased.answered };
+      this.tails.set(job.sessionId, next);
+      handedOn = true;
+      this.track(
+        saved.then(async () => {
+          // Not taken over by a next turn of the session: give the lease back.
+          if (this.tails.get(job.sessionId) !== next) return;
+          this.tails.delete(job.sessionId);
+          await held.release().catch(() => {});
+        }),
+      );
     } catch (error) {
       // A lost lease interrupts the turn; its caller learns why rather than "aborted".
       const cause = lease?.lost ? lease.lostSignal.reason : error;
@@ -130,9 +179,18 @@ export class TurnRunner {
         error: errorSummary(failure),
       });
     } finally {
-      // A lease that cannot be given back now is taken up again by this agent's next turn.
-      await lease?.release().catch(() => {});
+      if (!handedOn) {
+        // The previous turn's storing needs the lease until it is done.
+        await previousSaved;
+        // A lease that cannot be given back now is taken up again by this agent's next turn.
+        await lease?.release().catch(() => {});
+      }
     }
+  }
+
+  private track(work: Promise<void>): void {
+    this.settling.add(work);
+    void work.finally(() => this.settling.delete(work));
   }
 
   private answer(job: TurnJob, response: AgentResponse, durationMs: number): void {
@@ -151,16 +209,22 @@ export class TurnRunner {
   }
 
   /**
-   * Runs the prompt and stores both sides of it; returns the answer and the step that stores the
-   * transcript and the session's turn counter (run before the lease is given back).
+   * Runs the prompt and stores both sides of it; returns the answer, what the store will hold once
+   * the turn is stored, and the step that stores the transcript and the session's turn counter (run
+   * before the lease is given back). `before` is the previous turn's state when that turn is still
+   * being stored: the record does not show it yet.
    */
   private async runLeased(
     job: TurnJob,
     lease: HeldLease,
     onRunning: (turn: RunningTurn) => void,
-  ): Promise<{ response: AgentResponse; saveTranscript: () => Promise<void> }> {
+    before: AnsweredState | undefined,
+  ): Promise<{ response: AgentResponse; answered: AnsweredState; saveTranscript: () => Promise<void> }> {
     const { settings } = job;
-    const record = await this.catchUp(job.sessionId, lease, await openSession(this.store, job));
+    const opened = await openSession(this.store, job);
+    // An unsaved turn is older than one still being stored, which stores everything after it anyway.
+    const stored = before ? opened : await this.catchUp(job.sessionId, lease, opened);
+    const record = before ? { ...stored, claudeSessionId: before.claudeSessionId } : stored;
     if (settings.project !== undefined && settings.project !== record.project) {
       throw new ProjectMismatchError(job.sessionId, record.project, settings.project);
     }
@@ -169,7 +233,7 @@ export class TurnRunner {
       ...applyOverrides(this.deps.options.config, settings.overrides, this.deps.options.allowedModels),
       cwd,
     };
-    const state = readSessionState(record);
+    const state = before ? { ...readSessionState(record), ...before } : readSessionState(record);
     // Once the lease is lost another agent may run this session: stop at once, not at the end.
     const signal = AbortSignal.any([job.abort.signal, lease.lostSignal]);
     const prepared = await this.warm.prepare(record, state.turns, config, cwd, signal);
@@ -199,8 +263,10 @@ export class TurnRunner {
       if (prepared.fresh) this.counts.freshSessions++;
       const response = toAgentResponse(job, chat, record, config, prepared, userSeqs, assistant, turns);
 
-      // Until the counter is stored, the process is one turn ahead of the store.
-      this.warm.remember(job.sessionId, claude, chat.sessionId, config, state.turns);
+      // The process has seen the turn the store is about to hold; the session's next turn here runs on
+      // it at once. Should storing fail, catchUp or the record's counter tells the next turn.
+      this.warm.remember(job.sessionId, claude, chat.sessionId, config, turns);
+      const freshStarts = state.freshStarts + (prepared.fresh ? 1 : 0);
       const path = transcriptPath(this.deps.options.configDir, cwd, chat.sessionId);
       const answered = new AnsweredTurn(
         this.store,
@@ -212,12 +278,14 @@ export class TurnRunner {
           previousClaudeSessionId: record.claudeSessionId,
           turnsBefore: state.turns,
           metadata: mergeCallerMetadata(record.metadata, settings.sessionMetadata),
-          freshStarts: state.freshStarts + (prepared.fresh ? 1 : 0),
+          freshStarts,
           ownerId: this.deps.options.ownerId,
           path,
         },
-        (storedTurns) => this.warm.remember(job.sessionId, claude, chat.sessionId, config, storedTurns),
+        () => {},
       );
+      // The next turn of the session may use the process while this one is stored.
+      prepared.process.release();
       const saveTranscript = async () => {
         try {
           const from = chat.sessionId === claude.sessionId ? fromBytes : 0;
@@ -227,13 +295,10 @@ export class TurnRunner {
           // Finished before the session's next turn here, if nobody has moved it on by then.
           this.unsaved.set(job.sessionId, answered);
           throw error;
-        } finally {
-          // The process stays warm either way; its view says which turn the store has.
-          prepared.process.release();
         }
       };
       handedOver = true;
-      return { response, saveTranscript };
+      return { response, answered: { turns, claudeSessionId: chat.sessionId, freshStarts }, saveTranscript };
     } finally {
       if (!handedOver) {
         // The process may hold a turn the store does not have: the next turn starts from the files.
