@@ -1,4 +1,5 @@
 import { ClaudeAgent } from '@claude-code-server/agent';
+import { getCliVersion } from '@claude-code-server/core';
 import { replies } from '@claude-code-server/fake-anthropic';
 import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import request from 'supertest';
@@ -202,7 +203,14 @@ describe('health, docs and plumbing', () => {
   it('reports health without a key', async () => {
     const res = await request(server.app).get('/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'healthy', version: '0.1.0', claude_version: '2.1.197', store: 'ok' });
+    // The version of the binary the tests run (the pinned one, or $CLAUDE_CODE_CLI_PATH's).
+    const claudeVersion = await getCliVersion();
+    expect(res.body).toEqual({
+      status: 'healthy',
+      version: '0.1.0',
+      claude_version: claudeVersion,
+      store: 'ok',
+    });
   });
 
   it('serves an OpenAPI 3.1 document built from the request schemas', async () => {
