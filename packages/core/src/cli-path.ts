@@ -20,10 +20,16 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
+let musl: boolean | undefined;
+
+/** Whether this Linux runs on musl; asked once (a process report takes milliseconds). */
 function isMusl(): boolean {
   if (process.platform !== 'linux') return false;
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  return report !== undefined && report.header?.glibcVersionRuntime === undefined;
+  if (musl === undefined) {
+    const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+    musl = report !== undefined && report.header?.glibcVersionRuntime === undefined;
+  }
+  return musl;
 }
 
 /** Names of the platform packages that could hold the binary here, most likely first. */
