@@ -14,6 +14,12 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const destination = await mkdtemp(join(tmpdir(), 'ccs-packed-'));
-  project.provide('packed', await packPackages(publishablePackages(), destination));
-  return () => rm(destination, { recursive: true, force: true });
+  const cleanup = () => rm(destination, { recursive: true, force: true });
+  try {
+    project.provide('packed', await packPackages(publishablePackages(), destination));
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  return cleanup;
 }
