@@ -9,7 +9,10 @@ import { KeyTable } from './auth/key-table.js';
 import { ShutdownAbort, TurnService } from './chat/turn-service.js';
 import { HealthCheck } from './health/health-check.js';
 import { buildApp } from './http/build-app.js';
-import { buildOpenApiDocument } from './openapi/document.js';
+import { measuredStore } from './metrics/measured-store.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
+import { ModelNames } from './openai/model-names.js';
+import { buildOpenApiDocument, operationsOf } from './openapi/document.js';
 import { claudeConfigOf } from './options/claude-section.js';
 import { parseServerOptions, type ServerOptions } from './options/server-options.js';
 import type { RouteContext } from './routes/context.js';
@@ -51,6 +54,9 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
   const projectNames = Object.keys(options.projects);
   const defaultProject = options.default_project ?? (projectNames[0] as string);
   const keys = new KeyTable(options);
+  // With metrics on, every store call the server makes (its agent's too) is timed.
+  const metrics = options.metrics.enabled ? new ServerMetrics() : undefined;
+  const store = metrics ? measuredStore(options.store, metrics) : options.store;
   if (keys.anonymous) logger.warn('auth: none: anyone who can reach this server can use it');
 
   const ownsAgent = !(options.agent instanceof ClaudeAgent);
@@ -59,7 +65,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
       ? options.agent
       : new ClaudeAgent(
           buildAgentOptions({
-            store: options.store,
+            store,
             claude: options.claude,
             agent: options.agent,
             limits: options.limits,
@@ -68,12 +74,13 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
             defaultProject,
           }),
         );
+  metrics?.observeAgent(agent);
 
   const instanceId = `server-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const running = new RunningTurns();
   const turns = new TurnService({
     agent,
-    store: options.store,
+    store,
     running,
     logger,
     projects: projectNames,
@@ -82,8 +89,9 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     defaultTimeoutMs: options.limits.default_timeout_ms,
     maxTimeoutMs: options.limits.max_timeout_ms,
     includeContent: options.log.include_content,
+    ...(metrics ? { observer: metrics } : {}),
   });
-  const registry = new TaskRegistry(options.store, {
+  const registry = new TaskRegistry(store, {
     instanceId,
     heartbeatMs: options.tasks.heartbeat_ms,
     retentionMs: options.tasks.retention_ms,
@@ -104,7 +112,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
   // Tasks left unfinished by a server that is gone are reported failed from the start.
   await sweeper.sweep();
 
-  const health = new HealthCheck(options.store, claudeConfigOf(options.claude), logger);
+  const health = new HealthCheck(store, claudeConfigOf(options.claude), logger);
   if (!health.credentialsFound()) {
     logger.warn(
       'claude: no Anthropic credentials found (ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN, a cloud provider or a CLI login): ' +
@@ -120,7 +128,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
   let draining = false;
   const ctx: RouteContext = {
     agent,
-    store: options.store,
+    store,
     turns,
     tasks,
     health,
@@ -129,11 +137,31 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     sseBufferLimit: options.limits.sse_buffer_limit,
     isDraining: () => draining,
   };
+  const listed = { openai: options.openai.enabled, metrics: options.metrics.enabled };
   const app = buildApp(ctx, {
     keys,
     corsOrigins: options.cors.origins,
     bodyLimit: options.limits.body_limit,
-    openapi: buildOpenApiDocument({ version: SERVER_VERSION, secured: !keys.anonymous }),
+    openapi: buildOpenApiDocument({ version: SERVER_VERSION, secured: !keys.anonymous, ...listed }),
+    ...(metrics
+      ? {
+          metrics: {
+            metrics,
+            config: options.metrics,
+            routes: ['/', ...operationsOf(listed).map((operation) => operation.path)],
+          },
+        }
+      : {}),
+    ...(options.openai.enabled
+      ? {
+          openai: {
+            models: new ModelNames(
+              options.agent instanceof ClaudeAgent ? undefined : options.agent.allowed_models,
+            ),
+            defaultUser: options.openai.default_user,
+          },
+        }
+      : {}),
   });
 
   const servers = new Set<Server>();

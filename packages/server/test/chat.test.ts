@@ -226,6 +226,9 @@ describe('health, docs and plumbing', () => {
       '/session/{session_id}/history',
       '/sessions',
       '/task/{task_id}',
+      '/v1/chat/completions',
+      '/v1/models',
+      '/v1/models/{model}',
     ]);
     const chatRequest = res.body.components.schemas.ChatRequest;
     expect(chatRequest.required).toEqual(['message', 'user_id']);

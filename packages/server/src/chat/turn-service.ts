@@ -19,6 +19,7 @@ import {
 } from '../policy/turn-policy.js';
 import { storedSessionId, storedUserId } from '../tenancy.js';
 import type { RunningTurns } from '../turns/running-turns.js';
+import type { TurnObserver } from './turn-observer.js';
 
 /** A checked chat request, ready to run: the client's ids and the stored ones. */
 export interface PreparedTurn {
@@ -34,6 +35,8 @@ export interface PreparedTurn {
   project: string;
   overrides: AgentOverrides;
   timeoutMs: number;
+  /** Stored with the turn's user message (e.g. what an OpenAI-style request's message stands for). */
+  meta?: Record<string, unknown>;
 }
 
 export interface TurnServiceDeps {
@@ -48,6 +51,8 @@ export interface TurnServiceDeps {
   defaultTimeoutMs: number;
   maxTimeoutMs: number;
   includeContent: boolean;
+  /** Told about every turn (metrics). */
+  observer?: TurnObserver;
 }
 
 /** The reason a shutdown aborts running turns with; such a turn answers 503. */
@@ -106,6 +111,25 @@ export class TurnService {
   ): Promise<AgentResponse> {
     const controller = this.deps.running.start(signal);
     const started = Date.now();
+    let slotAt: number | undefined;
+    const observe = (report: (observer: TurnObserver) => void) => {
+      try {
+        if (this.deps.observer) report(this.deps.observer);
+      } catch {
+        // Metrics never disturb a turn.
+      }
+    };
+    let deltaSeen = false;
+    const forward =
+      onEvent &&
+      ((event: AgentEvent) => {
+        if (!deltaSeen && event.type === 'text_delta' && slotAt !== undefined) {
+          deltaSeen = true;
+          const afterMs = Date.now() - slotAt;
+          observe((observer) => observer.firstDelta(turn, afterMs));
+        }
+        onEvent(event);
+      });
     const log = this.deps.logger.child({
       request_id: turn.requestId,
       tenant: turn.tenant,
@@ -114,10 +138,15 @@ export class TurnService {
     });
     if (this.deps.includeContent) log.info({ message: turn.message }, 'turn message');
     try {
-      const response = await this.callAgent(turn, controller.signal, onEvent, () => {
+      const response = await this.callAgent(turn, controller.signal, forward, () => {
+        slotAt = Date.now();
+        const waitedMs = slotAt - started;
+        observe((observer) => observer.started(turn, waitedMs));
         this.deps.running.started(controller);
         onStart?.();
       });
+      const runMs = Date.now() - (slotAt ?? started);
+      observe((observer) => observer.finished(turn, response, runMs));
       log.info(
         {
           duration_ms: Date.now() - started,
@@ -141,6 +170,8 @@ export class TurnService {
         { duration_ms: Date.now() - started, code: (failure as { code?: unknown }).code ?? 'UNKNOWN' },
         'turn failed',
       );
+      const runMs = slotAt === undefined ? undefined : Date.now() - slotAt;
+      observe((observer) => observer.failed(turn, toHttpError(failure), runMs));
       throw failure;
     } finally {
       this.deps.running.finish(controller);
@@ -161,6 +192,7 @@ export class TurnService {
       overrides: turn.overrides,
       timeoutMs: turn.timeoutMs,
       signal,
+      ...(turn.meta ? { meta: turn.meta } : {}),
     };
     if (!onEvent) return this.deps.agent.chat(turn.message, options);
     let response: AgentResponse | undefined;

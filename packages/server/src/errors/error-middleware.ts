@@ -55,8 +55,11 @@ export function sendError(res: Response, error: HttpError): void {
   res.status(error.status).json(error.toBody());
 }
 
-/** The last middleware: every thrown error becomes `{ success: false, error }` with its status. */
-export function errorMiddleware(logger: Logger) {
+/**
+ * The last middleware: every thrown error becomes `{ success: false, error }` with its status (or
+ * what `send` makes of it: the OpenAI-compatible routes answer in OpenAI's shape).
+ */
+export function errorMiddleware(logger: Logger, send: (res: Response, error: HttpError) => void = sendError) {
   return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     const http = fromBodyParser(error as BodyParserError) ?? toHttpError(error);
     if (http.status >= 500) {
@@ -76,6 +79,6 @@ export function errorMiddleware(logger: Logger) {
       next(error);
       return;
     }
-    sendError(res, http);
+    send(res, http);
   };
 }

@@ -4,6 +4,12 @@ import type { KeyTable } from '../auth/key-table.js';
 import { errorMiddleware } from '../errors/error-middleware.js';
 import { HttpError } from '../errors/http-error.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
+import { httpMetrics } from '../metrics/http-metrics.js';
+import { registerMetricsRoute } from '../metrics/metrics-route.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
+import { sendOpenAiError } from '../openai/openai-error.js';
+import { type OpenAiSettings, registerOpenAiRoutes } from '../openai/openai-routes.js';
+import type { MetricsConfig } from '../options/config-schema.js';
 import { registerChatRoutes } from '../routes/chat-routes.js';
 import type { RouteContext } from '../routes/context.js';
 import { registerPublicRoutes } from '../routes/public-routes.js';
@@ -13,13 +19,17 @@ import { corsFor } from './cors-options.js';
 import { requestLog } from './request-log.js';
 
 /** Paths that need an API key (everything but health and the docs). */
-const PROTECTED_PATH = /^\/(chat|task|session|sessions)(\/|$)/;
+const PROTECTED_PATH = /^\/(chat|task|session|sessions|v1)(\/|$)/;
 
 export interface AppSettings {
   keys: KeyTable;
   corsOrigins: readonly string[];
   bodyLimit: number | string;
   openapi: unknown;
+  /** GET /metrics and the HTTP series (absent: metrics are off); `routes` are the path templates counted. */
+  metrics?: { metrics: ServerMetrics; config: MetricsConfig; routes: readonly string[] };
+  /** The OpenAI-compatible routes under /v1 (absent: off). */
+  openai?: OpenAiSettings;
 }
 
 /**
@@ -29,6 +39,7 @@ export interface AppSettings {
 export function buildApp(ctx: RouteContext, settings: AppSettings): Express {
   const app = express();
   app.disable('x-powered-by');
+  if (settings.metrics) app.use(httpMetrics(settings.metrics.metrics, settings.metrics.routes));
   app.use(requestLog(ctx.logger));
   if (settings.corsOrigins.length > 0) app.use(corsFor(settings.corsOrigins));
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -38,6 +49,7 @@ export function buildApp(ctx: RouteContext, settings: AppSettings): Express {
   });
   const publicRouter = express.Router();
   registerPublicRoutes(publicRouter, ctx, settings.openapi);
+  if (settings.metrics) registerMetricsRoute(publicRouter, settings.metrics.metrics, settings.metrics.config);
   app.use(publicRouter);
   const auth = authenticate(settings.keys, new RateLimiter());
   app.use((req: Request, res: Response, next: NextFunction) =>
@@ -48,10 +60,13 @@ export function buildApp(ctx: RouteContext, settings: AppSettings): Express {
   registerChatRoutes(apiRouter, ctx);
   registerTaskRoutes(apiRouter, ctx);
   registerSessionRoutes(apiRouter, ctx);
+  if (settings.openai) registerOpenAiRoutes(apiRouter, ctx, settings.openai);
   app.use(apiRouter);
   app.use((req: Request) => {
     throw new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`);
   });
+  // Under /v1 (also a 401, a 429 or a 404 there) errors answer in OpenAI's shape.
+  if (settings.openai) app.use('/v1', errorMiddleware(ctx.logger, sendOpenAiError));
   app.use(errorMiddleware(ctx.logger));
   return app;
 }

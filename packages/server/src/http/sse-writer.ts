@@ -54,6 +54,12 @@ export class SseWriter {
     this.arm();
   }
 
+  /** Sends an event of data only (no id, no name), as OpenAI-style streams do; a string goes as is. */
+  sendData(data: unknown): void {
+    this.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+    this.arm();
+  }
+
   end(): void {
     if (this.ended) return;
     this.ended = true;

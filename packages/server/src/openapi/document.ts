@@ -10,6 +10,8 @@ import {
   taskAcceptedSchema,
   taskSchema,
 } from '../api/response-schemas.js';
+import { metricsOperation } from '../metrics/metrics-operation.js';
+import { openAiOperations } from '../openai/openai-operations.js';
 import { type OperationSpec, operations, type ResponseSpec } from './operations.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -57,6 +59,9 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
 }
 
 function response(spec: ResponseSpec): JsonSchema {
+  if ('text' in spec) {
+    return { description: spec.description, content: { 'text/plain': { schema: { type: 'string' } } } };
+  }
   if ('eventStream' in spec) {
     return {
       description: spec.description,
@@ -83,10 +88,30 @@ function operation(spec: OperationSpec, secured: boolean): JsonSchema {
   return op;
 }
 
+/** What the OpenAPI document describes. */
+export interface OpenApiDocumentOptions {
+  version: string;
+  /** Operations that need a key show the key schemes. */
+  secured: boolean;
+  /** List the OpenAI-compatible routes (default true). */
+  openai?: boolean;
+  /** List GET /metrics (default false). */
+  metrics?: boolean;
+}
+
+/** Every operation a server with these options answers. */
+export function operationsOf(options: Pick<OpenApiDocumentOptions, 'openai' | 'metrics'>): OperationSpec[] {
+  return [
+    ...operations,
+    ...(options.openai === false ? [] : openAiOperations),
+    ...(options.metrics ? [metricsOperation] : []),
+  ];
+}
+
 /** The OpenAPI 3.1 document of the API, built from the zod schemas the routes validate with. */
-export function buildOpenApiDocument(options: { version: string; secured: boolean }): JsonSchema {
+export function buildOpenApiDocument(options: OpenApiDocumentOptions): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const spec of operations) {
+  for (const spec of operationsOf(options)) {
     paths[spec.path] ??= {};
     (paths[spec.path] as Record<string, JsonSchema>)[spec.method] = operation(spec, options.secured);
   }
@@ -97,7 +122,8 @@ export function buildOpenApiDocument(options: { version: string; secured: boolea
       version: options.version,
       description:
         'Claude Code as an HTTP service: synchronous, streamed (SSE) and asynchronous turns over per-user ' +
-        'sessions. Errors are `{ success: false, error: { code, message, details? } }`.',
+        'sessions. Errors are `{ success: false, error: { code, message, details? } }` (under /v1, ' +
+        "OpenAI's `{ error: { message, type, param, code } }`).",
     },
     paths,
     components: {

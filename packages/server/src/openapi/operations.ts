@@ -20,6 +20,7 @@ import {
 export type ResponseSpec =
   | { description: string; schema: z.ZodType }
   | { description: string; eventStream: true }
+  | { description: string; text: true }
   | { description: string; error: true };
 
 /** An operation of the API, as the OpenAPI document and the docs page show it. */

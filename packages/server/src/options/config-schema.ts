@@ -132,6 +132,44 @@ export const logSchema = z.strictObject({
   include_content: z.boolean().default(false),
 });
 
+/** GET /metrics: off unless enabled, and then behind its own token unless explicitly public. */
+export const metricsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** The token a scraper sends as `Authorization: Bearer <token>` (never an API key). */
+    token: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .max(512, 'must be at most 512 characters')
+      .optional(),
+    /** The SHA-256 hex digest of the token, instead of the token itself. */
+    token_sha256: sha256Hex.optional(),
+    /** Serve /metrics without a token (only behind a network you trust). */
+    public: z.boolean().default(false),
+  })
+  .superRefine((metrics, ctx) => {
+    const tokens = Number(metrics.token !== undefined) + Number(metrics.token_sha256 !== undefined);
+    if (tokens > 1) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'give at most one of token or token_sha256' });
+    } else if (tokens === 1 && metrics.public) {
+      ctx.addIssue({ code: 'custom', path: ['public'], message: 'cannot be combined with a token' });
+    } else if (tokens === 0 && metrics.enabled && !metrics.public) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        message:
+          'is required when metrics are enabled (or set metrics.public: true to serve them without one)',
+      });
+    }
+  });
+
+/** The OpenAI-compatible endpoints (/v1/chat/completions, /v1/models). */
+export const openaiSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** The user of requests that name none (neither the `user` field nor X-User-Id). */
+  default_user: nonEmptyString.default('openai'),
+});
+
 /** A key that moved: absent is fine, any value is an error that names where it lives now. */
 function movedTo(key: string) {
   return z.never({ error: `has moved: set ${key} instead` }).optional();
@@ -175,6 +213,8 @@ export const serverConfigShape = {
   tasks: tasksSchema.default(() => tasksSchema.parse({})),
   cors: corsSchema.default(() => corsSchema.parse({})),
   log: logSchema.default(() => logSchema.parse({})),
+  metrics: metricsSchema.default(() => metricsSchema.parse({})),
+  openai: openaiSchema.default(() => openaiSchema.parse({})),
   agent: agentSectionSchema.default(() => agentSectionSchema.parse({})),
 };
 
@@ -258,3 +298,5 @@ export type ApiKeyConfig = z.output<typeof apiKeySchema>;
 export type RateLimitConfig = z.output<typeof rateLimitSchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;
 export type AgentSectionConfig = z.output<typeof agentSectionSchema>;
+export type MetricsConfig = z.output<typeof metricsSchema>;
+export type OpenAiConfig = z.output<typeof openaiSchema>;

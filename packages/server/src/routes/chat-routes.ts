@@ -9,12 +9,28 @@ import { SseWriter } from '../http/sse-writer.js';
 import type { RouteContext } from './context.js';
 
 /** An abort signal that fires when the client goes away before the response is complete. */
-function clientGone(res: Response): AbortSignal {
+export function clientGone(res: Response): AbortSignal {
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort(new Error('the client closed the connection'));
   });
   return controller.signal;
+}
+
+/** An event stream for a turn, opened, with the server's heartbeat and buffer limit. */
+export function openStream(ctx: RouteContext, res: Response, requestId: string | undefined): SseWriter {
+  const sse = new SseWriter(res, {
+    heartbeatMs: ctx.sseHeartbeatMs,
+    bufferLimit: ctx.sseBufferLimit,
+    // The client stopped reading: closing the response interrupts the turn, as a disconnect does.
+    onOverflow: (bufferedBytes) =>
+      ctx.logger.warn(
+        { request_id: requestId, buffered_bytes: bufferedBytes, limit: ctx.sseBufferLimit },
+        'stream closed: the client stopped reading',
+      ),
+  });
+  sse.open();
+  return sse;
 }
 
 /** POST /chat, /chat/stream and /chat/async. */
@@ -39,17 +55,7 @@ export function registerChatRoutes(router: Router, ctx: RouteContext): void {
     // for a slot gets keep-alives too, and whatever fails later comes as an `error` event.
     ctx.turns.checkAdmission(turn);
     const signal = clientGone(res);
-    const sse = new SseWriter(res, {
-      heartbeatMs: ctx.sseHeartbeatMs,
-      bufferLimit: ctx.sseBufferLimit,
-      // The client stopped reading: closing the response interrupts the turn, as a disconnect does.
-      onOverflow: (bufferedBytes) =>
-        ctx.logger.warn(
-          { request_id: turn.requestId, buffered_bytes: bufferedBytes, limit: ctx.sseBufferLimit },
-          'stream closed: the client stopped reading',
-        ),
-    });
-    sse.open();
+    const sse = openStream(ctx, res, turn.requestId);
     try {
       const response = await ctx.turns.run(turn, signal, (event) => {
         if (event.type === 'session') {
