@@ -84,7 +84,7 @@ try {
         backToBack.push(await timed(() => agent.chat(`next ${i}`, { userId })));
       }
       record(`agent.chat until the answer, warm process, ${name} store`, answered);
-      record(`agent.chat back to back (includes the previous transcript save), ${name} store`, backToBack);
+      record(`agent.chat back to back (the turn before stored in the background), ${name} store`, backToBack);
       await agent.clearSession(userId);
     } finally {
       await agent.close();

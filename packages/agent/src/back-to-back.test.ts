@@ -62,7 +62,7 @@ describe('a session’s turns back to back', () => {
     const first = await agent.chat('My name is Bea', { userId: 'bea' });
     expect(first.content).toBe('Nice to meet you, Bea. I will remember your name.');
     // The first turn's transcript write is under way and held at the gate.
-    await vi.waitFor(() => expect(gated.waiting()).toBe(1));
+    await vi.waitFor(() => expect(gated.waiting()).toBe(1), { timeout: 10_000 });
 
     const second = await agent.chat('What is my name?', { userId: 'bea' });
     expect(second.content).toBe('Your name is Bea.');
@@ -85,7 +85,7 @@ describe('a session’s turns back to back', () => {
     const a = await h.agent(gated.store, { ownerId: 'machine-a' });
     const b = await h.agent(gated.store, { ownerId: 'machine-b' });
     await a.chat('My name is Cy', { userId: 'cy' });
-    await vi.waitFor(() => expect(gated.waiting()).toBe(1));
+    await vi.waitFor(() => expect(gated.waiting()).toBe(1), { timeout: 10_000 });
 
     let answered = false;
     const onB = b.chat('What is my name?', { userId: 'cy' }).then((response) => {
@@ -94,7 +94,7 @@ describe('a session’s turns back to back', () => {
     });
     // B asks for the session's lease, and gets it only after A has stored its turn.
     const before = gated.leaseCalls();
-    await vi.waitFor(() => expect(gated.leaseCalls()).toBeGreaterThan(before + 1));
+    await vi.waitFor(() => expect(gated.leaseCalls()).toBeGreaterThan(before + 1), { timeout: 10_000 });
     expect(answered).toBe(false);
 
     gated.open();

@@ -179,7 +179,7 @@ describe('other statuses', () => {
     const running = send('Hold the session');
     await h.fake.waitForRequest((r) => r.lastUserText === 'Hold the session');
     const waiting = send('Next, please');
-    await vi.waitFor(() => expect(busy.agent.stats().queuedMessages).toBe(1));
+    await vi.waitFor(() => expect(busy.agent.stats().queuedMessages).toBe(1), { timeout: 10_000 });
     const refused = await post({ message: 'And another', user_id: 'una' }, busy.app);
     expectError(refused, 429);
     expect(refused.body.error).toMatchObject({

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { replies } from '@claude-code-server/fake-anthropic';
 import { createSqliteSessionStore } from '@claude-code-server/store-sqlite';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClaudeCodeServer, TaskBody } from '../src/index.js';
 import { type ServerHarness, startServerHarness } from './harness.js';
 
@@ -142,6 +142,12 @@ describe('a server re-created on the same SQLite file', () => {
       .post('/chat/async')
       .send({ message: 'Long job', user_id: 'abe' });
     await h.fake.waitForRequest((r) => r.lastUserText === 'Long job');
+    // The answered turn is stored in the background (the next turn does not wait for it): the server
+    // dies once it is, as a crash some moments after an answer would find it.
+    await vi.waitFor(
+      async () => expect(await firstStore.loadTranscript('anonymous:user_abe')).toContain('My name is Abe'),
+      { timeout: 10_000 },
+    );
 
     // The first server dies: its store connection goes away with it and nothing is written any more.
     await firstStore.close();
