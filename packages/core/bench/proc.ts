@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { processTrees, procStatusBytes, treeRssBytes } from '../src/process-memory.js';
 import { listDescendants, readProcStat } from '../src/process-tree.js';
+
+const MB = 1024 * 1024;
 
 /** Clock ticks per second of /proc/<pid>/stat times. */
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -29,48 +32,19 @@ export function reapedChildrenCpuSeconds(): number {
   return (Number(fields[13] ?? 0) + Number(fields[14] ?? 0)) / CLOCK_TICKS;
 }
 
-function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
-      readFileSync(`/proc/${pid}/status`, 'utf8'),
-    );
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function commandName(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A process and the helpers it runs (git, rg, sh...). Its forks that have not exec'd yet carry its
- * own name and share its pages: counting them would count its memory twice.
- */
+/** A process and the helpers it runs, without its forks that have not exec'd (see processTrees). */
 function treePids(pid: number): number[] {
-  const name = commandName(pid);
-  return [
-    pid,
-    ...listDescendants(pid)
-      .map((d) => d.pid)
-      .filter((p) => commandName(p) !== name),
-  ];
+  return processTrees([pid]).get(pid) ?? [];
 }
 
 /** Peak resident memory (VmHWM) summed over a process and the helpers it runs, in MB. */
 export function treePeakRssMb(pid: number): number {
-  return treePids(pid).reduce((sum, p) => sum + statusKb(p, 'VmHWM'), 0) / 1024;
+  return treePids(pid).reduce((sum, p) => sum + procStatusBytes(p, 'VmHWM'), 0) / MB;
 }
 
 /** Current resident memory (VmRSS) summed over a process and the helpers it runs, in MB. */
 export function treeRssMb(pid: number): number {
-  return treePids(pid).reduce((sum, p) => sum + statusKb(p, 'VmRSS'), 0) / 1024;
+  return (treeRssBytes([pid]).get(pid) ?? 0) / MB;
 }
 
 /** Pids of the CLI processes this process started (direct children run with `--output-format`) and their descendants. */
@@ -103,7 +77,7 @@ export class PeakMemorySampler {
 
   sample(): void {
     for (const pid of cliTreePids()) {
-      const kb = statusKb(pid, 'VmHWM');
+      const kb = procStatusBytes(pid, 'VmHWM') / 1024;
       if (kb > (this.peaksKb.get(pid) ?? 0)) this.peaksKb.set(pid, kb);
     }
   }

@@ -8,6 +8,8 @@ export interface ProcessIdentity {
 
 /** What /proc/<pid>/stat says about a process. */
 export interface ProcStat {
+  /** The command name (at most 15 characters; the binary's name until the process execs another). */
+  name: string;
   /** One letter: R running, S sleeping, Z zombie... */
   state: string;
   ppid: number;
@@ -23,6 +25,7 @@ export function readProcStat(pid: number): ProcStat | undefined {
     // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return {
+      name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
       state: fields[0] ?? '',
       ppid: Number(fields[1]),
       pgrp: Number(fields[2]),

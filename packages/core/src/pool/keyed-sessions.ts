@@ -45,6 +45,11 @@ export class KeyedSessions {
     return this.entries.get(entry.key) === entry;
   }
 
+  /** Each entry's session (undefined while one starts). */
+  sessions(): Array<ClaudeSession | undefined> {
+    return [...this.entries.values()].map((entry) => entry.session);
+  }
+
   /** Adds a leased entry for `key` (its session, or undefined while one starts). */
   add(key: string, session: ClaudeSession | undefined): KeyedEntry {
     const entry: KeyedEntry = {
@@ -90,7 +95,7 @@ export class KeyedSessions {
 
   /** Removes every entry; returns their sessions. */
   clear(): Array<ClaudeSession | undefined> {
-    const sessions = [...this.entries.values()].map((entry) => entry.session);
+    const sessions = this.sessions();
     for (const entry of this.entries.values()) clearTimeout(entry.idleTimer);
     this.entries.clear();
     return sessions;

@@ -12,6 +12,12 @@ export interface SessionPoolOptions {
   config?: ClaudeConfig;
   /** Most CLI processes alive at once: keyed sessions, spares, and ones starting or closing (default 4). */
   maxLive?: number;
+  /**
+   * Most resident memory (bytes) of the live processes and the helpers they run, read from /proc
+   * when a process is needed: a new one starts only if it fits beside them at the size of the largest
+   * measured (300 MiB before any is). Default: no budget; one process always fits in an empty pool.
+   */
+  maxMemoryBytes?: number;
   /** An unleased session is closed after this long without use (default 10 minutes; 0 never). */
   idleTimeoutMs?: number;
   /** Processes kept started ahead of time for new conversations, within `maxLive` (default 1; 0 disables). */
@@ -34,6 +40,7 @@ export interface SessionPoolOptions {
 export interface ResolvedPoolOptions {
   config: ClaudeConfig;
   maxLive: number;
+  maxMemoryBytes: number | undefined;
   idleTimeoutMs: number;
   spares: number;
   maxQueue: number;
@@ -46,6 +53,7 @@ export interface ResolvedPoolOptions {
 const count = z.number().int().nonnegative();
 const schema = z.object({
   maxLive: z.number().int().positive().optional(),
+  maxMemoryBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   idleTimeoutMs: nonNegativeMs.optional(),
   spares: count.optional(),
   maxQueue: count.optional(),
@@ -63,6 +71,7 @@ export function resolvePoolOptions(options: SessionPoolOptions = {}): ResolvedPo
   return {
     config: parseConfigField(config),
     maxLive,
+    maxMemoryBytes: parsed.data.maxMemoryBytes,
     idleTimeoutMs: parsed.data.idleTimeoutMs ?? 10 * 60_000,
     spares: Math.min(parsed.data.spares ?? 1, maxLive),
     maxQueue: parsed.data.maxQueue ?? 100,

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { BoundedMap } from '../bounded-map.js';
 import type { ClaudeConfig } from '../config.js';
 import { AbortedError } from '../errors.js';
+import { procStatusBytes } from '../process-memory.js';
 import { readProcStat } from '../process-tree.js';
 import { SessionClosedError } from '../session/errors.js';
 import { findTranscriptFile } from '../session/transcript.js';
@@ -331,6 +332,11 @@ describe('bounds', () => {
   });
 
   test('bad options name the field', async () => {
+    for (const maxMemoryBytes of [0, -1, 1.5, '8gb']) {
+      expect(() => new SessionPool({ maxMemoryBytes } as SessionPoolOptions)).toThrow(
+        expect.objectContaining({ code: 'INVALID_CONFIG', field: 'maxMemoryBytes' }),
+      );
+    }
     expect(() => new SessionPool({ maxLive: 0 })).toThrow(expect.objectContaining({ field: 'maxLive' }));
     expect(() => new SessionPool({ idleTimeoutMs: 30 * 24 * 3_600_000 })).toThrow(
       expect.objectContaining({ field: 'idleTimeoutMs' }),
@@ -344,5 +350,92 @@ describe('bounds', () => {
     const { pool } = createPool();
     await expect(pool.acquire('')).rejects.toMatchObject({ code: 'INVALID_CONFIG', field: 'key' });
     await expect(pool.acquire('k', { resume: '' })).rejects.toMatchObject({ field: 'resume' });
+  });
+});
+
+describe('memory budget', () => {
+  /** What one process holds here, measured: right after it started, and after two turns. */
+  async function measureOneProcess(): Promise<{ fresh: number; warm: number }> {
+    const { pool } = createPool({ maxLive: 1 });
+    const pooled = await pool.acquire('probe');
+    const fresh = pool.stats().rssBytes;
+    await pooled.session.send('one');
+    await pooled.session.send('two');
+    const warm = pool.stats().rssBytes;
+    pooled.release();
+    await pool.close();
+    return { fresh, warm };
+  }
+
+  test('stats report the resident memory of the live processes', async () => {
+    const { pool } = createPool({ maxLive: 2 });
+    expect(pool.stats().rssBytes).toBe(0);
+    const pidOf = (key: string) => pool.run(key, {}, (session) => session.pid as number);
+    const a = await pidOf('a');
+    const one = pool.stats().rssBytes;
+    // The CLI's own resident memory, read here: the pool counts it (and any helper it runs).
+    expect(one).toBeGreaterThanOrEqual(procStatusBytes(a, 'VmRSS') * 0.9);
+    const b = await pidOf('b');
+    const two = pool.stats().rssBytes;
+    expect(two).toBeGreaterThanOrEqual((procStatusBytes(a, 'VmRSS') + procStatusBytes(b, 'VmRSS')) * 0.9);
+    expect(two).toBeGreaterThan(one);
+    await pool.discard('a');
+    await pool.discard('b');
+    expect(pool.stats()).toMatchObject({ live: 0, rssBytes: 0 });
+  });
+
+  test('a budget that fits two processes keeps at most two alive, evicting the least recently used idle one', async () => {
+    fake.addRule((req) => ({ type: 'text', text: `re: ${req.lastUserText.split('\n\n').at(-1)}` }));
+    const { fresh, warm } = await measureOneProcess();
+    // Room for two warm processes beside each other, not for a third even while all three are fresh.
+    const maxMemoryBytes = Math.round(warm + 1.5 * fresh);
+    console.log('DBG', fresh / 2 ** 20, warm / 2 ** 20, maxMemoryBytes / 2 ** 20);
+    const { pool, processes } = createPool({
+      maxLive: 10,
+      maxMemoryBytes,
+      maxQueue: 64,
+      queueTimeoutMs: 120_000,
+    });
+
+    const turn = (key: string, text: string) =>
+      pool.run(key, {}, async (session) => ({
+        pid: session.pid,
+        answer: (await session.send(text)).content,
+      }));
+    const a = await turn('a', 'first');
+    const b = await turn('b', 'first');
+    expect((await turn('a', 'again')).pid).toBe(a.pid); // now b is the least recently used
+    expect(pool.stats()).toMatchObject({ live: 2, evicted: 0 });
+    await turn('c', 'first');
+    expect(pool.stats()).toMatchObject({ live: 2, evicted: 1 });
+    expect((await turn('a', 'still warm')).pid).toBe(a.pid);
+    expect((await turn('b', 'back')).pid).not.toBe(b.pid); // was evicted; resumed in a new process
+
+    let peakStats = 0;
+    let peakProcesses = 0;
+    const sample = () => {
+      peakStats = Math.max(peakStats, pool.stats().live);
+      peakProcesses = Math.max(peakProcesses, processes().length);
+    };
+    const sampler = setInterval(sample, 25);
+    const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
+    const evictedBefore = pool.stats().evicted;
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          pool.run(keys[i % keys.length] as string, {}, async (session) => {
+            sample();
+            return (await session.send(`request ${i}`)).content;
+          }),
+        ),
+      );
+      expect(answers).toEqual(Array.from({ length: 30 }, (_, i) => `re: request ${i}`));
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peakStats).toBeLessThanOrEqual(2);
+    expect(peakProcesses).toBeLessThanOrEqual(2);
+    expect(pool.stats()).toMatchObject({ busy: 0, queued: 0, crashed: 0 });
+    expect(pool.stats().evicted).toBeGreaterThan(evictedBefore); // the budget really was in the way
   });
 });

@@ -6,6 +6,7 @@ import { resolveSessionOptions } from '../session/options.js';
 import { ClaudeSession, type SessionState } from '../session/session.js';
 import { type AcquireOptions, type AcquireRequest, toAcquireRequest } from './acquire-request.js';
 import { type KeyedEntry, KeyedSessions } from './keyed-sessions.js';
+import { type LiveProcesses, MemoryBudget } from './memory-budget.js';
 import { type ResolvedPoolOptions, resolvePoolOptions, type SessionPoolOptions } from './options.js';
 import { PooledSession } from './pooled-session.js';
 import { ResumeMemory } from './resume-memory.js';
@@ -30,10 +31,13 @@ export interface SessionPoolStats {
   evicted: number;
   /** Processes that died without being asked to. */
   crashed: number;
+  /** Resident memory of the live processes and the helpers they run, from /proc (0 where there is none). */
+  rssBytes: number;
 }
 
 /**
- * Warm sessions by caller key (a user, a chat, a job), within a cap on live processes: idle ones are
+ * Warm sessions by caller key (a user, a chat, a job), within a cap on live processes and, if given,
+ * on their resident memory: idle ones are
  * evicted least-recently-used first (they come back by resume), spares serve new conversations, and
  * callers beyond the cap wait in a bounded queue.
  */
@@ -44,7 +48,9 @@ export class SessionPool {
   private readonly scheduler: SlotScheduler<PooledSession>;
   private readonly spareSet: SpareSet;
   private readonly baseFingerprint: string;
-  private closingProcesses = 0;
+  private readonly memory: MemoryBudget;
+  /** Processes being closed: each holds its slot and its memory until it is gone. */
+  private readonly closing = new Set<ClaudeSession>();
   /** Keyed starts in flight; close() waits for them (each closes its process if the pool closed). */
   private readonly starts = new Set<Promise<unknown>>();
   private closed: Promise<void> | undefined;
@@ -57,10 +63,11 @@ export class SessionPool {
     resolveSessionOptions({ ...this.options.session, config: this.options.config });
     this.remembered = new ResumeMemory(this.options.maxRemembered);
     this.baseFingerprint = spawnFingerprint(this.options.config);
+    this.memory = new MemoryBudget(this.options.maxMemoryBytes);
     this.scheduler = new SlotScheduler(this.options, {
-      closing: () => this.closingProcesses,
+      closing: () => this.closing.size,
       evictOne: () => this.evictOne(),
-      roomUnclaimed: () => this.spareSet.fill(this.options.maxLive - this.liveProcesses()),
+      roomUnclaimed: () => this.spareSet.fill(this.room()),
     });
     this.spareSet = new SpareSet(
       this.options.spares,
@@ -131,6 +138,7 @@ export class SessionPool {
       spawned: this.spawned,
       evicted: this.evicted,
       crashed: this.crashed,
+      rssBytes: this.memory.rssBytes(this.liveForBudget()),
     };
   }
 
@@ -156,7 +164,34 @@ export class SessionPool {
   }
 
   private liveProcesses(): number {
-    return this.keyed.size + this.spareSet.live + this.closingProcesses;
+    return this.keyed.size + this.spareSet.live + this.closing.size;
+  }
+
+  /** The live processes as the memory budget counts them (a pid once started, else not measured yet). */
+  private liveForBudget(): LiveProcesses {
+    const live: LiveProcesses = {
+      started: [],
+      closing: [],
+      unmeasured: this.spareSet.live - this.spareSet.readyCount,
+    };
+    for (const session of [...this.keyed.sessions(), ...this.spareSet.sessions()]) {
+      const pid = session && (session.state === 'idle' || session.state === 'busy') ? session.pid : undefined;
+      if (pid === undefined) live.unmeasured++;
+      else live.started.push(pid);
+    }
+    for (const session of this.closing) {
+      if (session.pid === undefined)
+        live.unmeasured++; // exited: its slot is held until close() ends
+      else live.closing.push(session.pid);
+    }
+    return live;
+  }
+
+  /** How many more processes may start now: within `maxLive` and the memory budget. */
+  private room(): number {
+    const byCount = this.options.maxLive - this.liveProcesses();
+    if (byCount <= 0 || this.options.maxMemoryBytes === undefined) return byCount;
+    return Math.min(byCount, this.memory.room(this.liveForBudget()));
   }
 
   /** A lease for `request` if it can be served now, else undefined (it must wait). */
@@ -172,7 +207,7 @@ export class SessionPool {
         return Promise.resolve(lease);
       }
     }
-    if (this.liveProcesses() >= this.options.maxLive) return undefined;
+    if (this.room() <= 0) return undefined;
     return this.startInto(this.keyed.add(request.key, undefined), request, resume);
   }
 
@@ -183,8 +218,8 @@ export class SessionPool {
       // The key moves to another conversation: replace the process within the same slot.
       entry.session = undefined;
       entry.resuming = request.resume;
-      this.closingProcesses++;
-      await session.close().finally(() => this.closingProcesses--);
+      this.closing.add(session);
+      await session.close().finally(() => this.closing.delete(session));
       return this.startInto(entry, request, request.resume);
     }
     try {
@@ -283,11 +318,11 @@ export class SessionPool {
 
   /** Closes a process no entry counts any more; its slot stays taken until it is gone. */
   private async closeCounted(session: ClaudeSession): Promise<void> {
-    this.closingProcesses++;
+    this.closing.add(session);
     try {
       await session.close();
     } finally {
-      this.closingProcesses--;
+      this.closing.delete(session);
       this.scheduler.drain();
     }
   }

@@ -31,6 +31,11 @@ export class SpareSet {
     return this.ready.length;
   }
 
+  /** The spares ready (not those starting). */
+  sessions(): ClaudeSession[] {
+    return [...this.ready];
+  }
+
   has(session: ClaudeSession): boolean {
     return this.ready.includes(session);
   }
