@@ -79,6 +79,21 @@ describe('a session’s turns back to back', () => {
     expect(transcript).toContain('What is my name?');
   });
 
+  it('wait for the previous turn to be stored when the next one needs another process: it resumes with that answer', async () => {
+    const gated = gatedStore();
+    stores.push(gated.store);
+    const agent = await h.agent(gated.store, { allowedModels: ['claude-other'] });
+    await agent.chat('My name is Dee', { userId: 'dee' });
+    await vi.waitFor(() => expect(gated.waiting()).toBe(1), { timeout: 10_000 });
+
+    // Another model is another process: it resumes the conversation from the store, once stored.
+    const next = agent.chat('What is my name?', { userId: 'dee', overrides: { model: 'claude-other' } });
+    gated.open();
+    const response = await next;
+    expect(response.content).toBe('Your name is Dee.');
+    expect(response.metadata.warm).toBe(false);
+  });
+
   it('hand the session to another agent only once the answered turn is stored: it resumes with that answer', async () => {
     const gated = gatedStore();
     stores.push(gated.store);

@@ -144,7 +144,13 @@ export class TurnRunner {
         });
       }
       const held = lease;
-      const leased = await this.runLeased(job, held, (turn) => (running = turn), tail?.answered);
+      const leased = await this.runLeased(
+        job,
+        held,
+        (turn) => (running = turn),
+        tail?.answered,
+        previousSaved,
+      );
       this.answer(job, leased.response, Date.now() - started);
       const saved = previousSaved.then(leased.saveTranscript).catch((error: Error) => {
         this.deps.observers.emit('transcript_save_failed', {
@@ -219,6 +225,7 @@ export class TurnRunner {
     lease: HeldLease,
     onRunning: (turn: RunningTurn) => void,
     before: AnsweredState | undefined,
+    beforeStored: Promise<void>,
   ): Promise<{ response: AgentResponse; answered: AnsweredState; saveTranscript: () => Promise<void> }> {
     const { settings } = job;
     const opened = await openSession(this.store, job);
@@ -236,7 +243,7 @@ export class TurnRunner {
     const state = before ? { ...readSessionState(record), ...before } : readSessionState(record);
     // Once the lease is lost another agent may run this session: stop at once, not at the end.
     const signal = AbortSignal.any([job.abort.signal, lease.lostSignal]);
-    const prepared = await this.warm.prepare(record, state.turns, config, cwd, signal);
+    const prepared = await this.warm.prepare(record, state.turns, config, cwd, signal, beforeStored);
     let handedOver = false;
     try {
       const userSeqs = await appendQuestions(this.store, job);

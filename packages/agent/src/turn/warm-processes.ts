@@ -79,6 +79,8 @@ export class WarmProcesses {
     config: ClaudeConfig,
     cwd: string,
     signal: AbortSignal,
+    /** Settles once the store holds what the process would resume (a turn still being stored). */
+    stored: Promise<void> = Promise.resolve(),
   ): Promise<PreparedProcess> {
     const { processes, sync } = this;
     const key = record.id;
@@ -97,6 +99,8 @@ export class WarmProcesses {
       }
       // A process started with another config is replaced too, but it was not stale.
     }
+    // Not warm: the conversation comes from the store, so what is still being stored must be there.
+    await stored;
     // Close whatever process the key has (it flushes its transcript first), so the file is ours.
     await processes.discard(key);
     if (claudeSessionId === null) {
