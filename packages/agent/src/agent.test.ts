@@ -126,3 +126,17 @@ describe('ClaudeAgent (memory store, real CLI)', () => {
     expect(t.h.fake.conversationRequests()).toHaveLength(requests);
   });
 });
+
+describe('a pool with a memory budget (real CLI)', () => {
+  const t = useAgentHarness();
+
+  it('keeps the warm processes within it: a budget with room for one evicts the idle one for the next user', async () => {
+    const agent = await t.h.agent(t.store, { pool: { maxLive: 4, maxMemoryBytes: 1 } });
+    await agent.chat('My name is Dana', { userId: 'dana' });
+    expect(agent.stats().pool.live).toBe(1);
+    expect(agent.stats().pool.rssBytes).toBeGreaterThan(0);
+    await agent.chat('My name is Erin', { userId: 'erin' });
+    expect(agent.stats().pool).toMatchObject({ live: 1, evicted: 1 });
+    expect((await agent.chat('What is my name?', { userId: 'dana' })).content).toBe('Your name is Dana.');
+  });
+});

@@ -60,4 +60,13 @@ describe('resolveAgentOptions', () => {
     // The pool has no queue of its own to configure any more: admission's maxQueue is the one.
     expect(invalidField({ pool: { maxQueue: 10 } as never })).toBe('pool');
   });
+
+  it('takes a memory budget for the pool in bytes, refusing anything else under its name', () => {
+    const budget = 8 * 1024 ** 3;
+    expect(resolveAgentOptions({ store, pool: { maxMemoryBytes: budget } }).pool.maxMemoryBytes).toBe(budget);
+    expect(resolveAgentOptions({ store }).pool.maxMemoryBytes).toBeUndefined();
+    for (const maxMemoryBytes of [0, -1, 1.5, '8gb']) {
+      expect(invalidField({ pool: { maxMemoryBytes } as never })).toBe('pool.maxMemoryBytes');
+    }
+  });
 });

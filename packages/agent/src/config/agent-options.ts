@@ -18,6 +18,8 @@ import { timerMs } from './timer-ms.js';
 export interface AgentPoolOptions {
   /** Most CLI processes alive at once (default 8). */
   maxLive?: number;
+  /** Most resident memory of the live CLI processes and their helpers, in bytes (default: no budget); see core's SessionPool. */
+  maxMemoryBytes?: number;
   /** Processes started ahead of time for new conversations (default 0). */
   spares?: number;
   /** An idle process is closed after this long (default 10 minutes); its session resumes later. */
@@ -61,7 +63,7 @@ export interface ResolvedAgentOptions {
   store: SessionStore;
   config: ClaudeConfig;
   projects: ReadonlyMap<string, string>;
-  pool: Required<AgentPoolOptions>;
+  pool: Required<Omit<AgentPoolOptions, 'maxMemoryBytes'>> & Pick<AgentPoolOptions, 'maxMemoryBytes'>;
   maxConcurrentTurns: number;
   maxQueue: number;
   maxQueuePerSession: number;
@@ -97,6 +99,7 @@ const scalarsSchema = z.object({
   pool: z
     .strictObject({
       maxLive: positiveInt.optional(),
+      maxMemoryBytes: positiveInt.max(Number.MAX_SAFE_INTEGER).optional(),
       spares: nonNegativeInt.optional(),
       idleTimeoutMs: timerMs(1).optional(),
     })
@@ -188,6 +191,9 @@ export function resolveAgentOptions(options: ClaudeAgentOptions): ResolvedAgentO
     projects: checkProjects(parsed.data.projects),
     pool: {
       maxLive,
+      ...(parsed.data.pool?.maxMemoryBytes !== undefined
+        ? { maxMemoryBytes: parsed.data.pool.maxMemoryBytes }
+        : {}),
       spares: parsed.data.pool?.spares ?? 0,
       idleTimeoutMs: parsed.data.pool?.idleTimeoutMs ?? 10 * 60_000,
     },

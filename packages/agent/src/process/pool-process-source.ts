@@ -24,6 +24,7 @@ export function createPoolProcessSource(options: ResolvedAgentOptions, defaultDi
   return new SessionPool({
     config: { ...options.config, cwd: canonicalSync(defaultDir) },
     maxLive: options.pool.maxLive,
+    ...(options.pool.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.pool.maxMemoryBytes } : {}),
     spares: options.pool.spares,
     idleTimeoutMs: options.pool.idleTimeoutMs,
     maxQueue: options.maxConcurrentTurns,
