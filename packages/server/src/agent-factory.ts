@@ -60,6 +60,7 @@ export function buildAgentOptions(input: {
     projects: input.projectDirs,
     pool: {
       maxLive: agent.max_live,
+      ...(agent.max_memory !== undefined ? { maxMemoryBytes: agent.max_memory } : {}),
       spares: agent.spares,
       ...(agent.idle_timeout_ms !== undefined ? { idleTimeoutMs: agent.idle_timeout_ms } : {}),
     },

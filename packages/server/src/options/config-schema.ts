@@ -179,6 +179,8 @@ function movedTo(key: string) {
 export const agentSectionSchema = z.strictObject({
   /** Most CLI processes alive at once. */
   max_live: positiveInt.default(4),
+  /** Most resident memory of the live CLI processes and their helpers (bytes, or `8gb`); default none. */
+  max_memory: byteCount.optional(),
   /** Processes started ahead of time for new conversations. */
   spares: nonNegativeInt.default(0),
   idle_timeout_ms: timerMs().optional(),
