@@ -33,6 +33,21 @@ function createPool(options: SessionPoolOptions = {}): { pool: SessionPool; proc
   return { pool, processes };
 }
 
+/** The most processes the pool counts (`live`) and the most CLI processes /proc shows, sampled until stopped. */
+function samplePeaks(pool: SessionPool, processes: () => number[]) {
+  const peaks = {
+    live: 0,
+    processes: 0,
+    sample: () => {
+      peaks.live = Math.max(peaks.live, pool.stats().live);
+      peaks.processes = Math.max(peaks.processes, processes().length);
+    },
+    stop: () => clearInterval(timer),
+  };
+  const timer = setInterval(peaks.sample, 25);
+  return peaks;
+}
+
 /** Acquires `key`, tells the CLI a name, and returns once that is in the transcript (a crash may follow). */
 async function acquireIntroduced(pool: SessionPool, key: string, name: string): Promise<PooledSession> {
   const pooled = await pool.acquire(key);
@@ -273,13 +288,7 @@ describe('bounds', () => {
   test('50 concurrent requests over 5 keys never run more than maxLive processes', async () => {
     fake.addRule((req) => ({ type: 'text', text: `re: ${req.lastUserText.split('\n\n').at(-1)}` }));
     const { pool, processes } = createPool({ maxLive: 3, maxQueue: 64, queueTimeoutMs: 120_000 });
-    let peakStats = 0;
-    let peakProcesses = 0;
-    const sample = () => {
-      peakStats = Math.max(peakStats, pool.stats().live);
-      peakProcesses = Math.max(peakProcesses, processes().length);
-    };
-    const sampler = setInterval(sample, 25);
+    const peaks = samplePeaks(pool, processes);
     const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
     const sessionIds = new Map<string, Set<string>>(keys.map((k) => [k, new Set()]));
     try {
@@ -287,7 +296,7 @@ describe('bounds', () => {
         Array.from({ length: 50 }, (_, i) => {
           const key = keys[i % keys.length] as string;
           return pool.run(key, {}, async (session) => {
-            sample();
+            peaks.sample();
             const response = await session.send(`request ${i}`);
             sessionIds.get(key)?.add(response.sessionId);
             return response.content;
@@ -296,11 +305,11 @@ describe('bounds', () => {
       );
       expect(answers).toEqual(Array.from({ length: 50 }, (_, i) => `re: request ${i}`));
     } finally {
-      clearInterval(sampler);
+      peaks.stop();
     }
-    expect(peakStats).toBeLessThanOrEqual(3);
-    expect(peakProcesses).toBeLessThanOrEqual(3);
-    expect(peakProcesses).toBeGreaterThan(0);
+    expect(peaks.live).toBeLessThanOrEqual(3);
+    expect(peaks.processes).toBeLessThanOrEqual(3);
+    expect(peaks.processes).toBeGreaterThan(0);
     // Every key kept one conversation through evictions and resumes.
     for (const ids of sessionIds.values()) expect(ids.size).toBe(1);
     expect(pool.stats()).toMatchObject({ busy: 0, queued: 0, crashed: 0 });
@@ -411,30 +420,24 @@ describe('memory budget', () => {
     expect((await turn('a', 'still warm')).pid).toBe(a.pid);
     expect((await turn('b', 'back')).pid).not.toBe(b.pid); // was evicted; resumed in a new process
 
-    let peakStats = 0;
-    let peakProcesses = 0;
-    const sample = () => {
-      peakStats = Math.max(peakStats, pool.stats().live);
-      peakProcesses = Math.max(peakProcesses, processes().length);
-    };
-    const sampler = setInterval(sample, 25);
+    const peaks = samplePeaks(pool, processes);
     const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
     const evictedBefore = pool.stats().evicted;
     try {
       const answers = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
           pool.run(keys[i % keys.length] as string, {}, async (session) => {
-            sample();
+            peaks.sample();
             return (await session.send(`request ${i}`)).content;
           }),
         ),
       );
       expect(answers).toEqual(Array.from({ length: 30 }, (_, i) => `re: request ${i}`));
     } finally {
-      clearInterval(sampler);
+      peaks.stop();
     }
-    expect(peakStats).toBeLessThanOrEqual(2);
-    expect(peakProcesses).toBeLessThanOrEqual(2);
+    expect(peaks.live).toBeLessThanOrEqual(2);
+    expect(peaks.processes).toBeLessThanOrEqual(2);
     expect(pool.stats()).toMatchObject({ busy: 0, queued: 0, crashed: 0 });
     expect(pool.stats().evicted).toBeGreaterThan(evictedBefore); // the budget really was in the way
   });
