@@ -50,6 +50,14 @@ function systemText(system: unknown): string {
     .join('\n');
 }
 
+/** Names of the tools offered, either those loaded at once or the deferred ones (`defer_loading`). */
+function toolNames(tools: unknown, deferred: boolean): string[] {
+  if (!Array.isArray(tools)) return [];
+  return tools
+    .filter((t) => isRecord(t) && typeof t.name === 'string' && (t.defer_loading === true) === deferred)
+    .map((t) => (t as { name: string }).name);
+}
+
 export interface RawRequest {
   index: number;
   method: string;
@@ -86,9 +94,8 @@ export function recordRequest(raw: RawRequest): RecordedRequest {
     model: typeof b.model === 'string' ? b.model : undefined,
     system: systemText(b.system),
     messages,
-    tools: Array.isArray(b.tools)
-      ? b.tools.map((t) => (isRecord(t) && typeof t.name === 'string' ? t.name : '')).filter(Boolean)
-      : [],
+    tools: toolNames(b.tools, false),
+    deferredTools: toolNames(b.tools, true),
     stream: b.stream === true,
     maxTokens: typeof b.max_tokens === 'number' ? b.max_tokens : undefined,
     lastUserText: lastUser ? contentToText(lastUser.content) : '',

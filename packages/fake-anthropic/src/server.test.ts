@@ -64,7 +64,7 @@ describe('the record', () => {
         { type: 'text', text: 'billing header' },
         { type: 'text', text: 'You are Claude.' },
       ],
-      tools: [{ name: 'Read' }, { name: 'Bash' }],
+      tools: [{ name: 'Read' }, { name: 'Bash' }, { name: 'mcp__docs__search', defer_loading: true }],
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'My name is Ann' }] },
         { role: 'system', content: 'Available agent types...' },
@@ -88,6 +88,7 @@ describe('the record', () => {
       model: 'claude-opus-test',
       system: 'billing header\nYou are Claude.',
       tools: ['Read', 'Bash'],
+      deferredTools: ['mcp__docs__search'],
       stream: true,
       maxTokens: 64000,
       lastUserText: 'file body\ndenied',
@@ -143,7 +144,7 @@ describe('side calls', () => {
     expect(fake.conversationRequests().map((r) => r.lastUserText)).toEqual(['real question']);
   });
 
-  it('recognises the quota probe and keeps tool-less conversation calls (--tools "") as conversation', async () => {
+  it('recognises the quota probe and the model check, and keeps tool-less conversation calls (--tools "") as conversation', async () => {
     fake.enqueue(replies.text('answer without tools'));
     const quota = await postMessages(fake, {
       model: 'claude-haiku',
@@ -151,8 +152,14 @@ describe('side calls', () => {
       messages: [{ role: 'user', content: 'quota' }],
     });
     expect(quota.status).toBe(200);
+    const modelCheck = await postMessages(fake, {
+      model: 'claude-other-model',
+      max_tokens: 1,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
+    });
+    expect(modelCheck.status).toBe(200);
     expect(await ask('no tools here', { tools: [] })).toBe('answer without tools');
-    expect(fake.requests.map((r) => r.sideCall)).toEqual(['quota', undefined]);
+    expect(fake.requests.map((r) => r.sideCall)).toEqual(['quota', 'model-check', undefined]);
   });
 
   it('can use a caller-supplied classifier', async () => {

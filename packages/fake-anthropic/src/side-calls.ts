@@ -12,13 +12,17 @@ function outputSchema(req: RecordedRequest): Record<string, unknown> | undefined
 }
 
 /**
- * Recognises the CLI's helper calls (2.1.197) so they never take a queued reply: the session title
- * (tools: [], a json_schema output format with a `title` property, sent when nonessential traffic is
- * allowed) and the subscription quota probe (max_tokens 1, content "quota"). Anything else, tool-less
- * calls from `--tools ""` included, is a conversation call.
+ * Recognises the CLI's helper calls (2.1.197 to 2.1.332) so they never take a queued reply: the
+ * session title (tools: [], a json_schema output format with a `title` property, sent when
+ * nonessential traffic is allowed), the subscription quota probe (max_tokens 1, content "quota") and
+ * the check of a model that `set_model` switches to (2.1.332: max_tokens 1, no tools, one user
+ * message "Hi"). Anything else, tool-less calls from `--tools ""` included, is a conversation call.
  */
 export const classifySideCall: SideCallClassifier = (req) => {
-  if (req.maxTokens === 1 && req.messages.length === 1 && req.lastUserText === 'quota') return 'quota';
+  if (req.maxTokens === 1 && req.messages.length === 1) {
+    if (req.lastUserText === 'quota') return 'quota';
+    if (req.tools.length === 0) return 'model-check';
+  }
   if (req.tools.length > 0) return undefined;
   const schema = outputSchema(req);
   if (schema) {

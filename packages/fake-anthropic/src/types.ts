@@ -87,8 +87,13 @@ export interface RecordedRequest {
   system: string;
   /** The `messages` array as sent. */
   messages: FakeMessage[];
-  /** Names of the tools offered. */
+  /** Names of the tools offered, deferred ones left out. */
   tools: string[];
+  /**
+   * Names of the tools sent with `defer_loading: true`: not in the model's context until a tool search
+   * finds them (the CLI defers MCP tools, and then adds its `DeferredToolPlaceholder`).
+   */
+  deferredTools: string[];
   stream: boolean;
   maxTokens: number | undefined;
   /** Text of the last user message (tool_result contents included), system reminders left out. */
