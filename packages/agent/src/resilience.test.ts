@@ -63,7 +63,12 @@ describe('when things go wrong (real CLI)', () => {
     agent.on('turn_failed', (event) => failed.push(event));
     agent.on('turn_finished', (event) => finished.push(event));
     await agent.chat('My name is Max', { userId: 'max' });
-    t.h.fake.enqueue({ type: 'error', status: 400, message: 'bad request' });
+    // Every call of the turn is refused (a CLI may repeat a refused call with fewer features first).
+    t.h.fake.addRule((req) =>
+      req.lastUserText === 'this one fails'
+        ? { type: 'error', status: 400, message: 'bad request' }
+        : undefined,
+    );
     const error = await agent.chat('this one fails', { userId: 'max' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClaudeError);
     expect((error as ClaudeError).code).toBe('API_ERROR');

@@ -101,7 +101,7 @@ export function resolveCliPath(
   throw new CliNotFoundError(searched);
 }
 
-/** The version the CLI reports (e.g. `2.1.197`). */
+/** The version the CLI reports (e.g. `2.1.332`). */
 export async function getCliVersion(config: ClaudeConfig = {}): Promise<string> {
   const cliPath = resolveCliPath(config);
   const stdout = await new Promise<string>((resolve, reject) => {

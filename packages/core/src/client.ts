@@ -95,7 +95,7 @@ export class ClaudeCodeClient {
     yield* runOneShot(checkPrompt(prompt), config, run);
   }
 
-  /** The version of the CLI this client runs (e.g. `2.1.197`). */
+  /** The version of the CLI this client runs (e.g. `2.1.332`). */
   cliVersion(): Promise<string> {
     return getCliVersion(this.config);
   }

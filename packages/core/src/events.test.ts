@@ -3,7 +3,7 @@ import { ApiError, ClaudeSessionNotFoundError } from './errors.js';
 import { mapCliMessage, resultError, toChatResponse } from './events.js';
 import { type CliResultMessage, parseCliLine } from './stream-json.js';
 
-// Lines as the CLI 2.1.197 prints them (trimmed of fields core does not read).
+// Lines as the CLI prints them (2.1.197 to 2.1.332; trimmed of fields core does not read).
 const init =
   '{"type":"system","subtype":"init","cwd":"/tmp/w","session_id":"s-1","tools":["Bash","Read"],"mcp_servers":[],"model":"claude-x","permissionMode":"default","claude_code_version":"2.1.197","uuid":"u"}';
 const delta =

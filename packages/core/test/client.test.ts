@@ -288,9 +288,10 @@ describe('ClaudeCodeClient against the real CLI', () => {
   });
 
   it('leaves no tool process behind when the CLI is killed while a tool runs', async () => {
-    fake.enqueue(replies.toolUse('Bash', { command: 'sleep 313', description: 'wait' }));
+    fake.enqueue(replies.toolUse('Bash', { command: 'tail -f /dev/null', description: 'wait' }));
     // The CLI runs the command in a process group of its own: a group kill of the CLI misses it.
-    const sleeping = () => processesOf(env).filter((pid) => commandNameOf(pid) === 'sleep');
+    // (A command that never ends: 2.1.332 refuses a Bash call that is only a long `sleep`.)
+    const sleeping = () => processesOf(env).filter((pid) => commandNameOf(pid) === 'tail');
     const error = await rejection(
       (async () => {
         for await (const event of client.stream('Sleep', { allowedTools: ['Bash'] })) {

@@ -111,7 +111,15 @@ export class CliConnection {
       throw connection.startupError ?? exitError(exit, connection.process.stderrTail, 'while starting');
     });
     try {
-      await Promise.race([connection.control.request('initialize', {}, startTimeoutMs), exitedEarly]);
+      // systemPromptSnapshot off: a resumed conversation gets the system prompt and tools of this
+      // process's config (2.1.332 otherwise replays the ones recorded when the conversation began;
+      // older CLIs ignore the field).
+      const initialize = connection.control.request(
+        'initialize',
+        { systemPromptSnapshot: false },
+        startTimeoutMs,
+      );
+      await Promise.race([initialize, exitedEarly]);
     } catch (error) {
       await connection.process.kill(0);
       // Prefer what the CLI said (e.g. "No conversation found") over the generic exit.

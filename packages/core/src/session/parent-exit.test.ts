@@ -101,12 +101,17 @@ test('a host killed with SIGKILL while a turn runs leaves no CLI process behind'
 });
 
 test('a host killed with SIGKILL while a tool runs leaves none of the tool processes behind', async () => {
-  fake.enqueue({ type: 'tool_use', name: 'Bash', input: { command: 'sleep 311', description: 'wait' } });
+  fake.enqueue({
+    type: 'tool_use',
+    name: 'Bash',
+    input: { command: 'tail -f /dev/null', description: 'wait' },
+  });
   const { hostPid } = await startHost();
   // The tool runs in a process group of its own, out of reach of the CLI's death signal.
-  // (A pid that vanishes between listing and reading makes the poll try again.)
+  // (A pid that vanishes between listing and reading makes the poll try again. A command that never
+  // ends: 2.1.332 refuses a Bash call that is only a long `sleep`.)
   const sleeping = () =>
-    markedProcesses().filter((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sleep\n');
+    markedProcesses().filter((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'tail\n');
   await expect.poll(() => sleeping().length, { timeout: 10_000 }).toBeGreaterThan(0);
   process.kill(hostPid, 'SIGKILL');
   await expect.poll(markedProcesses, { timeout: 10_000 }).toEqual([]);

@@ -268,12 +268,17 @@ describe('crashes and restarts', () => {
   test('kill -9 while a tool runs leaves none of the tool processes behind', async () => {
     const { config, processes } = markedConfig();
     const session = await startSession({ config, canUseTool: () => ({ behavior: 'allow' }) });
-    fake.enqueue({ type: 'tool_use', name: 'Bash', input: { command: 'sleep 307', description: 'wait' } });
+    fake.enqueue({
+      type: 'tool_use',
+      name: 'Bash',
+      input: { command: 'tail -f /dev/null', description: 'wait' },
+    });
     const turn = session.send('run a long command');
     // The CLI runs the command in a process group of its own: a group kill of the CLI misses it.
-    // (A pid that vanishes between listing and reading makes the poll try again.)
+    // (A pid that vanishes between listing and reading makes the poll try again. A command that never
+    // ends: 2.1.332 refuses a Bash call that is only a long `sleep`.)
     const sleeping = () =>
-      processes().filter((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sleep\n');
+      processes().filter((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'tail\n');
     await expect.poll(() => sleeping().length, { timeout: 10_000 }).toBeGreaterThan(0);
     process.kill(session.pid as number, 'SIGKILL');
     await expect(turn.result).rejects.toBeInstanceOf(ProcessExitedError);
