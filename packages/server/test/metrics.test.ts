@@ -114,7 +114,6 @@ describe('GET /metrics', () => {
     expect(value(after, 'ccs_pool_processes_spawned_total')).toBeGreaterThan(0);
     expect(value(after, 'ccs_pool_live_processes')).toBeGreaterThan(0);
     expect(value(after, 'ccs_pool_idle_sessions')).toBeGreaterThan(0);
-    expect(value(after, 'ccs_cli_processes')).toBeGreaterThan(0);
     expect(value(after, 'ccs_cli_resident_memory_bytes')).toBeGreaterThan(0);
     expect(value(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     // Tenants are key names: the key itself, the user and the message never appear.

@@ -3,7 +3,6 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { TurnObserver } from '../chat/turn-observer.js';
 import type { PreparedTurn } from '../chat/turn-service.js';
 import type { HttpError } from '../errors/http-error.js';
-import { descendantMemory } from './process-memory.js';
 
 /** Every series is named `ccs_<what>`; prom-client's process and Node.js series keep their own names. */
 const PREFIX = 'ccs_';
@@ -113,8 +112,6 @@ export class ServerMetrics implements TurnObserver {
       labelNames: ['operation', 'code'],
       registers,
     });
-
-    this.memorySeries();
   }
 
   /** Gauges and counters read from the agent (its admission and pool) when scraped. */
@@ -136,6 +133,11 @@ export class ServerMetrics implements TurnObserver {
       () => agent.admissionStats().queued,
     );
     gauge('pool_live_processes', 'CLI processes alive, starting or closing', () => agent.stats().pool.live);
+    gauge(
+      'cli_resident_memory_bytes',
+      "Resident memory of the pool's CLI processes and the tools they run (the pool's own /proc reading)",
+      () => agent.stats().pool.rssBytes,
+    );
     gauge('pool_busy_sessions', 'Warm sessions running a turn', () => agent.stats().pool.busy);
     gauge('pool_idle_sessions', 'Warm sessions kept for their next turn', () => agent.stats().pool.idle);
     gauge(
@@ -161,29 +163,6 @@ export class ServerMetrics implements TurnObserver {
       'Turns that started a new Claude conversation (stored transcript gone)',
       () => agent.stats().freshSessions,
     );
-  }
-
-  /** The CLI processes' memory, read from /proc when scraped. */
-  private memorySeries(): void {
-    let last = { processes: 0, residentBytes: 0 };
-    const registers = [this.registry];
-    new Gauge({
-      name: `${PREFIX}cli_processes`,
-      help: 'Processes descending from the server (the CLI processes and the tools they run)',
-      registers,
-      collect() {
-        last = descendantMemory();
-        this.set(last.processes);
-      },
-    });
-    new Gauge({
-      name: `${PREFIX}cli_resident_memory_bytes`,
-      help: 'Resident memory of the processes descending from the server, summed',
-      registers,
-      collect() {
-        this.set(last.residentBytes);
-      },
-    });
   }
 
   started(_turn: PreparedTurn, waitedMs: number): void {
