@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SUPPORTED_CLI_VERSIONS } from '@claude-code-server/core';
 import { type FakeAnthropic, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { createPostgresSessionStore } from '@claude-code-server/store-postgres';
 import { createSqliteSessionStore } from '@claude-code-server/store-sqlite';
@@ -65,6 +66,19 @@ describe('claude-code-server doctor', () => {
     expect(run.stdout).toMatch(/fix: install it \(npm install @anthropic-ai\/claude-code\)/);
     expect(run.stdout).toContain('1 check failed.');
     expect(run.code).toBe(1);
+  });
+
+  it('notes a CLI older than the versions this release was tested with', async () => {
+    const oldCli = join(dir, 'old-claude');
+    writeFileSync(oldCli, '#!/bin/sh\necho "1.0.0 (Claude Code)"\n', { mode: 0o755 });
+    const env = { ...goodEnv, CLAUDE_CODE_CLI_PATH: oldCli };
+    const run = await runCli(['doctor', '--config', goodConfig()], { env, cwd: dir });
+    const { oldest, newest } = SUPPORTED_CLI_VERSIONS;
+    expect(run.stdout).toMatch(/^ok\s+cli\s+.*old-claude \(version 1\.0\.0\)$/m);
+    expect(run.stdout).toContain(
+      `note: claude 1.0.0 is older than the versions this release was tested with (${oldest} to ${newest})`,
+    );
+    expect(run.code).toBe(0);
   });
 
   it('reports missing credentials, names the CLI the server runs, and skips the live call without counting it', async () => {

@@ -1,5 +1,6 @@
 // The public API. What only the project's own packages use is in `./internal` (not semver-stable).
 export { CLI_PATH_ENV, getCliVersion, resolveCliPath } from './cli-path.js';
+export { type CliVersionSupport, checkCliVersion, SUPPORTED_CLI_VERSIONS } from './cli-version.js';
 export { type ChatOptions, ClaudeCodeClient } from './client.js';
 export {
   type ClaudeConfig,

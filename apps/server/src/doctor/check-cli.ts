@@ -1,8 +1,8 @@
-import { CLI_PATH_ENV, getCliVersion, resolveCliPath } from '@claude-code-server/core';
+import { CLI_PATH_ENV, checkCliVersion, getCliVersion, resolveCliPath } from '@claude-code-server/core';
 import { type CheckResult, fail, pass } from './check-result.js';
 import type { ClaudeSettings } from './claude-settings.js';
 
-/** The CLI is found and `claude --version` runs. */
+/** The CLI is found and `claude --version` runs; a version outside the tested range is noted. */
 export async function checkCli(settings: ClaudeSettings): Promise<CheckResult> {
   let path: string;
   try {
@@ -16,7 +16,7 @@ export async function checkCli(settings: ClaudeSettings): Promise<CheckResult> {
   }
   try {
     const version = await getCliVersion({ cliPath: path, configDir: settings.configDir, env: settings.env });
-    return pass('cli', `${path} (version ${version})`);
+    return pass('cli', `${path} (version ${version})`, checkCliVersion(version).warning);
   } catch (error) {
     return fail(
       'cli',
