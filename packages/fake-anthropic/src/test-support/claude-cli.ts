@@ -1,21 +1,35 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const workspaceRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** The real claude binary: $CLAUDE_CLI_PATH, else the platform package installed in the workspace. */
+/** The claude version core pins, so these tests run the binary the rest of the suite runs. */
+function pinnedVersion(): string {
+  const core = JSON.parse(readFileSync(join(workspaceRoot, 'packages', 'core', 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  return core.dependencies['@anthropic-ai/claude-code'] as string;
+}
+
+/** The real claude binary: $CLAUDE_CODE_CLI_PATH, else the platform package of the version core pins. */
 export function findClaudeBinary(): string {
-  const fromEnv = process.env.CLAUDE_CLI_PATH;
+  const fromEnv = process.env.CLAUDE_CODE_CLI_PATH;
   if (fromEnv) return fromEnv;
   const store = join(workspaceRoot, 'node_modules', '.pnpm');
-  const prefix = `@anthropic-ai+claude-code-${process.platform}-${process.arch}@`;
-  const dir = existsSync(store) ? readdirSync(store).find((d) => d.startsWith(prefix)) : undefined;
-  if (!dir) throw new Error(`claude binary not found under ${store}; set CLAUDE_CLI_PATH`);
   const name = `claude-code-${process.platform}-${process.arch}`;
-  return join(store, dir, 'node_modules', '@anthropic-ai', name, 'claude');
+  const binary = join(
+    store,
+    `@anthropic-ai+${name}@${pinnedVersion()}`,
+    'node_modules',
+    '@anthropic-ai',
+    name,
+    'claude',
+  );
+  if (!existsSync(binary)) throw new Error(`claude binary not found at ${binary}; set CLAUDE_CODE_CLI_PATH`);
+  return binary;
 }
 
 /** A private cwd and config dir for one CLI conversation; dispose() removes them. */
