@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ClaudeAgent } from '@claude-code-server/agent';
+import { CREDENTIAL_VARIABLES, NO_CREDENTIALS_FIX } from '@claude-code-server/core';
 import type { Express } from 'express';
 import { type Logger, pino } from 'pino';
 import { buildAgentOptions, resolveProjectDirectories } from './agent-factory.js';
@@ -115,8 +116,8 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
   const health = new HealthCheck(store, claudeConfigOf(options.claude), logger);
   if (!health.credentialsFound()) {
     logger.warn(
-      'claude: no Anthropic credentials found (ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN, a cloud provider or a CLI login): ' +
-        'every turn will fail with CLI_NOT_AUTHENTICATED until ANTHROPIC_API_KEY is set in the server environment or claude.env',
+      `claude: no Anthropic credentials found (${CREDENTIAL_VARIABLES.join(', ')}, a cloud provider or a CLI login): ` +
+        `every turn will fail with CLI_NOT_AUTHENTICATED; ${NO_CREDENTIALS_FIX}`,
     );
   }
   // What the turns say about the credentials shows in /health until a turn runs again.

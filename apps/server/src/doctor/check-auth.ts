@@ -1,6 +1,7 @@
 import {
   ApiError,
   ClaudeCodeClient,
+  CREDENTIAL_VARIABLES,
   findCliCredentials,
   NO_CREDENTIALS_FIX,
   resolveCliPath,
@@ -39,7 +40,7 @@ export function checkAuthConfigured(
     default:
       return fail(
         'auth',
-        'no credentials: no ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN or CLAUDE_CODE_OAUTH_TOKEN, no cloud provider, ' +
+        `no credentials: none of ${CREDENTIAL_VARIABLES.join(', ')} is set, no cloud provider, ` +
           `no login in ${settings.configDir}; every turn would fail with CLI_NOT_AUTHENTICATED`,
         `${NO_CREDENTIALS_FIX}: e.g. \`export ANTHROPIC_API_KEY=...\` before starting the server, or ` +
           `\`CLAUDE_CONFIG_DIR=${settings.configDir} ${cliCommand(settings)}\` and /login in it`,

@@ -33,7 +33,7 @@ export class AnsweredTurn {
     private readonly sync: TranscriptSync,
     readonly facts: AnsweredTurnFacts,
     /** Called once the counter is stored: the process now matches the store. */
-    private readonly onCounterStored: (turns: number) => void,
+    private readonly onCounterStored?: (turns: number) => void,
   ) {}
 
   get turnsAfter(): number {
@@ -63,7 +63,7 @@ export class AnsweredTurn {
         }),
       });
       this.counterStored = true;
-      this.onCounterStored(this.turnsAfter);
+      this.onCounterStored?.(this.turnsAfter);
     }
     await this.sync.save(
       facts.sessionId,

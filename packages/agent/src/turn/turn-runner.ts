@@ -127,14 +127,16 @@ export class TurnRunner {
     });
     let running: RunningTurn | undefined;
     let lease: HeldLease | undefined;
-    // The previous turn of the session here, still being stored: its lease is this turn's.
+    // The previous turn of the session here, still being stored: its lease is this turn's (a lost
+    // one is not: that turn's storing fails, and this one starts from the record like any other).
     const tail = this.tails.get(job.sessionId);
     this.tails.delete(job.sessionId);
     const previousSaved = tail?.saved ?? Promise.resolve();
+    const takenOver = tail && !tail.lease.lost ? tail : undefined;
     let handedOn = false;
     try {
-      if (tail && !tail.lease.lost) {
-        lease = tail.lease;
+      if (takenOver) {
+        lease = takenOver.lease;
       } else {
         await previousSaved;
         lease = await this.leases.acquire(job.sessionId, {
@@ -144,13 +146,7 @@ export class TurnRunner {
         });
       }
       const held = lease;
-      const leased = await this.runLeased(
-        job,
-        held,
-        (turn) => (running = turn),
-        tail?.answered,
-        previousSaved,
-      );
+      const leased = await this.runLeased(job, held, (turn) => (running = turn), takenOver);
       this.answer(job, leased.response, Date.now() - started);
       const saved = previousSaved.then(leased.saveTranscript).catch((error: Error) => {
         this.deps.observers.emit('transcript_save_failed', {
@@ -217,17 +213,17 @@ export class TurnRunner {
   /**
    * Runs the prompt and stores both sides of it; returns the answer, what the store will hold once
    * the turn is stored, and the step that stores the transcript and the session's turn counter (run
-   * before the lease is given back). `before` is the previous turn's state when that turn is still
-   * being stored: the record does not show it yet.
+   * before the lease is given back). `previous` is the session's turn before, when this one took it
+   * over while it is still being stored: the record does not show it yet.
    */
   private async runLeased(
     job: TurnJob,
     lease: HeldLease,
     onRunning: (turn: RunningTurn) => void,
-    before: AnsweredState | undefined,
-    beforeStored: Promise<void>,
+    previous: SessionTail | undefined,
   ): Promise<{ response: AgentResponse; answered: AnsweredState; saveTranscript: () => Promise<void> }> {
     const { settings } = job;
+    const before = previous?.answered;
     const opened = await openSession(this.store, job);
     // An unsaved turn is older than one still being stored, which stores everything after it anyway.
     const stored = before ? opened : await this.catchUp(job.sessionId, lease, opened);
@@ -243,7 +239,7 @@ export class TurnRunner {
     const state = before ? { ...readSessionState(record), ...before } : readSessionState(record);
     // Once the lease is lost another agent may run this session: stop at once, not at the end.
     const signal = AbortSignal.any([job.abort.signal, lease.lostSignal]);
-    const prepared = await this.warm.prepare(record, state.turns, config, cwd, signal, beforeStored);
+    const prepared = await this.warm.prepare(record, state.turns, config, cwd, signal, previous?.saved);
     let handedOver = false;
     try {
       const userSeqs = await appendQuestions(this.store, job);
@@ -275,22 +271,17 @@ export class TurnRunner {
       this.warm.remember(job.sessionId, claude, chat.sessionId, config, turns);
       const freshStarts = state.freshStarts + (prepared.fresh ? 1 : 0);
       const path = transcriptPath(this.deps.options.configDir, cwd, chat.sessionId);
-      const answered = new AnsweredTurn(
-        this.store,
-        this.deps.sync,
-        {
-          sessionId: job.sessionId,
-          sessionCreatedAt: record.createdAt,
-          claudeSessionId: chat.sessionId,
-          previousClaudeSessionId: record.claudeSessionId,
-          turnsBefore: state.turns,
-          metadata: mergeCallerMetadata(record.metadata, settings.sessionMetadata),
-          freshStarts,
-          ownerId: this.deps.options.ownerId,
-          path,
-        },
-        () => {},
-      );
+      const answered = new AnsweredTurn(this.store, this.deps.sync, {
+        sessionId: job.sessionId,
+        sessionCreatedAt: record.createdAt,
+        claudeSessionId: chat.sessionId,
+        previousClaudeSessionId: record.claudeSessionId,
+        turnsBefore: state.turns,
+        metadata: mergeCallerMetadata(record.metadata, settings.sessionMetadata),
+        freshStarts,
+        ownerId: this.deps.options.ownerId,
+        path,
+      });
       // The next turn of the session may use the process while this one is stored.
       prepared.process.release();
       const saveTranscript = async () => {

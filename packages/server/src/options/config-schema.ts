@@ -226,7 +226,7 @@ type ConfigLike = Pick<
 >;
 
 /** Checks between keys: projects named by other keys exist, key names and secrets are unique. */
-export function checkConfigReferences(config: ConfigLike, ctx: z.RefinementCtx): void {
+function checkConfigReferences(config: ConfigLike, ctx: z.RefinementCtx): void {
   const names = Object.keys(config.projects);
   const known = `configured: ${names.join(', ')}`;
   if (config.default_project !== undefined && !names.includes(config.default_project)) {
@@ -273,7 +273,7 @@ export function checkConfigReferences(config: ConfigLike, ctx: z.RefinementCtx):
 
 /** Everything of the server's options that can come from a config file (snake_case keys). */
 /** Each running turn holds a CLI process, so the agent must be allowed as many as the turn slots. */
-export function checkTurnSlots(
+function checkTurnSlots(
   config: { limits: LimitsConfig; agent: AgentSectionConfig | object },
   ctx: z.RefinementCtx,
 ): void {
@@ -287,10 +287,16 @@ export function checkTurnSlots(
   });
 }
 
-export const serverConfigSchema = z
-  .strictObject(serverConfigShape)
-  .superRefine(checkConfigReferences)
-  .superRefine(checkTurnSlots);
+/** The checks between keys of a config (and of createServer's options, which add an agent instance). */
+export function checkConfig(
+  config: ConfigLike & { limits: LimitsConfig; agent: AgentSectionConfig | object },
+  ctx: z.RefinementCtx,
+): void {
+  checkConfigReferences(config, ctx);
+  checkTurnSlots(config, ctx);
+}
+
+export const serverConfigSchema = z.strictObject(serverConfigShape).superRefine(checkConfig);
 
 /** The config as written (defaults optional). */
 export type ServerConfig = z.input<typeof serverConfigSchema>;

@@ -1,14 +1,10 @@
 import { ClaudeAgent } from '@claude-code-server/agent';
+import { snakeCase } from '@claude-code-server/core/internal';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { InvalidServerOptionsError } from '../errors/server-error.js';
-import {
-  agentSectionSchema,
-  checkConfigReferences,
-  checkTurnSlots,
-  serverConfigShape,
-} from './config-schema.js';
+import { agentSectionSchema, checkConfig, serverConfigShape } from './config-schema.js';
 import { mappingOr } from './zod-helpers.js';
 import { type IssueProblem, issueProblems, problemLine, safeParsePlain } from './zod-issues.js';
 
@@ -44,29 +40,25 @@ export const serverOptionsSchema = z
     agent: mappingOr(agentSectionSchema, agentInstanceSchema).default(() => agentSectionSchema.parse({})),
     logger: z.custom<Logger>(isLogger, 'must be a pino logger').optional(),
   })
-  .superRefine(checkConfigReferences)
-  .superRefine(checkTurnSlots);
+  .superRefine(checkConfig);
 
 export type ServerOptions = z.input<typeof serverOptionsSchema>;
 export type ParsedServerOptions = z.output<typeof serverOptionsSchema>;
 
-const ADMISSION_KEYS = {
-  max_concurrent_turns: 'maxConcurrentTurns',
-  max_queue: 'maxQueue',
-  max_queue_per_session: 'maxQueuePerSession',
-} as const;
+/** The agent options that `limits` sizes for an agent the server builds. */
+const ADMISSION_OPTIONS = ['maxConcurrentTurns', 'maxQueue', 'maxQueuePerSession'] as const;
 
 /** A ClaudeAgent passed in admits its own turns: the limits that would size it are refused, not ignored. */
 function admissionKeysBesideAnInstance(input: unknown): IssueProblem[] {
   if (typeof input !== 'object' || input === null) return [];
   const { agent, limits } = input as { agent?: unknown; limits?: unknown };
   if (!(agent instanceof ClaudeAgent) || typeof limits !== 'object' || limits === null) return [];
-  return Object.entries(ADMISSION_KEYS)
-    .filter(([key]) => (limits as Record<string, unknown>)[key] !== undefined)
-    .map(([key, option]) => ({
-      path: `limits.${key}`,
-      problem: `does not apply to an agent instance: set ${option} on the ClaudeAgent you pass`,
-    }));
+  return ADMISSION_OPTIONS.filter(
+    (option) => (limits as Record<string, unknown>)[snakeCase(option)] !== undefined,
+  ).map((option) => ({
+    path: `limits.${snakeCase(option)}`,
+    problem: `does not apply to an agent instance: set ${option} on the ClaudeAgent you pass`,
+  }));
 }
 
 /** Validates `createServer` options; throws InvalidServerOptionsError naming every bad key. */
