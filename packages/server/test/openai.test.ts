@@ -111,16 +111,13 @@ describe('POST /v1/chat/completions', () => {
   });
 
   it('replays a history no session holds into a new session', async () => {
+    const history = [
+      { role: 'user', content: 'My name is Dee' },
+      { role: 'assistant', content: 'Hello Dee.' },
+      { role: 'user', content: 'Tell me a joke' },
+    ] as const;
     const { data, response } = await client.chat.completions
-      .create({
-        model: 'sonnet',
-        messages: [
-          { role: 'user', content: 'My name is Dee' },
-          { role: 'assistant', content: 'Hello Dee.' },
-          { role: 'user', content: 'Tell me a joke' },
-        ],
-        user: 'dee',
-      })
+      .create({ model: 'sonnet', messages: [...history], user: 'dee' })
       .withResponse();
     expect(data.choices[0]?.message.content).toBeTruthy();
     const sent = h.fake.conversationRequests().at(-1)?.lastUserText ?? '';
@@ -132,9 +129,7 @@ describe('POST /v1/chat/completions', () => {
       .create({
         model: 'sonnet',
         messages: [
-          { role: 'user', content: 'My name is Dee' },
-          { role: 'assistant', content: 'Hello Dee.' },
-          { role: 'user', content: 'Tell me a joke' },
+          ...history,
           { role: 'assistant', content: data.choices[0]?.message.content ?? '' },
           { role: 'user', content: 'Another one' },
         ],

@@ -4,13 +4,16 @@ import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { KeyTable } from './key-table.js';
 import type { Principal } from './principal.js';
 
-/** The key a request presents: X-API-Key, else `Authorization: Bearer <key>`. */
-function presentedKey(req: Request): string | undefined {
-  const header = req.get('x-api-key');
-  if (header) return header;
+/** The token of `Authorization: Bearer <token>`, if any. */
+export function bearerToken(req: Request): string | undefined {
   const authorization = req.get('authorization');
   const match = authorization ? /^Bearer\s+(.+)$/i.exec(authorization) : null;
   return match?.[1]?.trim() || undefined;
+}
+
+/** The key a request presents: X-API-Key, else `Authorization: Bearer <key>`. */
+function presentedKey(req: Request): string | undefined {
+  return req.get('x-api-key') || bearerToken(req);
 }
 
 function unauthorized(message: string): HttpError {

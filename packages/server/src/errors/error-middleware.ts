@@ -49,9 +49,14 @@ function fromBodyParser(error: BodyParserError): HttpError | undefined {
   }
 }
 
+/** The Retry-After header of an error that has one. */
+export function setRetryAfter(res: Response, error: HttpError): void {
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+}
+
 /** Sends an error in the one JSON shape, with Retry-After when there is one. */
 export function sendError(res: Response, error: HttpError): void {
-  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  setRetryAfter(res, error);
   res.status(error.status).json(error.toBody());
 }
 

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
+import { bearerToken } from '../auth/authenticate.js';
 import { sha256 } from '../auth/digest.js';
 import { HttpError } from '../errors/http-error.js';
 import type { MetricsConfig } from '../options/config-schema.js';
@@ -7,12 +8,6 @@ import type { ServerMetrics } from './server-metrics.js';
 
 /** The path Prometheus scrapes. */
 export const METRICS_PATH = '/metrics';
-
-/** The bearer token of a request, if any. */
-function bearerToken(req: Request): string | undefined {
-  const match = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '');
-  return match?.[1]?.trim() || undefined;
-}
 
 /**
  * GET /metrics in the Prometheus text format. It has its own token (API keys do not open it),

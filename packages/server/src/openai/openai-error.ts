@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { setRetryAfter } from '../errors/error-middleware.js';
 import type { HttpError } from '../errors/http-error.js';
 
 /** OpenAI's error `type` for an HTTP status. */
@@ -29,6 +30,6 @@ export function openAiErrorBody(error: HttpError) {
 
 /** Sends an error in OpenAI's shape with its status, and Retry-After when there is one. */
 export function sendOpenAiError(res: Response, error: HttpError): void {
-  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  setRetryAfter(res, error);
   res.status(error.status).json(openAiErrorBody(error));
 }

@@ -7,7 +7,7 @@ import { validate } from '../api/validate.js';
 import { principalOf } from '../auth/authenticate.js';
 import type { PreparedTurn } from '../chat/turn-service.js';
 import { badRequest, HttpError } from '../errors/http-error.js';
-import { toHttpError } from '../errors/map-error.js';
+import { statusOf, toHttpError } from '../errors/map-error.js';
 import { safeParsePlain } from '../options/zod-issues.js';
 import { checkUserAccess } from '../policy/turn-policy.js';
 import { clientGone, openStream } from '../routes/chat-routes.js';
@@ -49,7 +49,7 @@ function errorResult(response: AgentResponse): HttpError | undefined {
   if (response.success) return undefined;
   const code = response.error?.code ?? 'EXECUTION_ERROR';
   return new HttpError(
-    502,
+    statusOf('API_ERROR'),
     'API_ERROR',
     `the turn ended without an answer (${code}): ${response.error?.message ?? ''}`.trim(),
     {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Principal } from '../auth/principal.js';
-import { storedSessionId, storedUserId } from '../tenancy.js';
+import { clientSessionId, storedSessionId, storedUserId } from '../tenancy.js';
 import type { CompletionConversation, ConversationMessage } from './completion-request.js';
 import { COVERS_KEY, covering, findContinuedSession } from './conversation-match.js';
 
@@ -12,8 +12,6 @@ export interface TurnInput {
   message: string;
   /** Stored with the turn's user message: the client messages it stands for. */
   meta: Record<string, unknown>;
-  /** The earlier messages were replayed into this turn (a session that did not hold them). */
-  replayed: boolean;
 }
 
 /** The text of several user messages sent at once. */
@@ -56,7 +54,6 @@ export async function turnInput(input: {
     sessionId,
     message: joined(latest),
     meta: { [COVERS_KEY]: covering(latest) },
-    replayed: false,
   });
   const started = (sessionId: string): TurnInput =>
     history.length === 0
@@ -65,7 +62,6 @@ export async function turnInput(input: {
           sessionId,
           message: replayText(history, latest),
           meta: { [COVERS_KEY]: covering([...history, ...latest]) },
-          replayed: true,
         };
 
   if (input.requestedSession !== undefined) {
@@ -74,15 +70,15 @@ export async function turnInput(input: {
   }
   const fresh = () => started(`oai-${randomUUID()}`);
   if (history.length === 0) return fresh();
-  const prefix = `${principal.tenant}:`;
   const found = await findContinuedSession(
     store,
     storedUserId(principal.tenant, input.userId),
     history,
     (session) =>
-      session.id.startsWith(prefix) &&
+      clientSessionId(principal.tenant, session.id) !== null &&
       (input.project === undefined || session.project === input.project) &&
       (session.project === null || principal.projects === null || principal.projects.has(session.project)),
   );
-  return found ? continued(found.slice(prefix.length)) : fresh();
+  const client = found === undefined ? null : clientSessionId(principal.tenant, found);
+  return client ? continued(client) : fresh();
 }
