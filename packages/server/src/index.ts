@@ -1,7 +1,48 @@
 // The public API: what an application embedding the server needs. Helpers the self-hosted app
 // shares (section schemas, issue formatting, option parsing) are in `./internal`, not semver-stable.
+export {
+  type AttachmentBody,
+  attachmentSchema,
+  fileAttachmentSchema,
+  imageAttachmentSchema,
+} from './api/attachment-schemas.js';
+export {
+  type PermissionAnswerBody,
+  type PermissionRequestBody,
+  type PermissionResolvedBody,
+  pendingPermissionsSchema,
+  permissionAnsweredSchema,
+  permissionAnswerSchema,
+  permissionRequestSchema,
+  permissionResolvedSchema,
+} from './api/permission-schemas.js';
 export { chatConfigSchema, chatRequestSchema } from './api/request-schemas.js';
-export type { ChatResponseBody, TaskBody, TaskStatus } from './api/response-schemas.js';
+export {
+  type ChatResponseBody,
+  chatResponseSchema,
+  type TaskBody,
+  type TaskStatus,
+  taskSchema,
+  taskStatuses,
+} from './api/response-schemas.js';
+export {
+  type WsClientFrame,
+  type WsServerFrame,
+  wsAcceptedFrameSchema,
+  wsAnsweredFrameSchema,
+  wsAuthFrameSchema,
+  wsClientFrameSchema,
+  wsClientFrameTypes,
+  wsErrorFrameSchema,
+  wsEventFrameSchema,
+  wsInterruptFrameSchema,
+  wsMessageFrameSchema,
+  wsPermissionFrameSchema,
+  wsPingFrameSchema,
+  wsPongFrameSchema,
+  wsReadyFrameSchema,
+  wsServerFrameSchema,
+} from './api/ws-frame-schemas.js';
 export { HttpError } from './errors/http-error.js';
 export {
   InvalidServerOptionsError,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NAME_MAX_LENGTH, PROJECT_NAME_PATTERN } from '../options/config-schema.js';
 import { oneOf, positiveInt, typeError } from '../options/zod-helpers.js';
 import { RESERVED_USER_PREFIX } from '../tenancy.js';
+import { attachmentsSchema } from './attachment-schemas.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
@@ -65,7 +66,8 @@ export const chatConfigSchema = z
   })
   .meta({ description: 'Per-request settings; each can only narrow what the server and the key allow.' });
 
-export const chatRequestSchema = z.strictObject({
+/** The fields of a chat request: the body of POST /chat, /chat/stream, /chat/async and a WS message frame. */
+export const chatRequestShape = {
   message: z
     .string({ error: typeError('must be a string') })
     .refine((text) => text.trim() !== '', 'must not be empty')
@@ -79,7 +81,18 @@ export const chatRequestSchema = z.strictObject({
     .positive('must be greater than 0')
     .optional()
     .meta({ description: 'Seconds the turn may run (the server caps it).', example: 120 }),
-});
+  attachments: attachmentsSchema.optional(),
+  wait_for_approval: z
+    .boolean({ error: typeError('must be true or false') })
+    .optional()
+    .meta({
+      description:
+        'Whether a tool that needs permission waits for an answer (permission_request) or is denied at ' +
+        'once. Default: false for POST /chat, true for /chat/stream, /chat/async and WebSocket turns.',
+    }),
+};
+
+export const chatRequestSchema = z.strictObject(chatRequestShape);
 
 const queryInt = (min: number, max: number) =>
   z.coerce

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { permissionRequestSchema } from './permission-schemas.js';
 
 // These describe what the server answers, for the OpenAPI document; requests are validated by
 // request-schemas.ts.
@@ -51,7 +52,14 @@ export const errorResponseSchema = z.object({
   }),
 });
 
-export const taskStatuses = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const taskStatuses = [
+  'pending',
+  'running',
+  'waiting_for_approval',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
 
 export const taskAcceptedSchema = z.object({
   task_id: z.string(),
@@ -71,6 +79,11 @@ export const taskSchema = z.object({
   started_at: isoTime.nullable(),
   finished_at: isoTime.nullable(),
   completed_at: isoTime.nullable().meta({ description: 'Same as finished_at.' }),
+  pending_permissions: z.array(permissionRequestSchema).meta({
+    description:
+      'Tool calls waiting for an answer (status waiting_for_approval); answer each at ' +
+      'POST /session/{session_id}/permissions/{request_id}.',
+  }),
 });
 
 export const historyMessageSchema = z.object({

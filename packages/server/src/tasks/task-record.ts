@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Metadata } from '@claude-code-server/store';
+import type { PermissionRequestBody } from '../api/permission-schemas.js';
 import type { ChatResponseBody, TaskBody, TaskStatus } from '../api/response-schemas.js';
 
 /** What the server keeps about an async task (the `data` of its StoredTask, owned by the tenant). */
@@ -20,6 +21,8 @@ export interface TaskRecord {
   pid: number;
   heartbeatAt: number;
   heartbeatMs: number;
+  /** Tool calls waiting for an answer; stored so GET /task on any node shows them. */
+  pendingPermissions?: PermissionRequestBody[];
 }
 
 export const FINISHED: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
@@ -76,5 +79,6 @@ export function taskBody(record: TaskRecord, result: ChatResponseBody | null): T
     started_at: iso(record.startedAt),
     finished_at: iso(record.finishedAt),
     completed_at: iso(record.finishedAt),
+    pending_permissions: record.pendingPermissions ?? [],
   };
 }
