@@ -256,7 +256,12 @@ export class ClaudeAgent {
         timeoutMs: call.timeoutMs,
         sessionMetadata: call.sessionMetadata,
       },
-      { text: message, meta, caller: call.onStart ? { ...caller, onStart: call.onStart } : caller },
+      {
+        text: message,
+        meta,
+        ...(call.attachments ? { attachments: call.attachments } : {}),
+        caller: call.onStart ? { ...caller, onStart: call.onStart } : caller,
+      },
       call.signal,
     );
   }

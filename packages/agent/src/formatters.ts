@@ -45,6 +45,20 @@ export function resolveFormatter(option: FormatterName | MessageFormatter | unde
   return formatters[option];
 }
 
+/** The prompt of a burst: its text, followed by the messages' content blocks when they carry any. */
+export function burstPrompt(
+  formatter: MessageFormatter,
+  messages: ReadonlyArray<{
+    text: string;
+    meta: MessageMeta;
+    attachments?: ReadonlyArray<Record<string, unknown>>;
+  }>,
+): string | Array<Record<string, unknown>> {
+  const text = formatBurst(formatter, messages);
+  const blocks = messages.flatMap((m) => m.attachments ?? []);
+  return blocks.length === 0 ? text : [{ type: 'text', text }, ...blocks];
+}
+
 /** Several messages that arrived in one burst, formatted one per line. */
 export function formatBurst(
   formatter: MessageFormatter,

@@ -49,6 +49,20 @@ function checkJsonObject(field: string, value: unknown): Record<string, unknown>
   return value;
 }
 
+/** Content blocks: a list of JSON objects, each with a string `type`. */
+function checkAttachments(value: unknown): Array<Record<string, unknown>> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new InvalidAgentInputError('options.attachments', 'must be a list');
+  value.forEach((block: unknown, i) => {
+    const field = `options.attachments[${i}]`;
+    checkJsonObject(field, block);
+    if (typeof (block as { type?: unknown }).type !== 'string') {
+      throw new InvalidAgentInputError(`${field}.type`, 'must be a content block type such as image');
+    }
+  });
+  return value.length > 0 ? (value as Array<Record<string, unknown>>) : undefined;
+}
+
 /** A chat call's options, checked. */
 export interface CheckedChatCall {
   userId: string;
@@ -56,6 +70,7 @@ export interface CheckedChatCall {
   project: string | undefined;
   overrides: unknown;
   meta: MessageMetaInput;
+  attachments: Array<Record<string, unknown>> | undefined;
   canUseTool: CanUseTool | undefined;
   signal: AbortSignal | undefined;
   onStart: (() => void) | undefined;
@@ -89,6 +104,7 @@ export function checkChatCall(message: unknown, options: AgentChatOptions): Chec
   const timeoutMs = options.timeoutMs;
   if (timeoutMs !== undefined) checkTimerMs('options.timeoutMs', timeoutMs, 1);
   const sessionMetadata = checkJsonObject('options.sessionMetadata', options.sessionMetadata);
+  const attachments = checkAttachments(options.attachments);
   if (sessionMetadata && AGENT_METADATA_KEY in sessionMetadata) {
     throw new InvalidAgentInputError(
       `options.sessionMetadata.${AGENT_METADATA_KEY}`,
@@ -101,6 +117,7 @@ export function checkChatCall(message: unknown, options: AgentChatOptions): Chec
     project: options.project,
     overrides: options.overrides,
     meta: (checkJsonObject('options.meta', options.meta) ?? {}) as MessageMetaInput,
+    attachments,
     canUseTool: options.canUseTool,
     signal: options.signal,
     onStart: options.onStart,

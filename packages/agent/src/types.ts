@@ -26,6 +26,11 @@ export interface AgentChatOptions {
   overrides?: AgentOverrides;
   /** Sender facts for the formatter; stored with the user message. */
   meta?: MessageMetaInput;
+  /**
+   * Content blocks sent to the model after the message text (stream-json user content: e.g.
+   * `{ type: 'image', source: { type: 'base64', media_type, data } }`). Not stored: only the text is.
+   */
+  attachments?: Array<Record<string, unknown>>;
   /** Tool permission callback for this call, asked after the agent's allows (it narrows, never widens). */
   canUseTool?: CanUseTool;
   /** Aborting drops a waiting message or interrupts its running turn. */

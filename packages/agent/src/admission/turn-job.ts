@@ -16,6 +16,8 @@ export interface JobCaller {
 export interface JobMessage {
   text: string;
   meta: MessageMeta;
+  /** Content blocks sent after the text (images, files). */
+  attachments?: ReadonlyArray<Record<string, unknown>>;
   caller: JobCaller;
 }
 

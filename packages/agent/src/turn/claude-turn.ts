@@ -1,4 +1,10 @@
-import type { CanUseTool, ChatResponse, ClaudeEvent, ClaudeSession } from '@claude-code-server/core';
+import type {
+  CanUseTool,
+  ChatResponse,
+  ClaudeEvent,
+  ClaudeSession,
+  TurnInput,
+} from '@claude-code-server/core';
 
 export interface ClaudeTurnOptions {
   timeoutMs: number | undefined;
@@ -20,7 +26,7 @@ export interface RunningTurn {
 /** Sends a prompt and forwards the turn's events as they arrive. */
 export function runClaudeTurn(
   session: ClaudeSession,
-  prompt: string,
+  prompt: TurnInput,
   options: ClaudeTurnOptions,
 ): RunningTurn {
   const turn = session.send(prompt, {

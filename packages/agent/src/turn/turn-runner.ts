@@ -6,7 +6,7 @@ import { applyOverrides } from '../config/overrides.js';
 import type { ProjectDirectories } from '../config/projects.js';
 import { narrowCanUseTool } from '../config/tool-approval.js';
 import { ProjectMismatchError } from '../errors.js';
-import { formatBurst } from '../formatters.js';
+import { burstPrompt } from '../formatters.js';
 import { type HeldLease, LeaseTaker } from '../lease.js';
 import type { AgentObservers } from '../observers.js';
 import type { ProcessSource } from '../process/process-source.js';
@@ -248,7 +248,7 @@ export class TurnRunner {
       const fromBytes = await transcriptFileSize(
         transcriptPath(this.deps.options.configDir, cwd, claude.sessionId),
       );
-      const turn = runClaudeTurn(claude, formatBurst(this.deps.options.formatter, job.messages), {
+      const turn = runClaudeTurn(claude, burstPrompt(this.deps.options.formatter, job.messages), {
         timeoutMs: settings.timeoutMs,
         signal,
         canUseTool: narrowCanUseTool(this.deps.options.canUseTool, settings.canUseTool),
