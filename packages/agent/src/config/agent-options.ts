@@ -5,6 +5,7 @@ import {
   type CanUseTool,
   type ClaudeConfig,
   claudeConfigDir,
+  DEFAULT_PERMISSION_TIMEOUT_MS,
   InvalidConfigError,
 } from '@claude-code-server/core';
 import { claudeConfigSchema, toInvalidConfigError } from '@claude-code-server/core/internal';
@@ -24,6 +25,8 @@ export interface AgentPoolOptions {
   spares?: number;
   /** An idle process is closed after this long (default 10 minutes); its session resumes later. */
   idleTimeoutMs?: number;
+  /** An unanswered tool-permission request is denied after this long (default 5 minutes). */
+  permissionTimeoutMs?: number;
 }
 
 export interface ClaudeAgentOptions {
@@ -102,6 +105,7 @@ const scalarsSchema = z.object({
       maxMemoryBytes: positiveInt.max(Number.MAX_SAFE_INTEGER).optional(),
       spares: nonNegativeInt.optional(),
       idleTimeoutMs: timerMs(1).optional(),
+      permissionTimeoutMs: timerMs(1).optional(),
     })
     .optional(),
   maxConcurrentTurns: positiveInt.optional(),
@@ -196,6 +200,7 @@ export function resolveAgentOptions(options: ClaudeAgentOptions): ResolvedAgentO
         : {}),
       spares: parsed.data.pool?.spares ?? 0,
       idleTimeoutMs: parsed.data.pool?.idleTimeoutMs ?? 10 * 60_000,
+      permissionTimeoutMs: parsed.data.pool?.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS,
     },
     maxConcurrentTurns,
     maxQueue: parsed.data.maxQueue ?? 100,

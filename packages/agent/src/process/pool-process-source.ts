@@ -27,6 +27,7 @@ export function createPoolProcessSource(options: ResolvedAgentOptions, defaultDi
     ...(options.pool.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.pool.maxMemoryBytes } : {}),
     spares: options.pool.spares,
     idleTimeoutMs: options.pool.idleTimeoutMs,
+    permissionTimeoutMs: options.pool.permissionTimeoutMs,
     maxQueue: options.maxConcurrentTurns,
     ...(options.canUseTool ? { canUseTool: options.canUseTool } : {}),
   });
