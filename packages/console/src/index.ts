@@ -1,0 +1,1 @@
+export { consoleAssetsDir, consoleRouter, createConsoleApp } from './console-app.js';
