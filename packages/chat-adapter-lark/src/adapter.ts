@@ -1,0 +1,497 @@
+import { AdapterError, extractCard, NetworkError, ValidationError } from '@chat-adapter/shared';
+import {
+  Client,
+  DefaultCache,
+  Domain,
+  type Logger as LarkSdkLogger,
+  LoggerLevel,
+} from '@larksuiteoapi/node-sdk';
+import {
+  type Adapter,
+  type AdapterPostableMessage,
+  type Author,
+  type ChatInstance,
+  ConsoleLogger,
+  type EmojiValue,
+  type FetchResult,
+  type FormattedContent,
+  type Logger,
+  Message,
+  NotImplementedError,
+  parseMarkdown,
+  type RawMessage,
+  stringifyMarkdown,
+  type ThreadInfo,
+  type WebhookOptions,
+} from 'chat';
+import { type LarkCard, markdownCard, readButtonValue, toLarkCard } from './cards.js';
+import { constantTimeEqual, decryptLarkPayload, isLarkSignatureValid } from './event-envelope.js';
+
+/** Options of {@link createLarkAdapter}. */
+export interface LarkAdapterOptions {
+  /** App ID of the custom app (`cli_...`). */
+  appId: string;
+  /** App Secret of the app; the tenant access token is fetched with it, cached and refreshed. */
+  appSecret: string;
+  /** Encrypt Key of the event subscription: events are decrypted with it and their signature checked. */
+  encryptKey?: string;
+  /** Verification Token of the event subscription: checked on every event when set. */
+  verificationToken?: string;
+  /** `feishu` (open.feishu.cn, the default) or `lark` (open.larksuite.com). */
+  domain?: 'feishu' | 'lark';
+  /** Base URL of the Open API, e.g. a private deployment or a local stand-in; overrides `domain`. */
+  apiBaseUrl?: string;
+  /** Adapter name, the first part of its thread ids and its webhook key in Chat SDK. Default `lark`. */
+  name?: string;
+  /** The bot's display name. Default: Chat SDK's `userName`. */
+  userName?: string;
+  /** The bot's open_id, for mention detection; fetched from `/open-apis/bot/v3/info` when left out. */
+  botOpenId?: string;
+  /** In group chats, answer in a thread (topic) under the message that asked. Default true. */
+  replyInThread?: boolean;
+  logger?: Logger;
+}
+
+/** What `decodeThreadId` gives: the chat, whether it is a direct chat, and the root message in groups. */
+export interface LarkThreadId {
+  chatType: 'p2p' | 'group';
+  chatId: string;
+  rootMessageId?: string;
+}
+
+/** The `event` of an `im.message.receive_v1` delivery, as Lark sends it. */
+export interface LarkMessageEvent {
+  sender: { sender_id: { open_id?: string; user_id?: string; union_id?: string }; sender_type?: string };
+  message: {
+    message_id: string;
+    root_id?: string;
+    parent_id?: string;
+    thread_id?: string;
+    create_time?: string;
+    chat_id: string;
+    chat_type: 'p2p' | 'group';
+    message_type: string;
+    content: string;
+    mentions?: { key: string; id: { open_id?: string }; name?: string }[];
+  };
+}
+
+interface LarkEventEnvelope {
+  schema?: string;
+  type?: string;
+  token?: string;
+  challenge?: string;
+  encrypt?: string;
+  header?: { event_id?: string; event_type?: string; token?: string };
+  event?: unknown;
+}
+
+const EVENT_CLAIM_TTL_MS = 12 * 60 * 60 * 1000; // Lark retries a failed delivery for hours (15 s, 5 min, 1 h, 6 h)
+
+/** A Chat SDK adapter for a Feishu or Lark bot (custom app with the bot ability). */
+export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
+  readonly name: string;
+  readonly persistThreadHistory = true;
+  private readonly options: LarkAdapterOptions;
+  private readonly client: Client;
+  private chat: ChatInstance | null = null;
+  private logger: Logger;
+  private botOpenId: string | undefined;
+  private botUserName: string;
+
+  constructor(options: LarkAdapterOptions) {
+    requireText(options?.appId, 'appId');
+    requireText(options.appSecret, 'appSecret');
+    if (!(options.encryptKey || options.verificationToken)) {
+      throw new ValidationError(
+        'lark',
+        'encryptKey or verificationToken is required: set the Encrypt Key (recommended) or the Verification Token of the app’s event subscription, so forged events are refused',
+      );
+    }
+    if (options.domain !== undefined && options.domain !== 'feishu' && options.domain !== 'lark') {
+      throw new ValidationError(
+        'lark',
+        `domain must be "feishu" or "lark", not ${JSON.stringify(options.domain)}`,
+      );
+    }
+    this.options = options;
+    this.name = options.name ?? 'lark';
+    this.logger = options.logger ?? new ConsoleLogger('info', this.name);
+    this.botOpenId = options.botOpenId;
+    this.botUserName = options.userName ?? 'bot';
+    this.client = new Client({
+      appId: options.appId,
+      appSecret: options.appSecret,
+      domain:
+        options.apiBaseUrl?.replace(/\/+$/, '') ?? (options.domain === 'lark' ? Domain.Lark : Domain.Feishu),
+      cache: new DefaultCache(),
+      logger: quietSdkLogger(() => this.logger),
+      loggerLevel: LoggerLevel.warn,
+    });
+  }
+
+  get userName(): string {
+    return this.botUserName;
+  }
+
+  get botUserId(): string | undefined {
+    return this.botOpenId;
+  }
+
+  async initialize(chat: ChatInstance): Promise<void> {
+    this.chat = chat;
+    if (!this.options.logger) this.logger = chat.getLogger(this.name);
+    if (!this.options.userName) this.botUserName = chat.getUserName();
+    if (!this.botOpenId) {
+      try {
+        const info = await this.call<{ bot?: { open_id?: string; app_name?: string } }>(
+          'GET',
+          '/open-apis/bot/v3/info',
+        );
+        this.botOpenId = info.bot?.open_id;
+      } catch (error) {
+        this.logger.warn('Could not read the bot’s open_id: group mentions are detected by name only', {
+          error: String(error),
+        });
+      }
+    }
+  }
+
+  async handleWebhook(request: Request, options?: WebhookOptions): Promise<Response> {
+    const rawBody = await request.text();
+    let envelope: LarkEventEnvelope;
+    try {
+      envelope = JSON.parse(rawBody) as LarkEventEnvelope;
+    } catch {
+      return new Response('Invalid JSON', { status: 400 });
+    }
+    const { encryptKey, verificationToken } = this.options;
+    const signed = request.headers.has('x-lark-signature');
+    if (typeof envelope.encrypt === 'string') {
+      if (!encryptKey)
+        return new Response('Encrypted event but no encryptKey is configured', { status: 400 });
+      if (
+        signed &&
+        !isLarkSignatureValid(
+          rawBody,
+          {
+            timestamp: request.headers.get('x-lark-request-timestamp'),
+            nonce: request.headers.get('x-lark-request-nonce'),
+            signature: request.headers.get('x-lark-signature'),
+          },
+          encryptKey,
+        )
+      ) {
+        this.logger.warn('Lark event refused: bad X-Lark-Signature');
+        return new Response('Invalid signature', { status: 401 });
+      }
+      try {
+        envelope = decryptLarkPayload(envelope.encrypt, encryptKey) as LarkEventEnvelope;
+      } catch {
+        this.logger.warn('Lark event refused: it does not decrypt with the encryptKey');
+        return new Response('Undecryptable event', { status: 401 });
+      }
+    } else if (encryptKey) {
+      return new Response('Plain event but an encryptKey is configured', { status: 401 });
+    }
+    const token = envelope.header?.token ?? envelope.token;
+    if (verificationToken && !(typeof token === 'string' && constantTimeEqual(token, verificationToken))) {
+      this.logger.warn('Lark event refused: wrong verification token');
+      return new Response('Invalid verification token', { status: 401 });
+    }
+    if (envelope.type === 'url_verification') {
+      return Response.json({ challenge: envelope.challenge });
+    }
+    // With an Encrypt Key every event but the URL check carries a signature: an unsigned one is forged.
+    if (encryptKey && !signed) return new Response('Missing X-Lark-Signature', { status: 401 });
+    if (!this.chat) {
+      this.logger.warn('Chat instance not initialized, ignoring Lark event');
+      return Response.json({});
+    }
+    const eventId = envelope.header?.event_id;
+    if (
+      eventId &&
+      !(await this.chat.getState().setIfNotExists(`${this.name}:event:${eventId}`, true, EVENT_CLAIM_TTL_MS))
+    ) {
+      return Response.json({});
+    }
+    const eventType = envelope.header?.event_type;
+    if (eventType === 'im.message.receive_v1')
+      this.receiveMessage(envelope.event as LarkMessageEvent, options);
+    else if (eventType === 'card.action.trigger') this.receiveCardAction(envelope.event, options);
+    return Response.json({});
+  }
+
+  private receiveMessage(event: LarkMessageEvent, options?: WebhookOptions): void {
+    if (!(this.chat && event?.message)) return;
+    const message = this.parseMessage(event);
+    this.chat.processMessage(this, message.threadId, message, options);
+  }
+
+  private receiveCardAction(event: unknown, options?: WebhookOptions): void {
+    const action = event as {
+      operator?: { open_id?: string; name?: string };
+      action?: { value?: unknown };
+      context?: { open_message_id?: string; open_chat_id?: string };
+    };
+    const value = readButtonValue(action?.action?.value);
+    const openId = action?.operator?.open_id;
+    if (!(this.chat && value && openId)) return;
+    this.chat.processAction(
+      {
+        adapter: this,
+        actionId: value.chat_action,
+        value: value.chat_value,
+        messageId: action.context?.open_message_id ?? '',
+        threadId: value.chat_thread,
+        user: this.author(openId, action.operator?.name),
+        raw: event,
+      },
+      options,
+    );
+  }
+
+  parseMessage(raw: LarkMessageEvent): Message<LarkMessageEvent> {
+    const { message, sender } = raw;
+    const threadId = this.encodeThreadId({
+      chatType: message.chat_type,
+      chatId: message.chat_id,
+      ...(message.chat_type === 'group' ? { rootMessageId: message.root_id || message.message_id } : {}),
+    });
+    const mentions = message.mentions ?? [];
+    let text = messageText(message.message_type, message.content);
+    for (const mention of mentions) text = text.replaceAll(mention.key, `@${mention.name ?? ''}`);
+    const isMention =
+      message.chat_type === 'p2p' ||
+      mentions.some((mention) =>
+        this.botOpenId ? mention.id.open_id === this.botOpenId : mention.name === this.botUserName,
+      );
+    const openId = sender.sender_id.open_id ?? sender.sender_id.user_id ?? 'unknown';
+    return new Message<LarkMessageEvent>({
+      id: message.message_id,
+      threadId,
+      text,
+      formatted: parseMarkdown(text),
+      raw,
+      author: { ...this.author(openId), isBot: sender.sender_type === 'app' ? true : 'unknown' },
+      metadata: { dateSent: new Date(Number(message.create_time ?? Date.now())), edited: false },
+      attachments: [],
+      isMention,
+    });
+  }
+
+  private author(openId: string, name?: string): Author {
+    return {
+      userId: openId,
+      userName: name ?? openId,
+      fullName: name ?? openId,
+      isBot: 'unknown',
+      isMe: openId === this.botOpenId,
+    };
+  }
+
+  async postMessage(
+    threadId: string,
+    message: AdapterPostableMessage,
+  ): Promise<RawMessage<LarkMessageEvent>> {
+    const thread = this.decodeThreadId(threadId);
+    const content = JSON.stringify(this.toCard(threadId, message));
+    const sent = thread.rootMessageId
+      ? await this.call<{ data?: { message_id?: string } }>(
+          'POST',
+          `/open-apis/im/v1/messages/${thread.rootMessageId}/reply`,
+          { msg_type: 'interactive', content, reply_in_thread: this.options.replyInThread ?? true },
+        )
+      : await this.call<{ data?: { message_id?: string } }>(
+          'POST',
+          '/open-apis/im/v1/messages',
+          { receive_id: thread.chatId, msg_type: 'interactive', content },
+          { receive_id_type: 'chat_id' },
+        );
+    const id = sent.data?.message_id;
+    if (!id) throw new NetworkError(this.name, 'Lark answered a sent message without its message_id');
+    return { id, threadId, raw: this.ownMessage(id, thread, content) };
+  }
+
+  /** Edits by updating the card in place (PATCH), which is how answers stream. */
+  async editMessage(
+    threadId: string,
+    messageId: string,
+    message: AdapterPostableMessage,
+  ): Promise<RawMessage<LarkMessageEvent>> {
+    const content = JSON.stringify(this.toCard(threadId, message));
+    await this.call('PATCH', `/open-apis/im/v1/messages/${messageId}`, { content });
+    return {
+      id: messageId,
+      threadId,
+      raw: this.ownMessage(messageId, this.decodeThreadId(threadId), content),
+    };
+  }
+
+  async deleteMessage(_threadId: string, messageId: string): Promise<void> {
+    await this.call('DELETE', `/open-apis/im/v1/messages/${messageId}`);
+  }
+
+  async addReaction(_threadId: string, messageId: string, emoji: EmojiValue | string): Promise<void> {
+    const emojiType = typeof emoji === 'string' ? emoji : emoji.name;
+    await this.call('POST', `/open-apis/im/v1/messages/${messageId}/reactions`, {
+      reaction_type: { emoji_type: emojiType.toUpperCase() },
+    });
+  }
+
+  async removeReaction(): Promise<void> {
+    throw new NotImplementedError(
+      'Removing a reaction is not supported by the Lark adapter',
+      'removeReaction',
+    );
+  }
+
+  /** Lark has no typing indicator for bots. */
+  async startTyping(): Promise<void> {}
+
+  async fetchMessages(): Promise<FetchResult<LarkMessageEvent>> {
+    return { messages: [] };
+  }
+
+  async fetchThread(threadId: string): Promise<ThreadInfo> {
+    const thread = this.decodeThreadId(threadId);
+    return {
+      id: threadId,
+      channelId: this.channelIdFromThreadId(threadId),
+      isDM: thread.chatType === 'p2p',
+      metadata: { chatId: thread.chatId },
+    };
+  }
+
+  encodeThreadId({ chatType, chatId, rootMessageId }: LarkThreadId): string {
+    return [this.name, chatType, chatId, ...(rootMessageId ? [rootMessageId] : [])].join(':');
+  }
+
+  decodeThreadId(threadId: string): LarkThreadId {
+    const [name, chatType, chatId, rootMessageId] = threadId.split(':');
+    if (name !== this.name || (chatType !== 'p2p' && chatType !== 'group') || !chatId) {
+      throw new ValidationError(this.name, `Not a ${this.name} thread id: ${threadId}`);
+    }
+    return { chatType, chatId, ...(rootMessageId ? { rootMessageId } : {}) };
+  }
+
+  channelIdFromThreadId(threadId: string): string {
+    const { chatType, chatId } = this.decodeThreadId(threadId);
+    return this.encodeThreadId({ chatType, chatId });
+  }
+
+  isDM(threadId: string): boolean {
+    return this.decodeThreadId(threadId).chatType === 'p2p';
+  }
+
+  renderFormatted(content: FormattedContent): string {
+    return stringifyMarkdown(content);
+  }
+
+  private toCard(threadId: string, message: AdapterPostableMessage): LarkCard {
+    const card = extractCard(message);
+    if (card) return toLarkCard(card, threadId);
+    const markdown = postableMarkdown(message);
+    if (!markdown.trim()) throw new ValidationError(this.name, 'Message text cannot be empty');
+    return markdownCard(markdown);
+  }
+
+  private ownMessage(id: string, thread: LarkThreadId, content: string): LarkMessageEvent {
+    return {
+      sender: { sender_id: { open_id: this.botOpenId }, sender_type: 'app' },
+      message: {
+        message_id: id,
+        chat_id: thread.chatId,
+        chat_type: thread.chatType,
+        message_type: 'interactive',
+        content,
+        ...(thread.rootMessageId ? { root_id: thread.rootMessageId } : {}),
+      },
+    };
+  }
+
+  /** One Open API call with the tenant access token; a non-zero `code` becomes an AdapterError. */
+  private async call<T>(
+    method: string,
+    url: string,
+    data?: Record<string, unknown>,
+    params?: Record<string, string>,
+  ): Promise<T & { code?: number; msg?: string }> {
+    let body: (T & { code?: number; msg?: string }) | undefined;
+    try {
+      body = await this.client.request({ method, url, data, params });
+    } catch (error) {
+      const answer = (error as { response?: { status?: number; data?: { code?: number; msg?: string } } })
+        .response;
+      if (!answer?.data?.code) {
+        throw new NetworkError(
+          this.name,
+          `Lark ${method} ${url} failed: ${String((error as Error).message)}`,
+        );
+      }
+      body = answer.data as T & { code?: number; msg?: string };
+    }
+    if (body?.code !== 0) {
+      throw new AdapterError(
+        `Lark ${method} ${url} failed: code ${body?.code} (${body?.msg})`,
+        this.name,
+        String(body?.code),
+      );
+    }
+    return body;
+  }
+}
+
+/** Creates a Chat SDK adapter for a Feishu or Lark bot. */
+export function createLarkAdapter(options: LarkAdapterOptions): LarkAdapter {
+  return new LarkAdapter(options);
+}
+
+function requireText(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ValidationError(
+      'lark',
+      `${field} is required: the ${field} of the app in the developer console`,
+    );
+  }
+}
+
+/** The text of a message by its type; content is JSON whose form depends on `message_type`. */
+function messageText(type: string, content: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content);
+  } catch {
+    return '';
+  }
+  const body = parsed as {
+    text?: string;
+    title?: string;
+    content?: { tag: string; text?: string; user_name?: string }[][];
+  };
+  if (type === 'text') return body.text ?? '';
+  if (type === 'post') {
+    const lines = (body.content ?? []).map((line) =>
+      line.map((node) => (node.tag === 'at' ? `@${node.user_name ?? ''}` : (node.text ?? ''))).join(''),
+    );
+    return [body.title, ...lines].filter(Boolean).join('\n');
+  }
+  return `[${type}]`;
+}
+
+function postableMarkdown(message: AdapterPostableMessage): string {
+  if (typeof message === 'string') return message;
+  if ('raw' in message) return message.raw;
+  if ('markdown' in message) return message.markdown;
+  if ('ast' in message) return stringifyMarkdown(message.ast);
+  return '';
+}
+
+/** The SDK logs failed requests with their config (the token in it): only its text lines go on, at debug. */
+function quietSdkLogger(logger: () => Logger): LarkSdkLogger {
+  const forward = (...parts: unknown[]) => {
+    const text = parts.filter((part) => typeof part === 'string').join(' ');
+    if (text) logger().debug(`lark sdk: ${text}`);
+  };
+  return { error: forward, warn: forward, info: forward, debug: forward, trace: forward };
+}

@@ -1,0 +1,7 @@
+export {
+  createLarkAdapter,
+  LarkAdapter,
+  type LarkAdapterOptions,
+  type LarkMessageEvent,
+  type LarkThreadId,
+} from './adapter.js';
