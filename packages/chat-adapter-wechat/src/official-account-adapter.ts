@@ -237,7 +237,7 @@ export class WeChatOfficialAccountAdapter extends WeChatFamilyAdapter {
         value: chosen.value,
         messageId: prompt.messageId,
         threadId: this.encodeThreadId(userId),
-        user: { userId, userName: userId, fullName: userId, isBot: false, isMe: false },
+        user: this.author(userId),
         raw: packet,
       },
       options,

@@ -2,6 +2,7 @@ import { cardToFallbackText, extractCard, ValidationError } from '@chat-adapter/
 import {
   type Adapter,
   type AdapterPostableMessage,
+  type Author,
   type ButtonElement,
   type CardChild,
   type CardElement,
@@ -115,11 +116,16 @@ export abstract class WeChatFamilyAdapter implements Adapter<string, WeChatPacke
       text,
       formatted: parseMarkdown(text),
       raw,
-      author: { userId, userName: userId, fullName: userId, isBot: false, isMe: false },
+      author: this.author(userId),
       metadata: { dateSent: new Date(Number(raw.CreateTime ?? 0) * 1000 || Date.now()), edited: false },
       attachments: [],
       isMention: true,
     });
+  }
+
+  /** Both platforms name a user by an id only (UserID, OpenID); no display name comes with a message. */
+  protected author(userId: string): Author {
+    return { userId, userName: userId, fullName: userId, isBot: false, isMe: false };
   }
 
   async postMessage(threadId: string, message: AdapterPostableMessage): Promise<RawMessage<WeChatPacket>> {

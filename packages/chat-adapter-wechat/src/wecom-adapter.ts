@@ -126,7 +126,7 @@ export class WeComAdapter extends WeChatFamilyAdapter {
         value: choice.value,
         messageId: packet.TaskId,
         threadId: this.encodeThreadId(userId),
-        user: { userId, userName: userId, fullName: userId, isBot: false, isMe: false },
+        user: this.author(userId),
         raw: packet,
       },
       options,

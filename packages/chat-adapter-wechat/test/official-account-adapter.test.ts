@@ -1,10 +1,11 @@
-import { Actions, Button, Card, CardText, Chat } from 'chat';
+import { Chat } from 'chat';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createWeChatOfficialAccountAdapter,
   type WeChatOfficialAccountAdapterOptions,
 } from '../src/index.js';
 import { parseWeChatXml } from '../src/xml.js';
+import { approvalCard } from './approval-card.js';
 import { memoryState } from './memory-state.js';
 import {
   decryptForReceiver,
@@ -203,18 +204,7 @@ describe('the Official Account adapter in plain mode', () => {
     const clicks: string[] = [];
     h.chat.onDirectMessage(async (thread, message) => {
       h.received.push(message.text);
-      await thread.post(
-        Card({
-          title: 'Allow Write?',
-          children: [
-            CardText('Write notes.md'),
-            Actions([
-              Button({ id: 'approve', label: 'Approve', value: 'req-3' }),
-              Button({ id: 'deny', label: 'Deny', value: 'req-3' }),
-            ]),
-          ],
-        }),
-      );
+      await thread.post(approvalCard('req-3'));
     });
     h.chat.onAction(['approve', 'deny'], async (event) => {
       clicks.push(`${event.actionId} ${event.value} by ${event.user.userId} in ${event.threadId}`);

@@ -1,7 +1,8 @@
 import { decrypt, getSignature } from '@wecom/crypto';
-import { Actions, Button, Card, CardText, Chat } from 'chat';
+import { Chat } from 'chat';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWeComAdapter, type WeComAdapter } from '../src/index.js';
+import { approvalCard } from './approval-card.js';
 import { memoryState } from './memory-state.js';
 import {
   encryptForReceiver,
@@ -175,18 +176,7 @@ describe('the WeCom adapter', () => {
 
   it('sends buttons as a button_interaction template card and brings the click back, then marks the button', async () => {
     chat.onDirectMessage(async (thread) => {
-      await thread.post(
-        Card({
-          title: 'Allow Write?',
-          children: [
-            CardText('Write notes.md'),
-            Actions([
-              Button({ id: 'approve', label: 'Approve', value: 'req-7' }),
-              Button({ id: 'deny', label: 'Deny', value: 'req-7' }),
-            ]),
-          ],
-        }),
-      );
+      await thread.post(approvalCard('req-7'));
     });
     chat.onAction(['approve', 'deny'], async (event) => {
       received.push(`${event.actionId} ${event.value} by ${event.user.userId} in ${event.threadId}`);
