@@ -131,7 +131,7 @@ export abstract class WeChatFamilyAdapter implements Adapter<string, WeChatPacke
   async postMessage(threadId: string, message: AdapterPostableMessage): Promise<RawMessage<WeChatPacket>> {
     const userId = this.decodeThreadId(threadId);
     const card = extractCard(message);
-    const text = card ? cardText(card) : postableText(message);
+    const text = this.textOf(message);
     const buttons = card ? cardButtons(card.children) : [];
     let id: string;
     if (card && buttons.length > 0) {
@@ -141,6 +141,12 @@ export abstract class WeChatFamilyAdapter implements Adapter<string, WeChatPacke
       id = await this.sendTextParts(userId, splitIntoParts(text, this.maxMessageBytes));
     }
     return { id, threadId, raw: { ToUserName: userId, MsgType: 'text', Content: text, MsgId: id } };
+  }
+
+  /** A message as the plain text these platforms show: a card's title, then its body. */
+  protected textOf(message: AdapterPostableMessage): string {
+    const card = extractCard(message);
+    return card ? cardText(card) : postableText(message);
   }
 
   /** Neither platform edits a sent message: the new content goes out as a new message. */

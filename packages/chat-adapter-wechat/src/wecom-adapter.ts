@@ -26,6 +26,8 @@ export interface WeComAdapterOptions extends WeChatFamilyOptions {
 // Documented advice for the template card: a main title of up to 26 characters, a sub title of up to 112.
 const CARD_TITLE_CHARS = 26;
 const CARD_TEXT_CHARS = 112;
+// A clicked card's button holds a few words: the new text is cut to this many characters.
+const BUTTON_TEXT_CHARS = 20;
 const RESPONSE_CODE_TTL_MS = 72 * 60 * 60 * 1000; // a card's response_code can update it for 72 hours
 
 /**
@@ -173,25 +175,25 @@ export class WeComAdapter extends WeChatFamilyAdapter {
   }
 
   /**
-   * A template card that was clicked shows the new text on its button (update_template_card, once, for
-   * 72 hours); any other edit goes out as a new message.
+   * A template card that was clicked shows the last line of the new text on its button, which ends the
+   * card (update_template_card, once, within 72 hours); any other edit goes out as a new message.
    */
   override async editMessage(
     threadId: string,
     messageId: string,
     message: AdapterPostableMessage,
   ): Promise<RawMessage<WeChatPacket>> {
-    const stored = await this.chat
-      ?.getState()
-      .get<{ code: string; userId: string }>(`${this.name}:response-code:${messageId}`);
-    const text = typeof message === 'string' ? message : 'markdown' in message ? message.markdown : null;
-    if (!(stored && text)) return super.editMessage(threadId, messageId, message);
-    await this.chat?.getState().delete(`${this.name}:response-code:${messageId}`);
+    const key = `${this.name}:response-code:${messageId}`;
+    const stored = await this.chat?.getState().get<{ code: string; userId: string }>(key);
+    const text = this.textOf(message);
+    const lastLine = text.trim().split('\n').at(-1)?.trim() ?? '';
+    if (!(stored && lastLine)) return super.editMessage(threadId, messageId, message);
+    await this.chat?.getState().delete(key);
     await this.api.post('/cgi-bin/message/update_template_card', {
       userids: [stored.userId],
       agentid: Number(this.options.agentId),
       response_code: stored.code,
-      button: { replace_name: text.slice(0, 20) },
+      button: { replace_name: [...lastLine].slice(0, BUTTON_TEXT_CHARS).join('') },
     });
     return {
       id: messageId,

@@ -1,5 +1,5 @@
 import { decrypt, getSignature } from '@wecom/crypto';
-import { Chat } from 'chat';
+import { Card, CardText, Chat } from 'chat';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWeComAdapter, type WeComAdapter } from '../src/index.js';
 import { approvalCard } from './approval-card.js';
@@ -174,13 +174,18 @@ describe('the WeCom adapter', () => {
     expect(parts.join('\n\n')).toBe(answer);
   });
 
-  it('sends buttons as a button_interaction template card and brings the click back, then marks the button', async () => {
+  it('sends buttons as a button_interaction template card and brings the click back, then shows the outcome on its button', async () => {
     chat.onDirectMessage(async (thread) => {
       await thread.post(approvalCard('req-7'));
     });
     chat.onAction(['approve', 'deny'], async (event) => {
       received.push(`${event.actionId} ${event.value} by ${event.user.userId} in ${event.threadId}`);
-      await event.adapter.editMessage(event.threadId, event.messageId, 'Approved');
+      // As a bot shows the outcome: the card again, without its buttons, and the decision last.
+      await event.adapter.editMessage(
+        event.threadId,
+        event.messageId,
+        Card({ title: 'Allow Write?', children: [CardText('Write notes.md\nApproved by alice')] }),
+      );
     });
     await deliver(callback(textPacket('alice', 'write it')));
     await settle();
@@ -224,7 +229,7 @@ describe('the WeCom adapter', () => {
         userids: ['alice'],
         agentid: AGENT_ID,
         response_code: 'response-code-1',
-        button: { replace_name: 'Approved' },
+        button: { replace_name: 'Approved by alice' },
       },
     ]);
   });
