@@ -6,13 +6,14 @@ import { formatIssues, safeParsePlain } from './options/zod-issues.js';
 
 const projects = { main: { path: '/srv/main' } };
 
-function agentOptionsOf(agent: Record<string, unknown>) {
-  const config = serverConfigSchema.parse({ projects, agent });
+function agentOptionsOf(agent: Record<string, unknown>, permissions: Record<string, unknown> = {}) {
+  const config = serverConfigSchema.parse({ projects, agent, permissions });
   return buildAgentOptions({
     store: createMemorySessionStore(),
     claude: config.claude,
     agent: config.agent,
     limits: config.limits,
+    permissions: config.permissions,
     principals: [],
     projectDirs: { main: '/srv/main' },
     defaultProject: 'main',
@@ -33,5 +34,13 @@ describe('agent.max_memory', () => {
       expect(parsed.success).toBe(false);
       if (!parsed.success) expect(formatIssues(parsed.error)[0]).toMatch(/^agent\.max_memory: /);
     }
+  });
+});
+
+describe('permissions.approval_timeout_ms', () => {
+  it('denies first: the CLI-side permission timeout of the agent is later', () => {
+    expect(agentOptionsOf({}, { approval_timeout_ms: 60_000 }).pool?.permissionTimeoutMs).toBeGreaterThan(
+      60_000,
+    );
   });
 });

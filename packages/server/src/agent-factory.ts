@@ -6,7 +6,12 @@ import type { SessionStore } from '@claude-code-server/store';
 import type { Principal } from './auth/principal.js';
 import { ProjectDirectoryError } from './errors/server-error.js';
 import { type ClaudeSectionConfig, claudeConfigOf } from './options/claude-section.js';
-import type { AgentSectionConfig, LimitsConfig, ParsedServerConfig } from './options/config-schema.js';
+import type {
+  AgentSectionConfig,
+  LimitsConfig,
+  ParsedServerConfig,
+  PermissionsConfig,
+} from './options/config-schema.js';
 import { widerMode } from './policy/turn-policy.js';
 
 /** Project name -> absolute directory; every directory must exist. */
@@ -36,6 +41,7 @@ export function buildAgentOptions(input: {
   claude: ClaudeSectionConfig;
   agent: AgentSectionConfig;
   limits: LimitsConfig;
+  permissions: PermissionsConfig;
   principals: readonly Principal[];
   projectDirs: Record<string, string>;
   defaultProject: string;
@@ -63,6 +69,8 @@ export function buildAgentOptions(input: {
       ...(agent.max_memory !== undefined ? { maxMemoryBytes: agent.max_memory } : {}),
       spares: agent.spares,
       ...(agent.idle_timeout_ms !== undefined ? { idleTimeoutMs: agent.idle_timeout_ms } : {}),
+      // The server's approval timeout denies first (and says so as an event); the CLI's is a backstop.
+      permissionTimeoutMs: input.permissions.approval_timeout_ms + 10_000,
     },
     // The agent's admission is the server's: every turn, sync, streamed or async, waits there.
     maxConcurrentTurns: limits.max_concurrent_turns ?? agent.max_live,

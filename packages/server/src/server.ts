@@ -3,13 +3,17 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ClaudeAgent } from '@claude-code-server/agent';
 import { CREDENTIAL_VARIABLES, NO_CREDENTIALS_FIX } from '@claude-code-server/core';
+import bytes from 'bytes';
 import type { Express } from 'express';
 import { type Logger, pino } from 'pino';
 import { buildAgentOptions, resolveProjectDirectories } from './agent-factory.js';
+import { ApprovalBroker } from './approvals/approval-broker.js';
+import { InProcessApprovalHandOff } from './approvals/in-process-hand-off.js';
 import { KeyTable } from './auth/key-table.js';
 import { ShutdownAbort, TurnService } from './chat/turn-service.js';
 import { HealthCheck } from './health/health-check.js';
 import { buildApp } from './http/build-app.js';
+import { RateLimiter } from './limits/rate-limiter.js';
 import { measuredStore } from './metrics/measured-store.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { ModelNames } from './openai/model-names.js';
@@ -23,6 +27,7 @@ import { TaskSweeper } from './tasks/task-sweeper.js';
 import { drainTurns } from './turns/drain-turns.js';
 import { RunningTurns } from './turns/running-turns.js';
 import { SERVER_VERSION } from './version.js';
+import { WsEndpoint } from './ws/ws-endpoint.js';
 
 export interface ShutdownOptions {
   /** How long running turns may go on before they are interrupted (default 30 s). */
@@ -36,8 +41,13 @@ export interface ClaudeCodeServer {
   /** The agent answering the turns (the one passed in, or the one the server built). */
   agent: ClaudeAgent;
   logger: Logger;
-  /** Listens on a port (0: any free one); `shutdown` closes what it opened. */
+  /** Listens on a port (0: any free one), with GET /ws on it; `shutdown` closes what it opened. */
   listen(port: number, host?: string): Promise<Server>;
+  /**
+   * Serves GET /ws on an HTTP server you created for `app` (`listen` does it for its own); a no-op
+   * with websocket.enabled: false.
+   */
+  attachWebSocket(server: Server): void;
   /**
    * Stops taking requests (503), lets running turns finish until the deadline, interrupts the rest,
    * marks unfinished tasks failed and closes the agent it built (its CLI processes) and its listeners.
@@ -70,6 +80,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
             claude: options.claude,
             agent: options.agent,
             limits: options.limits,
+            permissions: options.permissions,
             principals: keys.principals,
             projectDirs,
             defaultProject,
@@ -79,7 +90,13 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
 
   const instanceId = `server-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const running = new RunningTurns();
+  const approvals = new ApprovalBroker(
+    options.approvals ?? new InProcessApprovalHandOff(),
+    options.permissions.approval_timeout_ms,
+  );
   const turns = new TurnService({
+    approvals,
+    attachments: options.attachments,
     agent,
     store,
     running,
@@ -132,15 +149,22 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     store,
     turns,
     tasks,
+    approvals,
     health,
     logger,
     sseHeartbeatMs: options.limits.sse_heartbeat_ms,
     sseBufferLimit: options.limits.sse_buffer_limit,
     isDraining: () => draining,
   };
-  const listed = { openai: options.openai.enabled, metrics: options.metrics.enabled };
+  const listed = {
+    openai: options.openai.enabled,
+    metrics: options.metrics.enabled,
+    websocket: options.websocket.enabled,
+  };
+  const rateLimiter = new RateLimiter();
   const app = buildApp(ctx, {
     keys,
+    rateLimiter,
     corsOrigins: options.cors.origins,
     bodyLimit: options.limits.body_limit,
     openapi: buildOpenApiDocument({ version: SERVER_VERSION, secured: !keys.anonymous, ...listed }),
@@ -165,6 +189,15 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
       : {}),
   });
 
+  const websocket = options.websocket.enabled
+    ? new WsEndpoint(
+        { ctx, keys, rateLimiter, config: options.websocket, logger },
+        typeof options.limits.body_limit === 'number'
+          ? options.limits.body_limit
+          : (bytes.parse(options.limits.body_limit) ?? 1024 * 1024),
+      )
+    : undefined;
+
   const servers = new Set<Server>();
   let shuttingDown: Promise<void> | undefined;
   const shutdown = async ({ deadlineMs = 30_000 }: ShutdownOptions = {}) => {
@@ -173,6 +206,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     running.abortWaiting(new ShutdownAbort());
     for (const server of servers) server.close();
     await drainTurns(running, deadlineMs, new ShutdownAbort(), logger);
+    websocket?.close();
     await tasks.drain();
     tasks.stop();
     sweeper.stop();
@@ -191,9 +225,13 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
         const server = app.listen(port, host ?? '127.0.0.1', (error?: Error) => {
           if (error) return reject(error);
           servers.add(server);
+          websocket?.attach(server);
           resolve(server);
         });
       });
+    },
+    attachWebSocket(server: Server): void {
+      websocket?.attach(server);
     },
     shutdown(shutdownOptions?: ShutdownOptions): Promise<void> {
       shuttingDown ??= shutdown(shutdownOptions);

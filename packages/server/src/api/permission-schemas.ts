@@ -95,4 +95,5 @@ export const permissionParamsSchema = z.strictObject({
 export type PermissionRequestBody = z.output<typeof permissionRequestSchema>;
 export type PermissionResolvedBody = z.output<typeof permissionResolvedSchema>;
 export { behaviorError as permissionBehaviorError };
+export type PermissionAnsweredBody = z.output<typeof permissionAnsweredSchema>;
 export type PermissionAnswerBody = z.output<typeof permissionAnswerSchema>;

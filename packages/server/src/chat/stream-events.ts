@@ -1,4 +1,4 @@
-import type { AgentEvent } from '@claude-code-server/agent';
+import type { TurnEvent } from './turn-service.js';
 
 /** One Server-Sent Event: its name and JSON data. */
 export interface SseEvent {
@@ -7,12 +7,20 @@ export interface SseEvent {
 }
 
 /**
- * The SSE event for an agent event, or null for those a client has no use for (raw system messages,
- * the CLI's result, which `done` replaces). `session` and `done` are built by the route, which knows
- * the client's session id.
+ * The SSE (and WebSocket) event for a turn's event, or null for those a client has no use for (raw
+ * system messages, the CLI's result, which `done` replaces). `sessionId` is the client's session id.
  */
-export function toSseEvent(event: AgentEvent): SseEvent | null {
+export function toSseEvent(event: TurnEvent, sessionId: string): SseEvent | null {
   switch (event.type) {
+    case 'session':
+      return {
+        event: 'session',
+        data: { session_id: sessionId, claude_session_id: event.claudeSessionId ?? null },
+      };
+    case 'permission_request':
+      return { event: 'permission_request', data: event.request };
+    case 'permission_resolved':
+      return { event: 'permission_resolved', data: event.resolution };
     case 'init':
       return {
         event: 'init',

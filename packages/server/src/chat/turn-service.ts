@@ -8,9 +8,11 @@ import {
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import type { ChatRequestBody } from '../api/request-schemas.js';
+import type { ApprovalBroker, ApprovalEvent } from '../approvals/approval-broker.js';
 import type { Principal } from '../auth/principal.js';
 import { badRequest, forbidden, HttpError } from '../errors/http-error.js';
 import { toHttpError } from '../errors/map-error.js';
+import type { AttachmentsConfig } from '../options/config-schema.js';
 import {
   checkProjectAccess,
   checkUserAccess,
@@ -19,7 +21,11 @@ import {
 } from '../policy/turn-policy.js';
 import { storedSessionId, storedUserId } from '../tenancy.js';
 import type { RunningTurns } from '../turns/running-turns.js';
+import { checkAttachments } from './attachment-limits.js';
 import type { TurnObserver } from './turn-observer.js';
+
+/** What a running turn tells its listener: the agent's events and its permission requests. */
+export type TurnEvent = AgentEvent | ApprovalEvent;
 
 /** A checked chat request, ready to run: the client's ids and the stored ones. */
 export interface PreparedTurn {
@@ -37,6 +43,12 @@ export interface PreparedTurn {
   timeoutMs: number;
   /** Stored with the turn's user message (e.g. what an OpenAI-style request's message stands for). */
   meta?: Record<string, unknown>;
+  /** Content blocks (images, files) sent after the message. */
+  attachments?: Array<Record<string, unknown>>;
+  /** The tools of the request's key: the ceiling of what a permission request may be about. */
+  keyTools: readonly string[];
+  /** Whether a tool that needs permission waits for an answer (else it is denied at once). */
+  waitForApproval: boolean;
 }
 
 export interface TurnServiceDeps {
@@ -53,6 +65,8 @@ export interface TurnServiceDeps {
   includeContent: boolean;
   /** Told about every turn (metrics). */
   observer?: TurnObserver;
+  approvals: ApprovalBroker;
+  attachments: AttachmentsConfig;
 }
 
 /** The reason a shutdown aborts running turns with; such a turn answers 503. */
@@ -67,14 +81,23 @@ export class ShutdownAbort extends Error {
 export class TurnService {
   constructor(private readonly deps: TurnServiceDeps) {}
 
-  /** Validates a chat request for this principal: user, project, config and timeout (400/403). */
-  async prepare(principal: Principal, body: ChatRequestBody, requestId?: string): Promise<PreparedTurn> {
+  /**
+   * Validates a chat request for this principal: user, project, config, attachments and timeout
+   * (400/403). `waitByDefault`: whether its tools wait for approval unless it says otherwise.
+   */
+  async prepare(
+    principal: Principal,
+    body: ChatRequestBody,
+    requestId?: string,
+    waitByDefault = false,
+  ): Promise<PreparedTurn> {
     checkUserAccess(principal, body.user_id);
     const sessionId = body.session_id ?? sessionIdFor(body.user_id);
     const stored = storedSessionId(principal.tenant, sessionId);
     const userId = storedUserId(principal.tenant, body.user_id);
     const project = await this.projectFor(principal, body.project, stored, userId);
     const overrides = resolveTurnOverrides(principal, this.deps.defaults, body.config);
+    const attachments = checkAttachments(body.attachments, this.deps.attachments);
     return {
       requestId,
       message: body.message,
@@ -87,6 +110,11 @@ export class TurnService {
       project,
       overrides,
       timeoutMs: this.timeoutOf(body.timeout),
+      ...(attachments
+        ? { attachments: attachments.blocks, meta: { attachments: attachments.described } }
+        : {}),
+      keyTools: principal.tools,
+      waitForApproval: body.wait_for_approval ?? waitByDefault,
     };
   }
 
@@ -100,13 +128,15 @@ export class TurnService {
   }
 
   /**
-   * Runs the turn once the agent's admission gives it a slot (`onStart` is called then). With `onEvent`, the agent's events
-   * are forwarded as they happen. Aborting `signal` drops a waiting turn or interrupts a running one.
+   * Runs the turn once the agent's admission gives it a slot (`onStart` is called then). With
+   * `onEvent`, the agent's events and the turn's permission requests are forwarded as they happen; a
+   * promise it returns holds back the next agent event until it settles (backpressure). Aborting
+   * `signal` drops a waiting turn or interrupts a running one.
    */
   async run(
     turn: PreparedTurn,
     signal?: AbortSignal,
-    onEvent?: (event: AgentEvent) => void,
+    onEvent?: (event: TurnEvent) => void | Promise<void>,
     onStart?: () => void,
   ): Promise<AgentResponse> {
     const controller = this.deps.running.start(signal);
@@ -122,13 +152,13 @@ export class TurnService {
     let deltaSeen = false;
     const forward =
       onEvent &&
-      ((event: AgentEvent) => {
+      ((event: TurnEvent) => {
         if (!deltaSeen && event.type === 'text_delta' && slotAt !== undefined) {
           deltaSeen = true;
           const afterMs = Date.now() - slotAt;
           observe((observer) => observer.firstDelta(turn, afterMs));
         }
-        onEvent(event);
+        return onEvent(event);
       });
     const log = this.deps.logger.child({
       request_id: turn.requestId,
@@ -181,10 +211,19 @@ export class TurnService {
   private async callAgent(
     turn: PreparedTurn,
     signal: AbortSignal,
-    onEvent: ((event: AgentEvent) => void) | undefined,
+    onEvent: ((event: TurnEvent) => void | Promise<void>) | undefined,
     onStart: () => void,
   ): Promise<AgentResponse> {
+    const canUseTool = this.deps.approvals.canUseToolFor(
+      turn,
+      onEvent &&
+        ((event) => {
+          void onEvent(event);
+        }),
+    );
     const options = {
+      canUseTool,
+      ...(turn.attachments ? { attachments: turn.attachments } : {}),
       onStart,
       userId: turn.storedUserId,
       sessionId: turn.storedSessionId,
@@ -198,7 +237,7 @@ export class TurnService {
     let response: AgentResponse | undefined;
     for await (const event of this.deps.agent.stream(turn.message, options)) {
       if (event.type === 'done') response = event.response;
-      else onEvent(event);
+      else await onEvent(event);
     }
     if (!response) throw new HttpError(502, 'PROTOCOL_ERROR', 'the turn ended without an answer');
     return response;

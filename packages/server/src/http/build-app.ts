@@ -3,7 +3,7 @@ import { authenticate } from '../auth/authenticate.js';
 import type { KeyTable } from '../auth/key-table.js';
 import { errorMiddleware } from '../errors/error-middleware.js';
 import { HttpError } from '../errors/http-error.js';
-import { RateLimiter } from '../limits/rate-limiter.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
 import { httpMetrics } from '../metrics/http-metrics.js';
 import { registerMetricsRoute } from '../metrics/metrics-route.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
@@ -12,6 +12,7 @@ import { type OpenAiSettings, registerOpenAiRoutes } from '../openai/openai-rout
 import type { MetricsConfig } from '../options/config-schema.js';
 import { registerChatRoutes } from '../routes/chat-routes.js';
 import type { RouteContext } from '../routes/context.js';
+import { registerPermissionRoutes } from '../routes/permission-routes.js';
 import { registerPublicRoutes } from '../routes/public-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
 import { registerTaskRoutes } from '../routes/task-routes.js';
@@ -23,6 +24,8 @@ const PROTECTED_PATH = /^\/(chat|task|session|sessions|v1)(\/|$)/;
 
 export interface AppSettings {
   keys: KeyTable;
+  /** The per-key request limits (shared with the WebSocket endpoint). */
+  rateLimiter: RateLimiter;
   corsOrigins: readonly string[];
   bodyLimit: number | string;
   openapi: unknown;
@@ -51,7 +54,7 @@ export function buildApp(ctx: RouteContext, settings: AppSettings): Express {
   registerPublicRoutes(publicRouter, ctx, settings.openapi);
   if (settings.metrics) registerMetricsRoute(publicRouter, settings.metrics.metrics, settings.metrics.config);
   app.use(publicRouter);
-  const auth = authenticate(settings.keys, new RateLimiter());
+  const auth = authenticate(settings.keys, settings.rateLimiter);
   app.use((req: Request, res: Response, next: NextFunction) =>
     PROTECTED_PATH.test(req.path) ? auth(req, res, next) : next(),
   );
@@ -60,6 +63,7 @@ export function buildApp(ctx: RouteContext, settings: AppSettings): Express {
   registerChatRoutes(apiRouter, ctx);
   registerTaskRoutes(apiRouter, ctx);
   registerSessionRoutes(apiRouter, ctx);
+  registerPermissionRoutes(apiRouter, ctx);
   if (settings.openai) registerOpenAiRoutes(apiRouter, ctx, settings.openai);
   app.use(apiRouter);
   app.use((req: Request) => {

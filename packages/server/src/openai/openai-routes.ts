@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentEvent, AgentResponse } from '@claude-code-server/agent';
+import type { AgentResponse } from '@claude-code-server/agent';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { projectNameSchema, sessionIdSchema, userIdSchema } from '../api/request-schemas.js';
 import { validate } from '../api/validate.js';
 import { principalOf } from '../auth/authenticate.js';
-import type { PreparedTurn } from '../chat/turn-service.js';
+import type { PreparedTurn, TurnEvent } from '../chat/turn-service.js';
 import { badRequest, HttpError } from '../errors/http-error.js';
 import { statusOf, toHttpError } from '../errors/map-error.js';
 import { safeParsePlain } from '../options/zod-issues.js';
@@ -121,7 +121,7 @@ async function streamTurn(
   // Text of the turn's messages in order; a message after tools starts on a new paragraph.
   let wrote = false;
   let messageEnded = false;
-  const onEvent = (event: AgentEvent) => {
+  const onEvent = (event: TurnEvent) => {
     if (event.type === 'assistant' && event.parentToolUseId === null) messageEnded = true;
     if (event.type !== 'text_delta' || event.parentToolUseId !== null || event.text === '') return;
     const text = wrote && messageEnded ? `\n\n${event.text}` : event.text;

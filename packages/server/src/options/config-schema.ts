@@ -1,9 +1,11 @@
 import { permissionModes } from '@claude-code-server/core';
-import bytes from 'bytes';
 import { z } from 'zod';
 import { sha256 } from '../auth/digest.js';
 import { claudeSectionSchema } from './claude-section.js';
+import { attachmentsConfigSchema, permissionsSchema, websocketSchema } from './interaction-sections.js';
 import {
+  byteCount,
+  byteSize,
   mappingOr,
   nonEmptyString,
   nonNegativeInt,
@@ -83,13 +85,6 @@ const keysAuthSchema = z.strictObject({
 
 /** `none`, or `{ keys }`: a mapping is checked as the keys form, so an error names the key inside it. */
 export const authSchema = mappingOr(keysAuthSchema, noAuthSchema);
-
-const byteSize = z.union(
-  [positiveInt, z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'must be a size such as 512kb or 1mb')],
-  { error: typeError('must be a number of bytes or a size such as 512kb or 1mb') },
-);
-/** A byte size as a number of bytes. */
-const byteCount = byteSize.transform((size) => (typeof size === 'number' ? size : (bytes.parse(size) ?? 0)));
 
 export const limitsSchema = z
   .strictObject({
@@ -218,6 +213,9 @@ export const serverConfigShape = {
   metrics: metricsSchema.default(() => metricsSchema.parse({})),
   openai: openaiSchema.default(() => openaiSchema.parse({})),
   agent: agentSectionSchema.default(() => agentSectionSchema.parse({})),
+  permissions: permissionsSchema.default(() => permissionsSchema.parse({})),
+  attachments: attachmentsConfigSchema.default(() => attachmentsConfigSchema.parse({})),
+  websocket: websocketSchema.default(() => websocketSchema.parse({})),
 };
 
 type ConfigLike = Pick<
@@ -308,3 +306,8 @@ export type LimitsConfig = z.output<typeof limitsSchema>;
 export type AgentSectionConfig = z.output<typeof agentSectionSchema>;
 export type MetricsConfig = z.output<typeof metricsSchema>;
 export type OpenAiConfig = z.output<typeof openaiSchema>;
+export type {
+  AttachmentsConfig,
+  PermissionsConfig,
+  WebSocketConfig,
+} from './interaction-sections.js';

@@ -3,6 +3,7 @@ import { snakeCase } from '@claude-code-server/core/internal';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { ApprovalHandOff } from '../approvals/approval-hand-off.js';
 import { InvalidServerOptionsError } from '../errors/server-error.js';
 import { agentSectionSchema, checkConfig, serverConfigShape } from './config-schema.js';
 import { mappingOr } from './zod-helpers.js';
@@ -27,6 +28,13 @@ function isLogger(value: unknown): value is Logger {
   return ['info', 'warn', 'error', 'child'].every((name) => typeof logger[name] === 'function');
 }
 
+function isApprovalHandOff(value: unknown): value is ApprovalHandOff {
+  if (typeof value !== 'object' || value === null) return false;
+  return ['open', 'close', 'get', 'list', 'deliver'].every(
+    (name) => typeof (value as Record<string, unknown>)[name] === 'function',
+  );
+}
+
 const agentInstanceSchema = z.instanceof(ClaudeAgent, { error: 'must be a ClaudeAgent or agent options' });
 
 /**
@@ -39,6 +47,8 @@ export const serverOptionsSchema = z
     store: z.custom<SessionStore>(isSessionStore, 'must be a SessionStore (e.g. from a store package)'),
     agent: mappingOr(agentSectionSchema, agentInstanceSchema).default(() => agentSectionSchema.parse({})),
     logger: z.custom<Logger>(isLogger, 'must be a pino logger').optional(),
+    /** Where pending permission requests wait and answers are handed over (default: this process). */
+    approvals: z.custom<ApprovalHandOff>(isApprovalHandOff, 'must be an ApprovalHandOff').optional(),
   })
   .superRefine(checkConfig);
 

@@ -1,4 +1,5 @@
 import { MAX_TIMER_MS } from '@claude-code-server/core/internal';
+import bytes from 'bytes';
 import { z } from 'zod';
 import { plainErrors } from './zod-issues.js';
 
@@ -64,3 +65,13 @@ export function mappingOr<M extends z.ZodType, O extends z.ZodType>(mapping: M, 
     return z.NEVER;
   });
 }
+
+/** A byte size: a number of bytes or a string such as `512kb` (as express's body limit takes). */
+export const byteSize = z.union(
+  [positiveInt, z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'must be a size such as 512kb or 1mb')],
+  { error: typeError('must be a number of bytes or a size such as 512kb or 1mb') },
+);
+/** A byte size as a number of bytes. */
+export const byteCount = byteSize.transform((size) =>
+  typeof size === 'number' ? size : (bytes.parse(size) ?? 0),
+);

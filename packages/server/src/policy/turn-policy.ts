@@ -9,9 +9,13 @@ export function widerMode(a: PermissionMode, b: PermissionMode): PermissionMode 
   return permissionModeRank(a) >= permissionModeRank(b) ? a : b;
 }
 
-/** Whether one of the key's tool patterns covers `tool`. */
+/** Whether one of a key's tool patterns covers `tool` (a tool name, or a pattern such as `Bash(git:*)`). */
+export function toolsCover(tools: readonly string[], tool: string): boolean {
+  return tools.some((pattern) => toolCovers(pattern, tool));
+}
+
 function keyCoversTool(principal: Principal, tool: string): boolean {
-  return principal.tools.some((pattern) => toolCovers(pattern, tool));
+  return toolsCover(principal.tools, tool);
 }
 
 /** What a request starts from when it asks for nothing. */

@@ -3,8 +3,7 @@ import { chatRequestSchema } from '../api/request-schemas.js';
 import { validate } from '../api/validate.js';
 import { principalOf } from '../auth/authenticate.js';
 import { chatResponseBody } from '../chat/response-body.js';
-import { toSseEvent } from '../chat/stream-events.js';
-import { toHttpError } from '../errors/map-error.js';
+import { streamTurn } from '../chat/turn-stream.js';
 import { SseWriter } from '../http/sse-writer.js';
 import type { RouteContext } from './context.js';
 
@@ -50,29 +49,14 @@ export function registerChatRoutes(router: Router, ctx: RouteContext): void {
 
   router.post('/chat/stream', async (req: Request, res: Response) => {
     const body = validate(chatRequestSchema, req.body, 'body');
-    const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId);
+    const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId, true);
     // A full queue is refused as a plain JSON 429; otherwise the stream opens now, so a turn that waits
     // for a slot gets keep-alives too, and whatever fails later comes as an `error` event.
     ctx.turns.checkAdmission(turn);
     const signal = clientGone(res);
     const sse = openStream(ctx, res, turn.requestId);
     try {
-      const response = await ctx.turns.run(turn, signal, (event) => {
-        if (event.type === 'session') {
-          sse.send('session', {
-            session_id: turn.sessionId,
-            claude_session_id: event.claudeSessionId ?? null,
-          });
-          return;
-        }
-        const sseEvent = toSseEvent(event);
-        if (sseEvent) sse.send(sseEvent.event, sseEvent.data);
-      });
-      sse.send('done', chatResponseBody(response, turn.sessionId));
-    } catch (error) {
-      if (signal.aborted) return;
-      const http = toHttpError(error);
-      sse.send('error', { ...http.toBody(), status: http.status });
+      await streamTurn(ctx.turns, turn, signal, (event) => sse.send(event.event, event.data));
     } finally {
       sse.end();
     }
@@ -80,7 +64,7 @@ export function registerChatRoutes(router: Router, ctx: RouteContext): void {
 
   router.post('/chat/async', async (req: Request, res: Response) => {
     const body = validate(chatRequestSchema, req.body, 'body');
-    const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId);
+    const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId, true);
     ctx.turns.checkAdmission(turn);
     const task = await ctx.tasks.submit(turn);
     res.status(202).location(`${req.baseUrl}/task/${task.taskId}`).json({

@@ -1,6 +1,7 @@
 import type { ClaudeAgent } from '@claude-code-server/agent';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
+import type { ApprovalBroker } from '../approvals/approval-broker.js';
 import type { TurnService } from '../chat/turn-service.js';
 import type { HealthCheck } from '../health/health-check.js';
 import type { TaskRunner } from '../tasks/task-runner.js';
@@ -11,6 +12,7 @@ export interface RouteContext {
   store: SessionStore;
   turns: TurnService;
   tasks: TaskRunner;
+  approvals: ApprovalBroker;
   health: HealthCheck;
   logger: Logger;
   sseHeartbeatMs: number;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { chatResponseBody } from '../chat/response-body.js';
-import type { PreparedTurn, TurnService } from '../chat/turn-service.js';
+import type { PreparedTurn, TurnEvent, TurnService } from '../chat/turn-service.js';
 import { HttpError, notFound } from '../errors/http-error.js';
 import { toHttpError } from '../errors/map-error.js';
 import { isFinished, isOrphaned, type TaskRecord } from './task-record.js';
@@ -97,11 +97,16 @@ export class TaskRunner {
   private async execute(task: LocalTask, turn: PreparedTurn): Promise<void> {
     const { record } = task;
     try {
-      const response = await this.options.turns.run(turn, task.controller.signal, undefined, () => {
-        record.status = 'running';
-        record.startedAt = Date.now();
-        this.persist(task);
-      });
+      const response = await this.options.turns.run(
+        turn,
+        task.controller.signal,
+        (event) => this.trackApprovals(task, event),
+        () => {
+          record.status = 'running';
+          record.startedAt = Date.now();
+          this.persist(task);
+        },
+      );
       await this.options.registry.saveResult(record, chatResponseBody(response, turn.sessionId));
       record.status = 'completed';
       if (!response.success) {
@@ -121,8 +126,24 @@ export class TaskRunner {
       }
     }
     record.finishedAt = Date.now();
+    record.pendingPermissions = [];
     this.persist(task);
     await task.writes;
+  }
+
+  /** A running task waits for approval while any of its permission requests is open (stored, so any node shows it). */
+  private trackApprovals(task: LocalTask, event: TurnEvent): void {
+    if (event.type !== 'permission_request' && event.type !== 'permission_resolved') return;
+    const { record } = task;
+    const pending = record.pendingPermissions ?? [];
+    record.pendingPermissions =
+      event.type === 'permission_request'
+        ? [...pending, event.request]
+        : pending.filter((request) => request.request_id !== event.resolution.request_id);
+    if (!isFinished(record)) {
+      record.status = record.pendingPermissions.length > 0 ? 'waiting_for_approval' : 'running';
+    }
+    this.persist(task);
   }
 
   /** Queues a write of the task's current record; failures are logged (the next write retries). */
