@@ -12,6 +12,8 @@ export interface RunArgsOptions {
   inputFormat?: 'text' | 'stream-json';
   /** 'stdio' asks the host over the control protocol before a tool runs (or an MCP tool's name). */
   permissionPromptTool?: string;
+  /** In-process MCP servers (answered over the control protocol): declared as `{ type: 'sdk' }` in an extra `--mcp-config`. */
+  sdkMcpServers?: readonly string[];
 }
 
 /** `--flag value`, or `--flag=value` when the value could be read as a flag. */
@@ -52,6 +54,10 @@ export function buildArgs(config: ClaudeConfig, options: RunArgsOptions = {}): s
   if (config.maxBudgetUsd !== undefined) args.push(...flag('--max-budget-usd', String(config.maxBudgetUsd)));
   for (const dir of config.addDirs ?? []) args.push(...flag('--add-dir', dir));
   if (config.mcpConfig !== undefined) args.push(...flag('--mcp-config', jsonOrPath(config.mcpConfig)));
+  if (options.sdkMcpServers?.length) {
+    const mcpServers = Object.fromEntries(options.sdkMcpServers.map((name) => [name, { type: 'sdk', name }]));
+    args.push(...flag('--mcp-config', JSON.stringify({ mcpServers })));
+  }
   if (config.strictMcpConfig) args.push('--strict-mcp-config');
   if (config.settings !== undefined) args.push(...flag('--settings', jsonOrPath(config.settings)));
   if (config.settingSources !== undefined) {

@@ -3,7 +3,11 @@ import { getCliVersion } from './cli-path.js';
 import { type ClaudeConfig, claudeConfigSchema, parseClaudeConfig, toInvalidConfigError } from './config.js';
 import { InvalidConfigError, ProtocolError } from './errors.js';
 import type { ChatResponse, ClaudeEvent } from './events.js';
+import type { Hooks } from './hooks/hooks.js';
 import { runOneShot } from './one-shot.js';
+import { type OneShotCallbacks, runOneShotSession } from './one-shot-session.js';
+import type { CanUseTool } from './session/permissions.js';
+import type { ToolServer } from './tools/tool-server.js';
 
 /** Per-call choices: any config field (overrides the client's), plus how this run relates to others. */
 export interface ChatOptions extends ClaudeConfig {
@@ -15,6 +19,12 @@ export interface ChatOptions extends ClaudeConfig {
   forkSession?: boolean;
   /** Aborting kills the process tree and throws AbortedError. */
   signal?: AbortSignal;
+  /** In-process tools for this run (createToolServer); the run then uses streaming input (see README). */
+  toolServers?: ToolServer[];
+  /** Hook callbacks for this run; the run then uses streaming input. */
+  hooks?: Hooks;
+  /** Answers tool-permission requests of this run; the run then uses streaming input. */
+  canUseTool?: CanUseTool;
 }
 
 const runOptionsSchema = z.strictObject({
@@ -22,6 +32,10 @@ const runOptionsSchema = z.strictObject({
   sessionId: z.uuid('must be a UUID').optional(),
   forkSession: z.boolean().optional(),
   signal: z.instanceof(AbortSignal, { message: 'must be an AbortSignal' }).optional(),
+  // Checked by the session that runs them (parseExtensions); here only told apart from config fields.
+  toolServers: z.array(z.unknown()).optional(),
+  hooks: z.record(z.string(), z.unknown()).optional(),
+  canUseTool: z.custom<CanUseTool>((v) => typeof v === 'function', 'must be a function').optional(),
 });
 const runOptionKeys = new Set(Object.keys(runOptionsSchema.shape));
 
@@ -48,7 +62,29 @@ function resolveCallOptions(base: ClaudeConfig, options: ChatOptions | undefined
   if (parsedRun.data.sessionId && parsedRun.data.resume && !parsedRun.data.forkSession) {
     throw new InvalidConfigError('sessionId', 'with `resume` needs `forkSession` (it names the fork)');
   }
-  return { config, run: parsedRun.data as RunOptions };
+  const { toolServers, hooks, canUseTool, ...runArgs } = parsedRun.data as RunOptions;
+  const callbacks: OneShotCallbacks | undefined =
+    toolServers || hooks || canUseTool ? ({ toolServers, hooks, canUseTool } as OneShotCallbacks) : undefined;
+  if (callbacks && runArgs.forkSession) {
+    throw new InvalidConfigError('forkSession', 'cannot be combined with toolServers, hooks or canUseTool');
+  }
+  if (callbacks && config.outputFormat === 'stream-json') {
+    throw new InvalidConfigError(
+      'outputFormat',
+      "'stream-json' is not available with toolServers, hooks or canUseTool",
+    );
+  }
+  return { config, run: runArgs, callbacks };
+}
+
+/** The run's events: over streaming input when the CLI must call back into this process, else prompt as text. */
+function runEvents(
+  prompt: string,
+  { config, run, callbacks }: ReturnType<typeof resolveCallOptions>,
+  onRawLine?: (line: string) => void,
+): AsyncGenerator<ClaudeEvent, void, undefined> {
+  if (callbacks) return runOneShotSession(prompt, config, run, callbacks);
+  return runOneShot(prompt, config, { ...run, onRawLine });
 }
 
 function checkPrompt(prompt: unknown): string {
@@ -72,11 +108,12 @@ export class ClaudeCodeClient {
 
   /** Run one prompt to the end and return the typed result. */
   async chat(prompt: string, options?: ChatOptions): Promise<ChatResponse> {
-    const { config, run } = resolveCallOptions(this.config, options);
+    const resolved = resolveCallOptions(this.config, options);
+    const { config } = resolved;
     const lines: string[] = [];
     const onRawLine = config.outputFormat === 'stream-json' ? (line: string) => lines.push(line) : undefined;
     let response: ChatResponse | undefined;
-    for await (const event of runOneShot(checkPrompt(prompt), config, { ...run, onRawLine })) {
+    for await (const event of runEvents(checkPrompt(prompt), resolved, onRawLine)) {
       if (event.type === 'result') response = event.response;
     }
     // runOneShot ends normally only after a result; this guards the contract.
@@ -91,8 +128,7 @@ export class ClaudeCodeClient {
    * The last event is the `result`; errors are thrown from the loop. Breaking out kills the run.
    */
   async *stream(prompt: string, options?: ChatOptions): AsyncGenerator<ClaudeEvent, void, undefined> {
-    const { config, run } = resolveCallOptions(this.config, options);
-    yield* runOneShot(checkPrompt(prompt), config, run);
+    yield* runEvents(checkPrompt(prompt), resolveCallOptions(this.config, options));
   }
 
   /** The version of the CLI this client runs (e.g. `2.1.332`). */

@@ -42,7 +42,10 @@ export type {
   ResultErrorCode,
 } from './events.js';
 
-// Warm sessions and the pool (src/session, src/pool) export below this line.
+// Warm sessions and the pool (src/session, src/pool), in-process tools and hooks export below this line.
+
+export * from './hooks/index.js';
 
 export * from './pool/index.js';
 export * from './session/index.js';
+export * from './tools/index.js';

@@ -1,5 +1,6 @@
 import type { ClaudeConfig } from '../config.js';
 import { InvalidConfigError } from '../errors.js';
+import type { SessionExtensions } from '../session/extensions.js';
 import { spawnFingerprint } from '../session/fingerprint.js';
 import { mergeConfig } from './options.js';
 
@@ -30,6 +31,7 @@ export function toAcquireRequest(
   key: string,
   options: AcquireOptions,
   base: ClaudeConfig,
+  extensions: SessionExtensions,
   keyHolding: (sessionId: string) => string | undefined,
 ): AcquireRequest {
   if (typeof key !== 'string' || key === '')
@@ -46,5 +48,5 @@ export function toAcquireRequest(
     );
   }
   const config = mergeConfig(base, options.config);
-  return { key, resume: options.resume, config, fingerprint: spawnFingerprint(config) };
+  return { key, resume: options.resume, config, fingerprint: spawnFingerprint(config, extensions) };
 }

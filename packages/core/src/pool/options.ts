@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { ClaudeConfig } from '../config.js';
 import { toInvalidConfigError } from '../config.js';
 import { nonNegativeMs, positiveMs } from '../durations.js';
+import type { HookEvent, Hooks } from '../hooks/hooks.js';
 import type { ClaudeSessionOptions } from '../session/options.js';
 import { parseConfigField } from '../session/options.js';
 import type { CanUseTool } from '../session/permissions.js';
+import type { ToolServer } from '../tools/tool-server.js';
 
 /** Options of a SessionPool; every field is optional. */
 export interface SessionPoolOptions {
@@ -30,6 +32,11 @@ export interface SessionPoolOptions {
   maxRemembered?: number;
   /** Tool-permission callback of every session (a turn can bring its own). */
   canUseTool?: CanUseTool;
+  /** In-process tools every process registers (one pool, one set: processes are shared between keys). */
+  toolServers?: ToolServer[];
+  /** Hooks every process registers; turns may add their own for the events in `turnHookEvents`. */
+  hooks?: Hooks;
+  turnHookEvents?: HookEvent[];
   /** Passed to every session. */
   permissionTimeoutMs?: number;
   startTimeoutMs?: number;
@@ -63,8 +70,18 @@ const schema = z.object({
 
 /** Validates pool options; throws InvalidConfigError naming the bad field. */
 export function resolvePoolOptions(options: SessionPoolOptions = {}): ResolvedPoolOptions {
-  const { config, canUseTool, permissionTimeoutMs, startTimeoutMs, closeGraceMs, interruptGraceMs, ...rest } =
-    options;
+  const {
+    config,
+    canUseTool,
+    toolServers,
+    hooks,
+    turnHookEvents,
+    permissionTimeoutMs,
+    startTimeoutMs,
+    closeGraceMs,
+    interruptGraceMs,
+    ...rest
+  } = options;
   const parsed = schema.safeParse(rest);
   if (!parsed.success) throw toInvalidConfigError(parsed.error);
   const maxLive = parsed.data.maxLive ?? 4;
@@ -77,7 +94,16 @@ export function resolvePoolOptions(options: SessionPoolOptions = {}): ResolvedPo
     maxQueue: parsed.data.maxQueue ?? 100,
     queueTimeoutMs: parsed.data.queueTimeoutMs ?? 30_000,
     maxRemembered: parsed.data.maxRemembered ?? 10_000,
-    session: { canUseTool, permissionTimeoutMs, startTimeoutMs, closeGraceMs, interruptGraceMs },
+    session: {
+      canUseTool,
+      toolServers,
+      hooks,
+      turnHookEvents,
+      permissionTimeoutMs,
+      startTimeoutMs,
+      closeGraceMs,
+      interruptGraceMs,
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ClaudeConfig } from '../config.js';
 import { ClaudeSessionNotFoundError } from '../errors.js';
 import { SessionClosedError } from '../session/errors.js';
+import type { SessionExtensions } from '../session/extensions.js';
 import { spawnFingerprint } from '../session/fingerprint.js';
 import { resolveSessionOptions } from '../session/options.js';
 import { ClaudeSession, type SessionState } from '../session/session.js';
@@ -48,6 +49,8 @@ export class SessionPool {
   private readonly scheduler: SlotScheduler<PooledSession>;
   private readonly spareSet: SpareSet;
   private readonly baseFingerprint: string;
+  /** The tool servers and hooks every process of the pool registers. */
+  private readonly extensions: SessionExtensions;
   private readonly memory: MemoryBudget;
   /** Processes being closed: each holds its slot and its memory until it is gone. */
   private readonly closing = new Set<ClaudeSession>();
@@ -60,9 +63,10 @@ export class SessionPool {
 
   constructor(options: SessionPoolOptions = {}) {
     this.options = resolvePoolOptions(options);
-    resolveSessionOptions({ ...this.options.session, config: this.options.config });
+    const { extensions } = resolveSessionOptions({ ...this.options.session, config: this.options.config });
+    this.extensions = extensions;
     this.remembered = new ResumeMemory(this.options.maxRemembered);
-    this.baseFingerprint = spawnFingerprint(this.options.config);
+    this.baseFingerprint = spawnFingerprint(this.options.config, extensions);
     this.memory = new MemoryBudget(this.options.maxMemoryBytes);
     this.scheduler = new SlotScheduler(this.options, {
       closing: () => this.closing.size,
@@ -86,7 +90,9 @@ export class SessionPool {
     if (options.signal?.aborted) return Promise.reject(abortedWhileWaiting(options.signal.reason));
     let request: AcquireRequest;
     try {
-      request = toAcquireRequest(key, options, this.options.config, (id) => this.keyHolding(id));
+      request = toAcquireRequest(key, options, this.options.config, this.extensions, (id) =>
+        this.keyHolding(id),
+      );
     } catch (error) {
       return Promise.reject(error);
     }

@@ -4,10 +4,14 @@ import type { ClaudeConfig } from '../config.js';
 import { buildChildEnv } from '../env.js';
 import { type ClaudeError, ProcessExitedError, type ProtocolError } from '../errors.js';
 import { resultError } from '../events.js';
+import { HookRunner } from '../hooks/hook-runner.js';
+import type { Hooks } from '../hooks/hooks.js';
 import { type CliExit, type CliProcess, spawnCli } from '../process.js';
 import { type CliControlRequest, type CliMessage, parseCliLine } from '../stream-json.js';
+import { ToolBridge } from '../tools/tool-bridge.js';
 import { assertWorkingDirectory } from '../working-directory.js';
-import { ControlChannel } from './control.js';
+import { ControlChannel, type WriteMessage } from './control.js';
+import { NO_EXTENSIONS, type SessionExtensions } from './extensions.js';
 import { serializeFirstStart } from './first-start.js';
 import { type CanUseTool, PermissionBroker } from './permissions.js';
 
@@ -22,18 +26,34 @@ export interface ConnectionHandlers {
   onUnparsedLine(error: ProtocolError): void;
   /** The permission policy of the turn running now. */
   permissionPolicy(): { canUseTool: CanUseTool | undefined; timeoutMs: number };
+  /** The hooks the running turn brought (for the events in `turnHookEvents`). */
+  turnHooks(): Hooks | undefined;
 }
 
-/** Answers a control request this host does not implement (hooks, SDK MCP servers). */
-function unsupported(request: CliControlRequest): Record<string, unknown> {
-  return {
-    type: 'control_response',
-    response: {
-      subtype: 'error',
-      request_id: request.request_id,
-      error: `control request ${request.request.subtype} is not supported by this host`,
-    },
-  };
+/** Answers one CLI-to-host control request; a write to a process that is gone is dropped (its turn fails on exit). */
+function answer(
+  write: WriteMessage,
+  requestId: string,
+  outcome: { response: unknown } | { error: string },
+): void {
+  const response =
+    'error' in outcome
+      ? { subtype: 'error', request_id: requestId, error: outcome.error }
+      : { subtype: 'success', request_id: requestId, response: outcome.response };
+  try {
+    write({ type: 'control_response', response });
+  } catch {
+    // The process is gone; nothing waits for this answer any more.
+  }
+}
+
+/** Answers a request with what `work` resolves to, or its error's message. */
+function answerWith(write: WriteMessage, requestId: string, work: Promise<unknown>): void {
+  work.then(
+    (response) => answer(write, requestId, { response }),
+    (error: unknown) =>
+      answer(write, requestId, { error: error instanceof Error ? error.message : String(error) }),
+  );
 }
 
 /** The error for a process that exited on its own. */
@@ -51,16 +71,27 @@ export function exitError(exit: CliExit, stderrTail: string, detail?: string): P
 export class CliConnection {
   readonly control: ControlChannel;
   private readonly permissions: PermissionBroker;
+  private readonly tools: ToolBridge;
+  private readonly hooks: HookRunner;
   private readonly process: CliProcess;
   /** An error result printed while starting (e.g. the session to resume does not exist). */
   private startupError: ClaudeError | undefined;
   private starting = true;
 
-  private constructor(config: ClaudeConfig, mode: StartMode, handlers: ConnectionHandlers) {
+  private constructor(
+    config: ClaudeConfig,
+    mode: StartMode,
+    handlers: ConnectionHandlers,
+    extensions: SessionExtensions,
+  ) {
+    // Fresh MCP servers and hook ids per process: a restarted process registers them anew.
+    this.tools = new ToolBridge(extensions.toolServers);
+    this.hooks = new HookRunner(extensions.hooks, extensions.turnHookEvents);
     const args = buildArgs(config, {
       ...mode,
       inputFormat: 'stream-json',
       permissionPromptTool: 'stdio',
+      sdkMcpServers: this.tools.names,
     } satisfies RunArgsOptions);
     const write = (message: Record<string, unknown>) => {
       if (!this.process.write(`${JSON.stringify(message)}\n`)) {
@@ -85,6 +116,8 @@ export class CliConnection {
       const gone = new ProcessExitedError(null, null, '', 'while a control request was open');
       this.control.failAll(gone);
       this.permissions.cancelAll(gone);
+      this.hooks.cancelAll(gone);
+      this.tools.cancelAll('the Claude Code process exited');
     });
   }
 
@@ -94,10 +127,13 @@ export class CliConnection {
     mode: StartMode,
     handlers: ConnectionHandlers,
     startTimeoutMs: number,
+    extensions: SessionExtensions = NO_EXTENSIONS,
   ): Promise<CliConnection> {
     // Checked at every start (a restart too): the directory may have gone since the session began.
     assertWorkingDirectory(config.cwd, 'config.cwd');
-    return serializeFirstStart(config, () => CliConnection.openNow(config, mode, handlers, startTimeoutMs));
+    return serializeFirstStart(config, () =>
+      CliConnection.openNow(config, mode, handlers, startTimeoutMs, extensions),
+    );
   }
 
   private static async openNow(
@@ -105,8 +141,9 @@ export class CliConnection {
     mode: StartMode,
     handlers: ConnectionHandlers,
     startTimeoutMs: number,
+    extensions: SessionExtensions,
   ): Promise<CliConnection> {
-    const connection = new CliConnection(config, mode, handlers);
+    const connection = new CliConnection(config, mode, handlers, extensions);
     const exitedEarly = connection.process.exited.then((exit) => {
       throw connection.startupError ?? exitError(exit, connection.process.stderrTail, 'while starting');
     });
@@ -114,9 +151,16 @@ export class CliConnection {
       // systemPromptSnapshot off: a resumed conversation gets the system prompt and tools of this
       // process's config (2.1.332 otherwise replays the ones recorded when the conversation began;
       // older CLIs ignore the field).
+      // In-process tool servers and hooks are registered here, as the official Agent SDKs do.
+      const toolServers = connection.tools.names;
+      const hooks = connection.hooks.registration;
       const initialize = connection.control.request(
         'initialize',
-        { systemPromptSnapshot: false },
+        {
+          systemPromptSnapshot: false,
+          ...(toolServers.length > 0 ? { sdkMcpServers: toolServers } : {}),
+          ...(hooks ? { hooks } : {}),
+        },
         startTimeoutMs,
       );
       await Promise.race([initialize, exitedEarly]);
@@ -165,16 +209,17 @@ export class CliConnection {
     this.process.endInput();
   }
 
+  /** Aborts the in-process tool calls still running (the turn is being ended early). */
+  cancelToolCalls(reason: string): void {
+    this.tools.cancelAll(reason);
+  }
+
   /** SIGTERM the process group, SIGKILL after `graceMs`. */
   kill(graceMs: number): Promise<CliExit> {
     return this.process.kill(graceMs);
   }
 
-  private route(
-    line: string,
-    handlers: ConnectionHandlers,
-    write: (m: Record<string, unknown>) => void,
-  ): void {
+  private route(line: string, handlers: ConnectionHandlers, write: WriteMessage): void {
     let message: CliMessage;
     try {
       message = parseCliLine(line);
@@ -186,28 +231,59 @@ export class CliConnection {
       case 'control_response':
         this.control.handleResponse(message);
         return;
-      case 'control_request': {
-        if (message.request.subtype !== 'can_use_tool') {
-          try {
-            write(unsupported(message));
-          } catch {
-            // The process is gone; nothing waits for this answer any more.
-          }
-          return;
-        }
-        const { canUseTool, timeoutMs } = handlers.permissionPolicy();
-        this.permissions.handle(message, canUseTool, timeoutMs);
+      case 'control_request':
+        this.handleRequest(message, handlers, write);
+        return;
+      case 'control_cancel_request': {
+        const reason = new Error('the CLI cancelled the request');
+        this.permissions.cancel(message.request_id, reason);
+        this.hooks.cancel(message.request_id, reason);
         return;
       }
-      case 'control_cancel_request':
-        this.permissions.cancel(message.request_id, new Error('the CLI cancelled the permission request'));
-        return;
       case 'result':
         if (this.starting && message.is_error) this.startupError ??= resultError(message);
         handlers.onMessage(message);
         return;
       default:
         handlers.onMessage(message);
+    }
+  }
+
+  /** A request from the CLI: a permission question, a message for an in-process tool server, or a hook call. */
+  private handleRequest(message: CliControlRequest, handlers: ConnectionHandlers, write: WriteMessage): void {
+    const { request_id: requestId, request } = message;
+    switch (request.subtype) {
+      case 'can_use_tool': {
+        const { canUseTool, timeoutMs } = handlers.permissionPolicy();
+        this.permissions.handle(message, canUseTool, timeoutMs);
+        return;
+      }
+      case 'mcp_message':
+        answerWith(
+          write,
+          requestId,
+          this.tools
+            .handle(request.server_name, request.message)
+            .then((mcpResponse) => ({ mcp_response: mcpResponse })),
+        );
+        return;
+      case 'hook_callback':
+        answerWith(
+          write,
+          requestId,
+          this.hooks.run(
+            requestId,
+            request.callback_id,
+            request.input,
+            request.tool_use_id,
+            handlers.turnHooks(),
+          ),
+        );
+        return;
+      default:
+        answer(write, requestId, {
+          error: `control request ${request.subtype} is not supported by this host`,
+        });
     }
   }
 }

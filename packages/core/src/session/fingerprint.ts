@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClaudeConfig } from '../config.js';
+import { extensionsFingerprint, type SessionExtensions } from './extensions.js';
 
 /** Config fields that only shape how one turn is read, not how the process is spawned. */
 const PER_TURN_FIELDS = new Set<keyof ClaudeConfig>(['timeoutMs', 'outputFormat']);
@@ -17,14 +18,15 @@ function canonical(value: unknown): unknown {
 
 /**
  * A short hash of everything in a config that is fixed when the process starts (cwd, tools, permission
- * mode, model, env, config dir...). Two configs with the same fingerprint can share a warm process.
+ * mode, model, env, config dir...) and of the in-process tool servers and hooks. Two configs with the same
+ * fingerprint can share a warm process.
  */
-export function spawnFingerprint(config: ClaudeConfig): string {
+export function spawnFingerprint(config: ClaudeConfig, extensions?: SessionExtensions): string {
   const spawnFields = Object.fromEntries(
     Object.entries(config).filter(([key]) => !PER_TURN_FIELDS.has(key as keyof ClaudeConfig)),
   );
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(spawnFields)))
-    .digest('hex')
-    .slice(0, 16);
+  const hash = createHash('sha256').update(JSON.stringify(canonical(spawnFields)));
+  // Tool servers and hooks are registered when the process starts: other ones need another process.
+  if (extensions) hash.update(extensionsFingerprint(extensions));
+  return hash.digest('hex').slice(0, 16);
 }

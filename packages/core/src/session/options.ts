@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { type ClaudeConfig, claudeConfigSchema, toInvalidConfigError } from '../config.js';
 import { nonNegativeMs, positiveMs } from '../durations.js';
 import { InvalidConfigError } from '../errors.js';
+import type { HookEvent, Hooks } from '../hooks/hooks.js';
+import type { ToolServer } from '../tools/tool-server.js';
+import { parseExtensions, type SessionExtensions } from './extensions.js';
 import { type CanUseTool, DEFAULT_PERMISSION_TIMEOUT_MS } from './permissions.js';
 
 /** How to start a warm session. Everything is optional: by default a new conversation with a random id. */
@@ -14,6 +17,12 @@ export interface ClaudeSessionOptions {
   sessionId?: string;
   /** Decides tool permissions for every turn that does not bring its own callback. */
   canUseTool?: CanUseTool;
+  /** In-process tools (createToolServer), registered with every process of the session. */
+  toolServers?: ToolServer[];
+  /** Hook callbacks by event, registered with every process of the session. */
+  hooks?: Hooks;
+  /** Events for which a turn may bring hooks of its own (`send(prompt, { hooks })`). */
+  turnHookEvents?: HookEvent[];
   /** An unanswered permission request is denied after this long (default 5 minutes). */
   permissionTimeoutMs?: number;
   /** How long the CLI may take to start and answer `initialize` (default 60 s). */
@@ -29,6 +38,7 @@ export interface ResolvedSessionOptions {
   resume: string | undefined;
   sessionId: string | undefined;
   canUseTool: CanUseTool | undefined;
+  extensions: SessionExtensions;
   permissionTimeoutMs: number;
   startTimeoutMs: number;
   closeGraceMs: number;
@@ -47,7 +57,8 @@ const optionsSchema = z.object({
 
 /** Validates session options; throws InvalidConfigError naming the bad field. */
 export function resolveSessionOptions(options: ClaudeSessionOptions = {}): ResolvedSessionOptions {
-  const { config, ...rest } = options;
+  const { config, toolServers, hooks, turnHookEvents, ...rest } = options;
+  const extensions = parseExtensions({ toolServers, hooks, turnHookEvents });
   const parsed = optionsSchema.safeParse(rest);
   if (!parsed.success) throw toInvalidConfigError(parsed.error);
   if (parsed.data.resume !== undefined && parsed.data.sessionId !== undefined) {
@@ -58,6 +69,7 @@ export function resolveSessionOptions(options: ClaudeSessionOptions = {}): Resol
     resume: parsed.data.resume,
     sessionId: parsed.data.sessionId,
     canUseTool: parsed.data.canUseTool,
+    extensions,
     permissionTimeoutMs: parsed.data.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS,
     startTimeoutMs: parsed.data.startTimeoutMs ?? 60_000,
     closeGraceMs: parsed.data.closeGraceMs ?? 5_000,

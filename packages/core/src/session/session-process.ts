@@ -1,6 +1,7 @@
 import type { ClaudeConfig } from '../config.js';
 import type { CliExit } from '../process.js';
 import { CliConnection, type ConnectionHandlers, type StartMode } from './connection.js';
+import type { SessionExtensions } from './extensions.js';
 
 const KILL_GRACE_MS = 2_000;
 const CONTROL_TIMEOUT_MS = 10_000;
@@ -47,7 +48,12 @@ export class SessionProcess {
   }
 
   /** Spawns the CLI and waits until it is ready for a turn; from now on only this process is heard. */
-  async open(config: ClaudeConfig, mode: StartMode, startTimeoutMs: number): Promise<void> {
+  async open(
+    config: ClaudeConfig,
+    mode: StartMode,
+    startTimeoutMs: number,
+    extensions: SessionExtensions,
+  ): Promise<void> {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
     const connection = await CliConnection.open(
@@ -57,8 +63,10 @@ export class SessionProcess {
         onMessage: (message) => current() && this.handlers.onMessage(message),
         onUnparsedLine: (error) => current() && this.handlers.onUnparsedLine(error),
         permissionPolicy: () => this.handlers.permissionPolicy(),
+        turnHooks: () => this.handlers.turnHooks(),
       },
       startTimeoutMs,
+      extensions,
     );
     connection.exited.then((exit) => {
       if (!current()) return;
@@ -87,6 +95,8 @@ export class SessionProcess {
   interrupt(): () => void {
     const connection = this.connection;
     connection?.control.request('interrupt', {}, CONTROL_TIMEOUT_MS).catch(() => {});
+    // In-process tool handlers are ours to stop: their signals abort now, whatever the CLI does.
+    connection?.cancelToolCalls('the turn was interrupted');
     return () => {
       if (!connection) return;
       this.killRequested = true;

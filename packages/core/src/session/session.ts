@@ -51,6 +51,7 @@ export class ClaudeSession {
       onMessage: (message) => this.onMessage(message),
       onUnparsedLine: (error) =>
         this.running?.turn.push({ type: 'system', subtype: 'unparsed_line', raw: { line: error.line } }),
+      turnHooks: () => this.running?.turn.options.hooks,
       permissionPolicy: () => ({
         canUseTool: this.running?.turn.options.canUseTool ?? this.options.canUseTool,
         timeoutMs: this.running?.turn.options.permissionTimeoutMs ?? this.options.permissionTimeoutMs,
@@ -114,9 +115,9 @@ export class ClaudeSession {
     return this.options.config;
   }
 
-  /** Hash of the spawn-time config: a request with another fingerprint needs another process. */
+  /** Hash of the spawn-time config, tool servers and hooks: a request with another fingerprint needs another process. */
   get fingerprint(): string {
-    return spawnFingerprint(this.options.config);
+    return spawnFingerprint(this.options.config, this.options.extensions);
   }
 
   /** Calls `listener` on every state change; returns a function that unsubscribes. */
@@ -130,7 +131,7 @@ export class ClaudeSession {
    * whose process died restarts by resume first; a closed one fails the turn with SessionClosedError.
    */
   send(input: TurnInput, options: TurnOptions = {}): Turn {
-    validateTurn(input, options);
+    validateTurn(input, options, this.options.extensions.turnHookEvents);
     const turn = new Turn(input, options);
     if (this.closing) {
       turn.fail(new SessionClosedError());
@@ -270,7 +271,7 @@ export class ClaudeSession {
     const mode: StartMode = this.hasTranscript
       ? { resume: this.currentSessionId }
       : { sessionId: this.currentSessionId };
-    return this.process.open(this.options.config, mode, this.options.startTimeoutMs);
+    return this.process.open(this.options.config, mode, this.options.startTimeoutMs, this.options.extensions);
   }
 
   private startTurn(turn: Turn): void {

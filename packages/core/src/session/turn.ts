@@ -3,6 +3,7 @@ import { toInvalidConfigError } from '../config.js';
 import { positiveMs } from '../durations.js';
 import { InvalidConfigError } from '../errors.js';
 import type { ChatResponse, ClaudeEvent } from '../events.js';
+import { type HookEvent, type Hooks, parseHooks } from '../hooks/hooks.js';
 import type { CanUseTool } from './permissions.js';
 
 /** What a caller sends: a prompt, or content blocks (text, image...) as the Messages API takes them. */
@@ -18,6 +19,11 @@ export interface TurnOptions {
   canUseTool?: CanUseTool;
   /** How long a permission request may stay unanswered before it is denied (overrides the session's). */
   permissionTimeoutMs?: number;
+  /**
+   * Hooks for this turn only, run besides the session's (the CLI gives a deny precedence): only for
+   * events the session lists in `turnHookEvents`. Matchers are matched as the CLI matches them.
+   */
+  hooks?: Hooks;
 }
 
 const turnOptionsSchema = z.object({
@@ -28,7 +34,11 @@ const turnOptionsSchema = z.object({
 });
 
 /** Checks what `send()` got; throws InvalidConfigError naming the bad field. */
-export function validateTurn(input: TurnInput, options: TurnOptions): void {
+export function validateTurn(
+  input: TurnInput,
+  options: TurnOptions,
+  turnHookEvents: readonly HookEvent[],
+): void {
   const valid =
     (typeof input === 'string' && input.trim() !== '') ||
     (Array.isArray(input) && input.length > 0 && input.every((b) => typeof b === 'object' && b !== null));
@@ -37,8 +47,15 @@ export function validateTurn(input: TurnInput, options: TurnOptions): void {
       'prompt',
       'must be a non-empty string or a non-empty array of content blocks',
     );
-  const parsed = turnOptionsSchema.safeParse(options);
+  const { hooks, ...rest } = options;
+  const parsed = turnOptionsSchema.safeParse(rest);
   if (!parsed.success) throw toInvalidConfigError(parsed.error);
+  for (const event of Object.keys(parseHooks(hooks))) {
+    if (!turnHookEvents.includes(event as HookEvent)) {
+      // The process registered its hook events when it started: another one would never be called.
+      throw new InvalidConfigError(`hooks.${event}`, `needs ${event} in the session's turnHookEvents`);
+    }
+  }
 }
 
 /**
