@@ -1,0 +1,70 @@
+import type { AddressInfo } from 'node:net';
+import { type CliTestEnv, createCliTestEnv } from '@claude-code-server/core/testing';
+import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
+import { type ClaudeCodeServer, createServer, type ServerOptions } from '@claude-code-server/server';
+import { createMemorySessionStore } from '@claude-code-server/store-memory';
+
+/** The API keys of the test servers: `alice` and `bob` are different tenants. */
+export const KEYS = {
+  alice: 'alice-key-0123456789abcdef',
+  bob: 'bob-key-0123456789abcdef',
+} as const;
+
+/** A fake Messages API, a CLI env, and real servers listening on loopback (closed by `close`). */
+export interface ClientHarness {
+  fake: FakeAnthropic;
+  cli: CliTestEnv;
+  /** Starts a server with the harness's CLI env, project `main` and the two keys; returns its URL. */
+  server(options?: Partial<ServerOptions>): Promise<{ server: ClaudeCodeServer; url: string }>;
+  close(): Promise<void>;
+}
+
+export async function startClientHarness(): Promise<ClientHarness> {
+  const fake = await startFakeAnthropic();
+  fake.addRule(rules.memory);
+  const cli = await createCliTestEnv({ baseUrl: fake.url, prefix: 'ccs-client' });
+  const servers: ClaudeCodeServer[] = [];
+  const store = createMemorySessionStore();
+  return {
+    fake,
+    cli,
+    async server(options = {}) {
+      const server = await createServer({
+        claude: { config_dir: cli.configDir, env: cli.env },
+        projects: { main: { path: cli.workDir } },
+        auth: {
+          keys: [
+            { name: 'alice', key: KEYS.alice },
+            { name: 'bob', key: KEYS.bob },
+          ],
+        },
+        log: { level: 'silent' },
+        agent: { max_live: 2 },
+        store,
+        ...options,
+      });
+      servers.push(server);
+      const listening = await server.listen(0);
+      return { server, url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}` };
+    },
+    async close() {
+      await Promise.all(servers.map((server) => server.shutdown({ deadlineMs: 0 })));
+      await store.close();
+      await fake.close();
+      await cli.cleanup();
+    },
+  };
+}
+
+/** A fetch that records the status of every answer, to see what the client sent and got. */
+export function recordingFetch(): { fetch: typeof fetch; statuses: number[] } {
+  const statuses: number[] = [];
+  return {
+    statuses,
+    fetch: async (input, init) => {
+      const response = await fetch(input, init);
+      statuses.push(response.status);
+      return response;
+    },
+  };
+}
