@@ -22,6 +22,7 @@ import {
   type RawMessage,
   stringifyMarkdown,
   type ThreadInfo,
+  type UserInfo,
   type WebhookOptions,
 } from 'chat';
 import { type LarkCard, markdownCard, readButtonValue, toLarkCard } from './cards.js';
@@ -86,6 +87,8 @@ interface LarkEventEnvelope {
   event?: unknown;
 }
 
+const NAME_TTL_MS = 60 * 60 * 1000;
+const NAME_CACHE_SIZE = 10_000;
 const EVENT_CLAIM_TTL_MS = 12 * 60 * 60 * 1000; // Lark retries a failed delivery for hours (15 s, 5 min, 1 h, 6 h)
 
 /** A Chat SDK adapter for a Feishu or Lark bot (custom app with the bot ability). */
@@ -98,6 +101,8 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
   private logger: Logger;
   private botOpenId: string | undefined;
   private botUserName: string;
+  /** Display names by open_id, so a message and an approval name the person, not an id. */
+  private readonly names = new Map<string, { name: string | null; until: number }>();
 
   constructor(options: LarkAdapterOptions) {
     requireText(options?.appId, 'appId');
@@ -225,7 +230,14 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
   private receiveMessage(event: LarkMessageEvent, options?: WebhookOptions): void {
     if (!(this.chat && event?.message)) return;
     const message = this.parseMessage(event);
-    this.chat.processMessage(this, message.threadId, message, options);
+    // The name is looked up after the webhook has answered, so it never delays the acknowledgement.
+    this.chat.processMessage(this, message.threadId, () => this.withAuthorName(message), options);
+  }
+
+  private async withAuthorName(message: Message<LarkMessageEvent>): Promise<Message<LarkMessageEvent>> {
+    const name = await this.displayName(message.author.userId);
+    if (name) Object.assign(message.author, { userName: name, fullName: name });
+    return message;
   }
 
   private receiveCardAction(event: unknown, options?: WebhookOptions): void {
@@ -236,19 +248,52 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
     };
     const value = readButtonValue(action?.action?.value);
     const openId = action?.operator?.open_id;
-    if (!(this.chat && value && openId)) return;
-    this.chat.processAction(
-      {
-        adapter: this,
-        actionId: value.chat_action,
-        value: value.chat_value,
-        messageId: action.context?.open_message_id ?? '',
-        threadId: value.chat_thread,
-        user: this.author(openId, action.operator?.name),
-        raw: event,
-      },
-      options,
-    );
+    const chat = this.chat;
+    if (!(chat && value && openId)) return;
+    const task = (async () => {
+      const name = action.operator?.name ?? (await this.displayName(openId)) ?? undefined;
+      await chat.processAction(
+        {
+          adapter: this,
+          actionId: value.chat_action,
+          value: value.chat_value,
+          messageId: action.context?.open_message_id ?? '',
+          threadId: value.chat_thread,
+          user: this.author(openId, name),
+          raw: event,
+        },
+        options,
+      );
+    })();
+    options?.waitUntil?.(task);
+  }
+
+  /** The user's name from the contact API (needs a contact scope), cached for an hour; null without it. */
+  private async displayName(openId: string): Promise<string | null> {
+    const cached = this.names.get(openId);
+    if (cached && cached.until > Date.now()) return cached.name;
+    let name: string | null = null;
+    try {
+      const answer = await this.call<{ data?: { user?: { name?: string } } }>(
+        'GET',
+        `/open-apis/contact/v3/users/${openId}`,
+        undefined,
+        { user_id_type: 'open_id' },
+      );
+      name = answer.data?.user?.name || null;
+    } catch (error) {
+      this.logger.debug('Lark user name not read (the app may lack a contact scope)', {
+        error: String(error),
+      });
+    }
+    if (this.names.size >= NAME_CACHE_SIZE) this.names.clear();
+    this.names.set(openId, { name, until: Date.now() + NAME_TTL_MS });
+    return name;
+  }
+
+  async getUser(userId: string): Promise<UserInfo | null> {
+    const name = await this.displayName(userId);
+    return name ? { userId, userName: name, fullName: name, isBot: false } : null;
   }
 
   parseMessage(raw: LarkMessageEvent): Message<LarkMessageEvent> {

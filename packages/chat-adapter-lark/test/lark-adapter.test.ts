@@ -21,10 +21,11 @@ let received: {
   text: string;
   threadId: string;
   userId: string;
+  name?: string;
 }[];
 
 beforeEach(async () => {
-  standIn = await startLarkStandIn(APP);
+  standIn = await startLarkStandIn(APP, { ou_alice: 'Alice' });
   adapter = createLarkAdapter({
     appId: APP.appId,
     appSecret: APP.appSecret,
@@ -60,7 +61,13 @@ async function settle(): Promise<void> {
 
 function echoOnMention(): void {
   const answer = async (kind: 'mention' | 'subscribed' | 'dm', thread: Thread, message: Message) => {
-    received.push({ kind, text: message.text, threadId: thread.id, userId: message.author.userId });
+    received.push({
+      kind,
+      text: message.text,
+      threadId: thread.id,
+      userId: message.author.userId,
+      name: message.author.fullName,
+    });
     await thread.subscribe();
     await thread.post(`echo: ${message.text}`);
   };
@@ -122,6 +129,27 @@ describe('the Lark adapter', () => {
     expect(refused.map((response) => response.status)).toEqual([401, 401, 401, 401, 401]);
     expect(received).toEqual([]);
     expect(standIn.sent).toEqual([]);
+  });
+
+  it('names the sender from the contact API, and by open_id when the app may not read contacts', async () => {
+    echoOnMention();
+    for (const sender of ['ou_alice', 'ou_unknown']) {
+      await deliver(
+        larkDelivery(
+          eventV2(
+            'im.message.receive_v1',
+            textMessageEvent({ chatId: `oc_${sender}`, chatType: 'p2p', senderOpenId: sender, text: 'hi' }),
+            VERIFICATION_TOKEN,
+          ),
+          signed,
+        ),
+      );
+      await settle();
+    }
+    expect(received.map(({ userId, name }) => [userId, name])).toEqual([
+      ['ou_alice', 'Alice'],
+      ['ou_unknown', 'ou_unknown'],
+    ]);
   });
 
   it('answers a direct message in its chat, fetching the tenant token once for several calls', async () => {

@@ -22,10 +22,14 @@ type CardElement = {
 
 /**
  * A local stand-in of the Feishu/Lark Open API, following its documented payloads: the tenant access
- * token of an internal app, the bot's info, sending, replying to and updating messages. Calls without the
+ * token of an internal app, the bot's info, a user's name, sending, replying to and updating messages. Calls without the
  * current token are refused with code 99991663 as Lark does.
  */
-export async function startLarkStandIn(app: { appId: string; appSecret: string; botOpenId: string }) {
+export async function startLarkStandIn(
+  app: { appId: string; appSecret: string; botOpenId: string },
+  /** Names the contact API knows, by open_id; others answer as for an app without the contact scope. */
+  users: Record<string, string> = {},
+) {
   const sent: SentLarkMessage[] = [];
   let tokenRequests = 0;
   let token = '';
@@ -53,6 +57,18 @@ export async function startLarkStandIn(app: { appId: string; appSecret: string; 
         code: 0,
         msg: 'ok',
         bot: { open_id: app.botOpenId, app_name: 'Claude' },
+      });
+    }
+    const userMatch = /^\/open-apis\/contact\/v3\/users\/([^/]+)$/.exec(url.pathname);
+    if (userMatch && request.method === 'GET') {
+      const name = users[userMatch[1] ?? ''];
+      if (url.searchParams.get('user_id_type') !== 'open_id' || !name) {
+        return reply(response, 400, { code: 41050, msg: 'no user authority error' });
+      }
+      return reply(response, 200, {
+        code: 0,
+        msg: 'success',
+        data: { user: { open_id: userMatch[1], name } },
       });
     }
     const replyMatch = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(url.pathname);
