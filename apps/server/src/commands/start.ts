@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../log/create-logger.js';
 import { shutDown } from '../start/graceful-shutdown.js';
 import { prepareProjects } from '../start/prepare-projects.js';
+import { serveConsole } from '../start/serve-console.js';
 import { buildServer, listen } from '../start/server-factory.js';
 import { serverUrl } from '../start/server-url.js';
 import { createStoreFromConfig } from '../store/create-store.js';
@@ -32,6 +33,7 @@ export async function runStart(options: StartOptions): Promise<number> {
   try {
     server = await buildServer(config.server, store, logger);
     http = await listen(server, config.listen.host, config.listen.port);
+    if (config.console.enabled) serveConsole(http, server);
   } catch (error) {
     await server?.shutdown({ deadlineMs: 0 }).catch(() => {});
     await store.close().catch(() => {});
@@ -42,6 +44,7 @@ export async function runStart(options: StartOptions): Promise<number> {
     { url, store: describeStore(config.store), config: config.file ?? 'defaults' },
     `claude-code-server listening on ${url}`,
   );
+  if (config.console.enabled) logger.info({ console: `${url}/console/` }, `web console at ${url}/console/`);
 
   // One handler stays installed until the process exits: a library that handles these signals only
   // when nobody else does (core kills its CLI processes and re-raises) must keep seeing it.

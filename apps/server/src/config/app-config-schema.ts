@@ -63,8 +63,10 @@ export const appOwnedConfigSchema = z.object({
   store: storeConfigSchema.default({ type: 'sqlite', path: DEFAULT_SQLITE_PATH }),
   /** Only `log.pretty` is the app's; the rest of `log` goes to the server. */
   log: z.object({ pretty: z.boolean().default(false) }).default({ pretty: false }),
+  /** The web console at /console. */
+  console: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
 });
 
 export type StoreConfig = z.output<typeof storeConfigSchema>;
 export type ListenConfig = z.output<typeof listenConfigSchema>;
-export const APP_OWNED_KEYS = ['server', 'store'] as const;
+export const APP_OWNED_KEYS = ['server', 'store', 'console'] as const;

@@ -44,6 +44,8 @@ export interface AppConfig {
   listen: ListenConfig;
   store: StoreConfig;
   log: { pretty: boolean; level: string };
+  /** `console.enabled`: serve the web console at /console (default true). */
+  console: { enabled: boolean };
   /** The options for `createServer`, except `store` and `logger` (the app builds those). */
   server: ServerSection;
   projects: ProjectDirectory[];
@@ -105,6 +107,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     server: raw.server,
     store: raw.store,
     log: pretty === undefined ? undefined : { pretty },
+    console: raw.console,
   });
   if (!app.success) problems.push(...issueProblems(app.error.issues));
 
@@ -128,6 +131,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     listen: app.data.server,
     store,
     log: { pretty: app.data.log.pretty, level: section.data.log.level },
+    console: app.data.console,
     server: section.data,
     projects: projectDirectories(section.data),
     defaultProject,
