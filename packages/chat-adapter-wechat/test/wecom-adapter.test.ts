@@ -130,6 +130,19 @@ describe('the WeCom adapter', () => {
     expect(standIn.calls).toEqual([]);
   });
 
+  it('leaves a callback for another app of the company (another AgentID) alone', async () => {
+    echo();
+    const packet = textPacket('alice', 'for the other app').replace(
+      `<AgentID>${AGENT_ID}</AgentID>`,
+      '<AgentID>1000003</AgentID>',
+    );
+    const response = await deliver(callback(packet));
+    await settle();
+    expect(response.status).toBe(200);
+    expect(received).toEqual([]);
+    expect(standIn.calls).toEqual([]);
+  });
+
   it('answers a direct message through message/send with a cached access_token', async () => {
     echo();
     for (const text of ['你好', 'again']) {
