@@ -47,7 +47,6 @@ interface PendingPrompt {
 }
 
 interface PassiveSlot {
-  accountId: string;
   reply: (content: string) => void;
   taken: boolean;
 }
@@ -163,7 +162,7 @@ export class WeChatOfficialAccountAdapter extends WeChatFamilyAdapter {
   ): Promise<string | null> {
     let timer: NodeJS.Timeout | undefined;
     const answer = new Promise<string | null>((resolve) => {
-      this.passiveSlots.set(userId, { accountId: packet.ToUserName ?? '', reply: resolve, taken: false });
+      this.passiveSlots.set(userId, { reply: resolve, taken: false });
       timer = setTimeout(() => resolve(null), this.passiveWindowMs);
       const handled = this.receiveMessage(packet, options);
       // A handler that ends without answering frees the callback at once.
