@@ -212,6 +212,11 @@ export abstract class WeChatFamilyAdapter implements Adapter<string, WeChatPacke
     return threadId.slice(prefix.length);
   }
 
+  /** The conversation with a user, to write first (an Official Account only within 48 hours of their last message). */
+  async openDM(userId: string): Promise<string> {
+    return this.encodeThreadId(userId);
+  }
+
   channelIdFromThreadId(threadId: string): string {
     return threadId;
   }

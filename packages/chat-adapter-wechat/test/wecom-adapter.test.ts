@@ -158,6 +158,15 @@ describe('the WeCom adapter', () => {
     expect(standIn.tokenRequests()).toBe(1);
   });
 
+  it('writes first to a member through openDM', async () => {
+    const threadId = await chat.getAdapter('wecom').openDM('bob');
+    await chat.thread(threadId).post('a notice');
+    expect(threadId).toBe('wecom:bob');
+    expect(
+      standIn.callsTo('/cgi-bin/message/send').map((call) => [call.body.touser, call.body.text]),
+    ).toEqual([['bob', { content: 'a notice' }]]);
+  });
+
   it('fetches a new access_token once when the platform says it expired', async () => {
     echo();
     await deliver(callback(textPacket('alice', 'one')));
