@@ -1,17 +1,8 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { runExample } from './run-example.js';
 
-const examplesDir = fileURLToPath(new URL('..', import.meta.url));
-
-// Runs the example as a user would (against the built packages), offline: FAKE=1 keeps any real key unused.
 it('chat-bot-backend.ts keeps users apart, remembers each, and refuses an unapproved tool', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'chat-bot-backend.ts'], {
-    cwd: examplesDir,
-    env: { ...process.env, FAKE: '1' },
-    timeout: 90_000,
-  });
+  const stdout = await runExample('chat-bot-backend.ts');
 
   expect(stdout).toContain('bot -> Alice: Your name is Alice.');
   expect(stdout).toContain('bot -> Bob: Your name is Bob.');

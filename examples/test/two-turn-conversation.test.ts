@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-
-const examplesDir = fileURLToPath(new URL('..', import.meta.url));
+import { runExample } from './run-example.js';
 
 /** A port nothing listens on right now. */
 async function freePort(): Promise<number> {
@@ -16,14 +12,9 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-// Runs the example as a user would (against the built packages), offline: FAKE=1 keeps any real key unused.
 it('two-turn-conversation.ts resumes the first turn and gets the name back, from the fake on FAKE_PORT', async () => {
   const port = await freePort();
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'two-turn-conversation.ts'],
-    { cwd: examplesDir, env: { ...process.env, FAKE: '1', FAKE_PORT: String(port) }, timeout: 60_000 },
-  );
+  const stdout = await runExample('two-turn-conversation.ts', { FAKE_PORT: String(port) });
 
   expect(stdout).toContain(`Talking to fake-anthropic at http://127.0.0.1:${port} `);
   expect(stdout).toContain('[turn 1] claude: Nice to meet you, Ada.');

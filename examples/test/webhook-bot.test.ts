@@ -1,17 +1,8 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { runExample } from './run-example.js';
 
-const examplesDir = fileURLToPath(new URL('..', import.meta.url));
-
-// Runs the example as a user would (against the built packages), offline: FAKE=1 keeps any real key unused.
 it('webhook-bot.ts refuses bad and stale signatures, answers per user, and posts a signed callback', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'webhook-bot.ts'], {
-    cwd: examplesDir,
-    env: { ...process.env, FAKE: '1' },
-    timeout: 90_000,
-  });
+  const stdout = await runExample('webhook-bot.ts');
 
   expect(stdout).toContain('tampered body -> 401 bad signature');
   expect(stdout).toContain('ten-minute-old delivery -> 401 timestamp outside the 5-minute window');

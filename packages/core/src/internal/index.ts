@@ -16,8 +16,10 @@ export { claudeConfigFieldsBySnakeCase, type SnakeCase, snakeCase } from '../con
 export { MAX_TIMER_MS } from '../durations.js';
 export { buildChildEnv, CHILD_ENTRYPOINT } from '../env.js';
 export { mapCliMessage, resultError, toChatResponse } from '../events.js';
+export { hookMatches, parseHookEvents, parseHooks } from '../hooks/hooks.js';
 export { type OneShotRunOptions, runOneShot } from '../one-shot.js';
 export { type CliExit, CliProcess, type SpawnCliOptions, spawnCli } from '../process.js';
+export { parseExtensions, type SessionExtensions } from '../session/extensions.js';
 export { spawnFingerprint } from '../session/fingerprint.js';
 export {
   type CliAssistantMessage,
@@ -36,3 +38,4 @@ export {
   LineSplitter,
   parseCliLine,
 } from '../stream-json.js';
+export { parseToolServers } from '../tools/tool-server.js';

@@ -70,18 +70,11 @@ const schema = z.object({
 
 /** Validates pool options; throws InvalidConfigError naming the bad field. */
 export function resolvePoolOptions(options: SessionPoolOptions = {}): ResolvedPoolOptions {
-  const {
-    config,
-    canUseTool,
-    toolServers,
-    hooks,
-    turnHookEvents,
-    permissionTimeoutMs,
-    startTimeoutMs,
-    closeGraceMs,
-    interruptGraceMs,
-    ...rest
-  } = options;
+  // The pool's own limits are the schema's fields; everything else is passed to every session.
+  const { config, ...others } = options;
+  const rest: Record<string, unknown> = {};
+  const session: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(others)) (key in schema.shape ? rest : session)[key] = value;
   const parsed = schema.safeParse(rest);
   if (!parsed.success) throw toInvalidConfigError(parsed.error);
   const maxLive = parsed.data.maxLive ?? 4;
@@ -94,16 +87,7 @@ export function resolvePoolOptions(options: SessionPoolOptions = {}): ResolvedPo
     maxQueue: parsed.data.maxQueue ?? 100,
     queueTimeoutMs: parsed.data.queueTimeoutMs ?? 30_000,
     maxRemembered: parsed.data.maxRemembered ?? 10_000,
-    session: {
-      canUseTool,
-      toolServers,
-      hooks,
-      turnHookEvents,
-      permissionTimeoutMs,
-      startTimeoutMs,
-      closeGraceMs,
-      interruptGraceMs,
-    },
+    session: session as ResolvedPoolOptions['session'],
   };
 }
 

@@ -139,8 +139,16 @@ describe('in-process tools', () => {
       replies.toolUse('mcp__shop__lookup_order', { orderId: 'A-1' }, { id: 'toolu_one_shot' }),
       replies.text('Shipped.'),
     );
-    const answer = await client.chat('Where is order A-1?', { toolServers: [shop], ...shopOnly });
+    const seen: string[] = [];
+    const answer = await client.chat('Where is order A-1?', {
+      toolServers: [shop],
+      hooks: {
+        PostToolUse: [{ hooks: [async (input) => void seen.push(JSON.stringify(input.tool_response))] }],
+      },
+      ...shopOnly,
+    });
     expect(answer.content).toBe('Shipped.');
+    expect(seen).toEqual([JSON.stringify([{ type: 'text', text: 'order A-1: shipped on 2 March' }])]);
     expect(toolResultSent('toolu_one_shot')?.content).toBe('order A-1: shipped on 2 March');
     // The conversation is on disk, resumable as any one-shot run.
     expect(findTranscriptFile(answer.sessionId, env.config)).toBeDefined();
