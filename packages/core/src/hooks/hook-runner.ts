@@ -121,12 +121,13 @@ export class HookRunner {
     const useId = typeof toolUseId === 'string' ? toolUseId : undefined;
     const controller = new AbortController();
     this.open.set(requestId, controller);
+    // A turn's hooks share a catch-all registered with the CLI's default wait: their timeout can only shorten it.
     const timeoutS =
       registered.kind === 'session'
         ? registered.timeoutS
-        : Math.max(
+        : Math.min(
             DEFAULT_HOOK_TIMEOUT_S,
-            ...(turnHooks?.[registered.event] ?? []).map((m) => m.timeout ?? 0),
+            ...(turnHooks?.[registered.event] ?? []).map((m) => m.timeout ?? DEFAULT_HOOK_TIMEOUT_S),
           );
     const timer = setTimeout(
       () => controller.abort(new Error(`the hook did not answer within ${timeoutS} s`)),

@@ -104,13 +104,25 @@ class ControlRequestTransport implements Transport {
   }
 }
 
+/** A new MCP server instance with the server's tools, connected to a transport of its own. */
+async function connect(server: ToolServer): Promise<ControlRequestTransport> {
+  const transport = new ControlRequestTransport();
+  const mcp = new McpServer({ name: server.name, version: server.version }, { capabilities: { tools: {} } });
+  for (const definition of server.tools) register(mcp, definition);
+  await mcp.connect(transport);
+  return transport;
+}
+
 /**
  * The in-process tool servers of one CLI process, each a real MCP server (`@modelcontextprotocol/sdk`,
  * as the official Agent SDKs use) behind a transport over the control protocol. A new process gets new
  * server instances, so a restarted process registers its tools afresh.
  */
 export class ToolBridge {
-  private readonly servers = new Map<string, { server: ToolServer; transport?: ControlRequestTransport }>();
+  private readonly servers = new Map<
+    string,
+    { server: ToolServer; transport?: Promise<ControlRequestTransport> }
+  >();
 
   constructor(servers: readonly ToolServer[]) {
     for (const server of servers) this.servers.set(server.name, { server });
@@ -127,23 +139,14 @@ export class ToolBridge {
     if (!entry) throw new Error(`no in-process tool server named ${String(serverName)}`);
     if (!isRecord(message) || message.jsonrpc !== '2.0')
       throw new Error('the MCP message is not JSON-RPC 2.0');
-    if (!entry.transport) {
-      const transport = new ControlRequestTransport();
-      const mcp = new McpServer(
-        { name: entry.server.name, version: entry.server.version },
-        { capabilities: { tools: {} } },
-      );
-      for (const definition of entry.server.tools) register(mcp, definition);
-      await mcp.connect(transport);
-      entry.transport = transport;
-    }
-    const response = await entry.transport.deliver(message as JSONRPCMessage);
+    entry.transport ??= connect(entry.server);
+    const response = await (await entry.transport).deliver(message as JSONRPCMessage);
     // A notification gets no JSON-RPC reply, but the control request that carried it wants one.
     return (response ?? { jsonrpc: '2.0', result: {} }) as Record<string, unknown>;
   }
 
   /** Aborts every tool call still running (the turn ended early or the process is gone). */
   cancelAll(reason: string): void {
-    for (const { transport } of this.servers.values()) transport?.cancelToolCalls(reason);
+    for (const { transport } of this.servers.values()) void transport?.then((t) => t.cancelToolCalls(reason));
   }
 }
