@@ -30,3 +30,16 @@ export type OpenAiChatCompletionRequest = NonNullable<
 export type OpenAiChatCompletion = JsonOf<operations['openaiChatCompletions']['responses'][200]>;
 export type OpenAiModelList = JsonOf<operations['openaiModels']['responses'][200]>;
 export type OpenAiModel = JsonOf<operations['openaiModel']['responses'][200]>;
+
+/** SSE `permission_request`: a tool waits for a person's answer. */
+export type PermissionRequest = Schemas['PermissionRequest'];
+/** SSE `permission_resolved`: how a permission request ended. */
+export type PermissionResolved = Schemas['PermissionResolved'];
+/** `{ behavior: 'allow', updated_input? }` or `{ behavior: 'deny', message? }`. */
+export type PermissionAnswer = Schemas['PermissionAnswer'];
+export type PermissionAnswered = Schemas['PermissionAnswered'];
+export type PendingPermissions = Schemas['PendingPermissions'];
+/** An image or a text file of a chat message. */
+export type Attachment = NonNullable<ChatRequest['attachments']>[number];
+export type WsClientFrame = Schemas['WsClientFrame'];
+export type WsServerFrame = Schemas['WsServerFrame'];

@@ -9,6 +9,10 @@ import type {
   OpenAiChatCompletionRequest,
   OpenAiModel,
   OpenAiModelList,
+  PendingPermissions,
+  PermissionAnswer,
+  PermissionAnswered,
+  PermissionRequest,
   SessionList,
   SessionsQuery,
   Task,
@@ -16,6 +20,7 @@ import type {
 } from './api-types.js';
 import { abortedError, ClaudeCodeServerClientError, ConnectionError, errorFromResponse } from './errors.js';
 import { DEFAULT_RETRY, type RetryOptions, retryDelay, sleep } from './retry.js';
+import { type ClaudeCodeServerSocket, openSocket, type WebSocketConstructor } from './socket.js';
 import { type ChatStreamEvent, readChatStream } from './stream.js';
 
 /** Options of a `ClaudeCodeServerClient`. */
@@ -30,6 +35,8 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Headers added to every request. */
   headers?: Record<string, string>;
+  /** The WebSocket constructor `connect` uses (default the global one; in Node 20 pass `ws`'s). */
+  WebSocket?: WebSocketConstructor;
 }
 
 /** What every call accepts. */
@@ -44,6 +51,11 @@ export interface CallOptions {
 export interface WaitForTaskOptions extends CallOptions {
   /** Between two reads of the task (default 500 ms). */
   intervalMs?: number;
+  /**
+   * Called once for each permission request the task waits for (status `waiting_for_approval`);
+   * answer it with `answerPermission`. Unanswered, the server denies it at its `expires_at`.
+   */
+  onPermissionRequest?: (request: PermissionRequest, task: Task) => unknown;
 }
 
 interface Request {
@@ -67,6 +79,7 @@ export class ClaudeCodeServerClient {
   private readonly retry: Required<RetryOptions>;
   private readonly fetch: typeof fetch;
   private readonly headers: Record<string, string>;
+  private readonly WebSocket: WebSocketConstructor | undefined;
 
   constructor(options: ClientOptions) {
     if (typeof options?.baseUrl !== 'string' || !/^https?:\/\//.test(options.baseUrl)) {
@@ -78,6 +91,8 @@ export class ClaudeCodeServerClient {
     // Called unbound: a browser's fetch refuses to run with another `this`.
     this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.headers = { ...options.headers };
+    this.WebSocket =
+      options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ?? undefined;
   }
 
   /** GET /health: answered also when unhealthy (503), with `problems`. */
@@ -129,9 +144,15 @@ export class ClaudeCodeServerClient {
 
   /** Reads the task until it is completed, failed or cancelled, and returns it. */
   async waitForTask(taskId: string, options: WaitForTaskOptions = {}): Promise<Task> {
+    const seen = new Set<string>();
     for (;;) {
       const task = await this.getTask(taskId, options);
       if (FINISHED.has(task.status)) return task;
+      for (const request of task.pending_permissions) {
+        if (seen.has(request.request_id)) continue;
+        seen.add(request.request_id);
+        await options.onPermissionRequest?.(request, task);
+      }
       await sleep(options.intervalMs ?? 500, options.signal);
     }
   }
@@ -152,6 +173,43 @@ export class ClaudeCodeServerClient {
   /** GET /sessions: a user's sessions, most recently active first (`next_cursor` pages on). */
   listSessions(query: SessionsQuery, options?: CallOptions): Promise<SessionList> {
     return this.json({ method: 'GET', path: 'sessions', query }, options);
+  }
+
+  /** GET /session/{session_id}/permissions: the permission requests waiting in the session. */
+  listPendingPermissions(sessionId: string, options?: CallOptions): Promise<PendingPermissions> {
+    return this.json(
+      { method: 'GET', path: `session/${encodeURIComponent(sessionId)}/permissions` },
+      options,
+    );
+  }
+
+  /**
+   * POST /session/{session_id}/permissions/{request_id}: allows the tool call (optionally with
+   * another input) or denies it (the message is what the model is told).
+   */
+  answerPermission(
+    sessionId: string,
+    requestId: string,
+    answer: PermissionAnswer,
+    options?: CallOptions,
+  ): Promise<PermissionAnswered> {
+    const path = `session/${encodeURIComponent(sessionId)}/permissions/${encodeURIComponent(requestId)}`;
+    return this.json({ method: 'POST', path, body: answer }, options);
+  }
+
+  /**
+   * Opens a WebSocket on GET /ws, authenticated with the API key (in an auth frame, as browsers
+   * must), and resolves once the server is ready. A wrong key rejects with AuthenticationError.
+   */
+  connect(options: { signal?: AbortSignal } = {}): Promise<ClaudeCodeServerSocket> {
+    if (!this.WebSocket) {
+      throw new TypeError(
+        'WebSocket: there is no global WebSocket here (Node 20): pass { WebSocket } from the ws package',
+      );
+    }
+    const url = new URL('ws', this.baseUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return openSocket(this.WebSocket, url.toString(), this.apiKey, options.signal);
   }
 
   /** GET /openapi.json: the OpenAPI 3.1 document the server describes itself with. */

@@ -22,6 +22,13 @@ export {
   ServerError,
 } from './errors.js';
 export { REFUSED_BEFORE_ACCEPTED, type RetryOptions } from './retry.js';
+export {
+  ClaudeCodeServerSocket,
+  type SocketTurn,
+  type WebSocketConstructor,
+  type WebSocketEventLike,
+  type WebSocketLike,
+} from './socket.js';
 export type {
   ChatStreamEvent,
   ChatStreamEventData,

@@ -1,6 +1,6 @@
 import { replies } from '@claude-code-server/fake-anthropic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatStreamEvent, ClaudeCodeServerClient } from '../src/index.js';
+import { BadRequestError, type ChatStreamEvent, ClaudeCodeServerClient } from '../src/index.js';
 import { type ClientHarness, KEYS, startClientHarness } from './harness.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
@@ -75,6 +75,44 @@ describe('the client against every endpoint', () => {
     const cancelled = await client.cancelTask(slow.task_id);
     expect(cancelled.status).toBe('cancelled');
     expect((await client.getTask(slow.task_id)).status).toBe('cancelled');
+  });
+
+  it('sends an image and a text file with a message; the model gets them as content blocks', async () => {
+    // A 1x1 PNG.
+    const pixel =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const list = btoa('- milk\n- eggs');
+    h.fake.enqueue(replies.text('A pixel and a list.'));
+    const answer = await client.chat({
+      message: 'What is attached?',
+      user_id: 'ada',
+      attachments: [
+        { type: 'image', media_type: 'image/png', data: pixel, name: 'pixel.png' },
+        { type: 'file', name: 'list.md', media_type: 'text/markdown', data: list },
+      ],
+    });
+    expect(answer.content).toBe('A pixel and a list.');
+    const sent = h.fake
+      .conversationRequests()
+      .find((request) => request.lastUserText.includes('What is attached?'));
+    const blocks = ((sent?.messages ?? []) as Array<{ role: string; content: unknown }>)
+      .filter((message) => message.role === 'user' && Array.isArray(message.content))
+      .flatMap((message) => message.content as unknown[]);
+    expect(blocks).toContainEqual({
+      type: 'image',
+      source: { type: 'base64', media_type: 'image/png', data: pixel },
+    });
+    expect(blocks).toContainEqual({ type: 'text', text: '<file name="list.md">\n- milk\n- eggs\n</file>\n' });
+
+    const refused = await client
+      .chat({
+        message: 'And this?',
+        user_id: 'ada',
+        attachments: [{ type: 'image', media_type: 'image/tiff', data: pixel }],
+      })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect((refused as BadRequestError).message).toMatch(/^attachments\[0\]\.media_type: /);
   });
 
   it('deletes a session', async () => {

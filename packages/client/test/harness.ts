@@ -14,6 +14,8 @@ export const KEYS = {
 export interface ClientHarness {
   fake: FakeAnthropic;
   cli: CliTestEnv;
+  /** Where the servers' CLI finds the fake API (the `claude` section to extend). */
+  claude: { config_dir: string; env: Record<string, string> };
   /** Starts a server with the harness's CLI env, project `main` and the two keys; returns its URL. */
   server(options?: Partial<ServerOptions>): Promise<{ server: ClaudeCodeServer; url: string }>;
   close(): Promise<void>;
@@ -25,17 +27,20 @@ export async function startClientHarness(): Promise<ClientHarness> {
   const cli = await createCliTestEnv({ baseUrl: fake.url, prefix: 'ccs-client' });
   const servers: ClaudeCodeServer[] = [];
   const store = createMemorySessionStore();
+  const claude = { config_dir: cli.configDir, env: cli.env };
   return {
     fake,
     cli,
+    claude,
     async server(options = {}) {
       const server = await createServer({
-        claude: { config_dir: cli.configDir, env: cli.env },
+        claude,
         projects: { main: { path: cli.workDir } },
         auth: {
           keys: [
-            { name: 'alice', key: KEYS.alice },
-            { name: 'bob', key: KEYS.bob },
+            // Both may grant Write when a person approves it (test/approvals.test.ts).
+            { name: 'alice', key: KEYS.alice, tools: ['Read', 'Write'] },
+            { name: 'bob', key: KEYS.bob, tools: ['Read', 'Write'] },
           ],
         },
         log: { level: 'silent' },
