@@ -1,11 +1,4 @@
-import { AdapterError, extractCard, NetworkError, ValidationError } from '@chat-adapter/shared';
-import {
-  Client,
-  DefaultCache,
-  Domain,
-  type Logger as LarkSdkLogger,
-  LoggerLevel,
-} from '@larksuiteoapi/node-sdk';
+import { extractCard, NetworkError, ValidationError } from '@chat-adapter/shared';
 import {
   type Adapter,
   type AdapterPostableMessage,
@@ -27,6 +20,8 @@ import {
 } from 'chat';
 import { type LarkCard, markdownCard, readButtonValue, toLarkCard } from './cards.js';
 import { constantTimeEqual, decryptLarkPayload, isLarkSignatureValid } from './event-envelope.js';
+import { messageText, postableMarkdown } from './message-content.js';
+import { LarkOpenApi } from './open-api.js';
 
 /** Options of {@link createLarkAdapter}. */
 export interface LarkAdapterOptions {
@@ -87,8 +82,6 @@ interface LarkEventEnvelope {
   event?: unknown;
 }
 
-const NAME_TTL_MS = 60 * 60 * 1000;
-const NAME_CACHE_SIZE = 10_000;
 const EVENT_CLAIM_TTL_MS = 12 * 60 * 60 * 1000; // Lark retries a failed delivery for hours (15 s, 5 min, 1 h, 6 h)
 
 /** A Chat SDK adapter for a Feishu or Lark bot (custom app with the bot ability). */
@@ -96,13 +89,11 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
   readonly name: string;
   readonly persistThreadHistory = true;
   private readonly options: LarkAdapterOptions;
-  private readonly client: Client;
+  private readonly api: LarkOpenApi;
   private chat: ChatInstance | null = null;
   private logger: Logger;
   private botOpenId: string | undefined;
   private botUserName: string;
-  /** Display names by open_id, so a message and an approval name the person, not an id. */
-  private readonly names = new Map<string, { name: string | null; until: number }>();
 
   constructor(options: LarkAdapterOptions) {
     requireText(options?.appId, 'appId');
@@ -124,15 +115,16 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
     this.logger = options.logger ?? new ConsoleLogger('info', this.name);
     this.botOpenId = options.botOpenId;
     this.botUserName = options.userName ?? 'bot';
-    this.client = new Client({
-      appId: options.appId,
-      appSecret: options.appSecret,
-      domain:
-        options.apiBaseUrl?.replace(/\/+$/, '') ?? (options.domain === 'lark' ? Domain.Lark : Domain.Feishu),
-      cache: new DefaultCache(),
-      logger: quietSdkLogger(() => this.logger),
-      loggerLevel: LoggerLevel.warn,
-    });
+    this.api = new LarkOpenApi(
+      this.name,
+      {
+        appId: options.appId,
+        appSecret: options.appSecret,
+        baseUrl: options.apiBaseUrl,
+        domain: options.domain,
+      },
+      () => this.logger,
+    );
   }
 
   get userName(): string {
@@ -149,7 +141,7 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
     if (!this.options.userName) this.botUserName = chat.getUserName();
     if (!this.botOpenId) {
       try {
-        const info = await this.call<{ bot?: { open_id?: string; app_name?: string } }>(
+        const info = await this.api.call<{ bot?: { open_id?: string; app_name?: string } }>(
           'GET',
           '/open-apis/bot/v3/info',
         );
@@ -235,7 +227,7 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
   }
 
   private async withAuthorName(message: Message<LarkMessageEvent>): Promise<Message<LarkMessageEvent>> {
-    const name = await this.displayName(message.author.userId);
+    const name = await this.api.displayName(message.author.userId);
     if (name) Object.assign(message.author, { userName: name, fullName: name });
     return message;
   }
@@ -251,7 +243,7 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
     const chat = this.chat;
     if (!(chat && value && openId)) return;
     const task = (async () => {
-      const name = action.operator?.name ?? (await this.displayName(openId)) ?? undefined;
+      const name = action.operator?.name ?? (await this.api.displayName(openId)) ?? undefined;
       await chat.processAction(
         {
           adapter: this,
@@ -268,31 +260,8 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
     options?.waitUntil?.(task);
   }
 
-  /** The user's name from the contact API (needs a contact scope), cached for an hour; null without it. */
-  private async displayName(openId: string): Promise<string | null> {
-    const cached = this.names.get(openId);
-    if (cached && cached.until > Date.now()) return cached.name;
-    let name: string | null = null;
-    try {
-      const answer = await this.call<{ data?: { user?: { name?: string } } }>(
-        'GET',
-        `/open-apis/contact/v3/users/${openId}`,
-        undefined,
-        { user_id_type: 'open_id' },
-      );
-      name = answer.data?.user?.name || null;
-    } catch (error) {
-      this.logger.debug('Lark user name not read (the app may lack a contact scope)', {
-        error: String(error),
-      });
-    }
-    if (this.names.size >= NAME_CACHE_SIZE) this.names.clear();
-    this.names.set(openId, { name, until: Date.now() + NAME_TTL_MS });
-    return name;
-  }
-
   async getUser(userId: string): Promise<UserInfo | null> {
-    const name = await this.displayName(userId);
+    const name = await this.api.displayName(userId);
     return name ? { userId, userName: name, fullName: name, isBot: false } : null;
   }
 
@@ -342,12 +311,12 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
     const thread = this.decodeThreadId(threadId);
     const content = JSON.stringify(this.toCard(threadId, message));
     const sent = thread.rootMessageId
-      ? await this.call<{ data?: { message_id?: string } }>(
+      ? await this.api.call<{ data?: { message_id?: string } }>(
           'POST',
           `/open-apis/im/v1/messages/${thread.rootMessageId}/reply`,
           { msg_type: 'interactive', content, reply_in_thread: this.options.replyInThread ?? true },
         )
-      : await this.call<{ data?: { message_id?: string } }>(
+      : await this.api.call<{ data?: { message_id?: string } }>(
           'POST',
           '/open-apis/im/v1/messages',
           { receive_id: thread.chatId, msg_type: 'interactive', content },
@@ -365,7 +334,7 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
     message: AdapterPostableMessage,
   ): Promise<RawMessage<LarkMessageEvent>> {
     const content = JSON.stringify(this.toCard(threadId, message));
-    await this.call('PATCH', `/open-apis/im/v1/messages/${messageId}`, { content });
+    await this.api.call('PATCH', `/open-apis/im/v1/messages/${messageId}`, { content });
     return {
       id: messageId,
       threadId,
@@ -374,12 +343,12 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
   }
 
   async deleteMessage(_threadId: string, messageId: string): Promise<void> {
-    await this.call('DELETE', `/open-apis/im/v1/messages/${messageId}`);
+    await this.api.call('DELETE', `/open-apis/im/v1/messages/${messageId}`);
   }
 
   async addReaction(_threadId: string, messageId: string, emoji: EmojiValue | string): Promise<void> {
     const emojiType = typeof emoji === 'string' ? emoji : emoji.name;
-    await this.call('POST', `/open-apis/im/v1/messages/${messageId}/reactions`, {
+    await this.api.call('POST', `/open-apis/im/v1/messages/${messageId}/reactions`, {
       reaction_type: { emoji_type: emojiType.toUpperCase() },
     });
   }
@@ -454,37 +423,6 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
       },
     };
   }
-
-  /** One Open API call with the tenant access token; a non-zero `code` becomes an AdapterError. */
-  private async call<T>(
-    method: string,
-    url: string,
-    data?: Record<string, unknown>,
-    params?: Record<string, string>,
-  ): Promise<T & { code?: number; msg?: string }> {
-    let body: (T & { code?: number; msg?: string }) | undefined;
-    try {
-      body = await this.client.request({ method, url, data, params });
-    } catch (error) {
-      const answer = (error as { response?: { status?: number; data?: { code?: number; msg?: string } } })
-        .response;
-      if (!answer?.data?.code) {
-        throw new NetworkError(
-          this.name,
-          `Lark ${method} ${url} failed: ${String((error as Error).message)}`,
-        );
-      }
-      body = answer.data as T & { code?: number; msg?: string };
-    }
-    if (body?.code !== 0) {
-      throw new AdapterError(
-        `Lark ${method} ${url} failed: code ${body?.code} (${body?.msg})`,
-        this.name,
-        String(body?.code),
-      );
-    }
-    return body;
-  }
 }
 
 /** Creates a Chat SDK adapter for a Feishu or Lark bot. */
@@ -499,44 +437,4 @@ function requireText(value: unknown, field: string): asserts value is string {
       `${field} is required: the ${field} of the app in the developer console`,
     );
   }
-}
-
-/** The text of a message by its type; content is JSON whose form depends on `message_type`. */
-function messageText(type: string, content: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(content);
-  } catch {
-    return '';
-  }
-  const body = parsed as {
-    text?: string;
-    title?: string;
-    content?: { tag: string; text?: string; user_name?: string }[][];
-  };
-  if (type === 'text') return body.text ?? '';
-  if (type === 'post') {
-    const lines = (body.content ?? []).map((line) =>
-      line.map((node) => (node.tag === 'at' ? `@${node.user_name ?? ''}` : (node.text ?? ''))).join(''),
-    );
-    return [body.title, ...lines].filter(Boolean).join('\n');
-  }
-  return `[${type}]`;
-}
-
-function postableMarkdown(message: AdapterPostableMessage): string {
-  if (typeof message === 'string') return message;
-  if ('raw' in message) return message.raw;
-  if ('markdown' in message) return message.markdown;
-  if ('ast' in message) return stringifyMarkdown(message.ast);
-  return '';
-}
-
-/** The SDK logs failed requests with their config (the token in it): only its text lines go on, at debug. */
-function quietSdkLogger(logger: () => Logger): LarkSdkLogger {
-  const forward = (...parts: unknown[]) => {
-    const text = parts.filter((part) => typeof part === 'string').join(' ');
-    if (text) logger().debug(`lark sdk: ${text}`);
-  };
-  return { error: forward, warn: forward, info: forward, debug: forward, trace: forward };
 }
