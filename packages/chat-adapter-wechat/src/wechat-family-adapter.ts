@@ -1,10 +1,9 @@
-import { cardToFallbackText, extractCard, ValidationError } from '@chat-adapter/shared';
+import { extractCard, ValidationError } from '@chat-adapter/shared';
 import {
   type Adapter,
   type AdapterPostableMessage,
   type Author,
   type ButtonElement,
-  type CardChild,
   type CardElement,
   type ChatInstance,
   ConsoleLogger,
@@ -20,6 +19,7 @@ import {
   type ThreadInfo,
   type WebhookOptions,
 } from 'chat';
+import { cardButtons, cardText, packetText, postableText } from './message-content.js';
 import { splitIntoParts } from './text-parts.js';
 
 /** A received or sent WeChat packet: the fields of its XML (`MsgType`, `Content`, `FromUserName`, ...). */
@@ -228,41 +228,4 @@ export abstract class WeChatFamilyAdapter implements Adapter<string, WeChatPacke
   renderFormatted(content: FormattedContent): string {
     return stringifyMarkdown(content);
   }
-}
-
-/** The text of a received packet by its type. */
-function packetText(packet: WeChatPacket): string {
-  switch (packet.MsgType) {
-    case 'text':
-      return packet.Content ?? '';
-    case 'voice':
-      return packet.Recognition || '[voice]';
-    case 'link':
-      return [packet.Title, packet.Url].filter(Boolean).join(' ');
-    default:
-      return `[${packet.MsgType ?? 'message'}]`;
-  }
-}
-
-function postableText(message: AdapterPostableMessage): string {
-  if (typeof message === 'string') return message;
-  if ('raw' in message) return message.raw;
-  if ('markdown' in message) return message.markdown;
-  if ('ast' in message) return stringifyMarkdown(message.ast);
-  return '';
-}
-
-/** A card as plain text: its title on the first line, then its body; buttons are left to the caller. */
-function cardText(card: CardElement): string {
-  const body = cardToFallbackText({ ...card, title: undefined, subtitle: undefined });
-  return [card.title, card.subtitle, body].filter(Boolean).join('\n');
-}
-
-function cardButtons(children: CardChild[]): ButtonElement[] {
-  return children.flatMap((child) => {
-    if (child.type === 'actions') {
-      return child.children.filter((item): item is ButtonElement => item.type === 'button');
-    }
-    return child.type === 'section' ? cardButtons(child.children) : [];
-  });
 }
