@@ -41,7 +41,7 @@ export const fileAttachmentSchema = z
   .meta({ description: 'A UTF-8 text file the model reads beside the message.' });
 
 export const attachmentSchema = z.discriminatedUnion('type', [imageAttachmentSchema, fileAttachmentSchema], {
-  error: () => 'must be an object with type image or file',
+  error: () => 'must be image or file',
 });
 
 export const attachmentsSchema = z

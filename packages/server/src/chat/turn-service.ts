@@ -129,14 +129,13 @@ export class TurnService {
 
   /**
    * Runs the turn once the agent's admission gives it a slot (`onStart` is called then). With
-   * `onEvent`, the agent's events and the turn's permission requests are forwarded as they happen; a
-   * promise it returns holds back the next agent event until it settles (backpressure). Aborting
-   * `signal` drops a waiting turn or interrupts a running one.
+   * `onEvent`, the agent's events and the turn's permission requests are forwarded as they happen.
+   * Aborting `signal` drops a waiting turn or interrupts a running one.
    */
   async run(
     turn: PreparedTurn,
     signal?: AbortSignal,
-    onEvent?: (event: TurnEvent) => void | Promise<void>,
+    onEvent?: (event: TurnEvent) => void,
     onStart?: () => void,
   ): Promise<AgentResponse> {
     const controller = this.deps.running.start(signal);
@@ -158,7 +157,7 @@ export class TurnService {
           const afterMs = Date.now() - slotAt;
           observe((observer) => observer.firstDelta(turn, afterMs));
         }
-        return onEvent(event);
+        onEvent(event);
       });
     const log = this.deps.logger.child({
       request_id: turn.requestId,
@@ -211,16 +210,10 @@ export class TurnService {
   private async callAgent(
     turn: PreparedTurn,
     signal: AbortSignal,
-    onEvent: ((event: TurnEvent) => void | Promise<void>) | undefined,
+    onEvent: ((event: TurnEvent) => void) | undefined,
     onStart: () => void,
   ): Promise<AgentResponse> {
-    const canUseTool = this.deps.approvals.canUseToolFor(
-      turn,
-      onEvent &&
-        ((event) => {
-          void onEvent(event);
-        }),
-    );
+    const canUseTool = this.deps.approvals.canUseToolFor(turn, onEvent);
     const options = {
       canUseTool,
       ...(turn.attachments ? { attachments: turn.attachments } : {}),
@@ -237,7 +230,7 @@ export class TurnService {
     let response: AgentResponse | undefined;
     for await (const event of this.deps.agent.stream(turn.message, options)) {
       if (event.type === 'done') response = event.response;
-      else await onEvent(event);
+      else onEvent(event);
     }
     if (!response) throw new HttpError(502, 'PROTOCOL_ERROR', 'the turn ended without an answer');
     return response;

@@ -5,26 +5,26 @@ import type { PreparedTurn, TurnService } from './turn-service.js';
 
 /**
  * Runs a turn and sends its events as SSE-shaped events, then `done` with the POST /chat body or
- * `error` {success: false, error, status}: the one path of /chat/stream and the WebSocket. What
- * `send` returns holds back the turn's next event (backpressure). A turn aborted through `signal`
- * ends with no event unless `reportAbort` (a WebSocket interrupt, whose client is still there).
+ * `error` {success: false, error, status}: the one path of /chat/stream and the WebSocket. A turn
+ * aborted through `signal` ends with no event unless `reportAbort` (a WebSocket interrupt, whose
+ * client is still there).
  */
 export async function streamTurn(
   turns: TurnService,
   turn: PreparedTurn,
   signal: AbortSignal,
-  send: (event: SseEvent) => void | Promise<void>,
+  send: (event: SseEvent) => void,
   reportAbort = false,
 ): Promise<void> {
   try {
     const response = await turns.run(turn, signal, (event) => {
       const sseEvent = toSseEvent(event, turn.sessionId);
-      if (sseEvent) return send(sseEvent);
+      if (sseEvent) send(sseEvent);
     });
-    await send({ event: 'done', data: chatResponseBody(response, turn.sessionId) });
+    send({ event: 'done', data: chatResponseBody(response, turn.sessionId) });
   } catch (error) {
     if (signal.aborted && !reportAbort) return;
     const http = toHttpError(error);
-    await send({ event: 'error', data: { ...http.toBody(), status: http.status } });
+    send({ event: 'error', data: { ...http.toBody(), status: http.status } });
   }
 }

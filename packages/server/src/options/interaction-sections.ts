@@ -43,12 +43,10 @@ export const websocketSchema = z.strictObject({
   /** Turns one connection may run at once; a message beyond it gets an error frame (429). */
   max_turns: positiveInt.default(8),
   /**
-   * Bytes a connection may leave unsent. Above a quarter of it the server stops reading its turns'
-   * events until the client catches up; above it (or stalled for stall_timeout_ms) the connection is
-   * closed and its turns interrupted.
+   * Bytes a connection may leave unread. Above a quarter of it the server stops reading the client's
+   * frames until it catches up; above it the connection is dropped and its turns interrupted.
    */
   buffer_limit: byteCount.prefault('4mb'),
-  stall_timeout_ms: timerMs(100).default(30_000),
 });
 
 export type PermissionsConfig = z.output<typeof permissionsSchema>;

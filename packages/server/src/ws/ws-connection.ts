@@ -46,6 +46,8 @@ export class WsConnection {
   private readonly pinger: NodeJS.Timeout;
   private authTimer: NodeJS.Timeout | undefined;
   private dropped = false;
+  /** The client's frames are not read while it is behind on ours. */
+  private readingPaused = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -64,7 +66,8 @@ export class WsConnection {
     // 'close' follows every error.
     ws.on('error', (error) => this.log.debug({ err: error.message }, 'websocket error'));
     this.pinger = setInterval(() => {
-      if (!this.alive) {
+      // A client we stopped reading cannot be heard answering.
+      if (!this.alive && !this.readingPaused) {
         this.log.info('websocket closed: no pong since the last ping');
         ws.terminate();
         return;
@@ -83,7 +86,7 @@ export class WsConnection {
   private ready(principal: Principal): void {
     this.principal = principal;
     clearTimeout(this.authTimer);
-    void this.send({ type: 'ready', tenant: principal.tenant, key_name: principal.keyName });
+    this.send({ type: 'ready', tenant: principal.tenant, key_name: principal.keyName });
   }
 
   private async onFrame(data: RawData, isBinary: boolean): Promise<void> {
@@ -98,7 +101,7 @@ export class WsConnection {
 
   private async handle(frame: WsClientFrame): Promise<void> {
     if (frame.type === 'ping') {
-      void this.send({ type: 'pong', ...(frame.id !== undefined ? { id: frame.id } : {}) });
+      this.send({ type: 'pong', ...(frame.id !== undefined ? { id: frame.id } : {}) });
       return;
     }
     if (frame.type === 'auth') {
@@ -137,7 +140,7 @@ export class WsConnection {
       case 'permission': {
         const { type: _type, request_id, ...answer } = frame;
         const answered = await this.deps.ctx.approvals.answer(principal, undefined, request_id, answer);
-        void this.send({
+        this.send({
           type: 'answered',
           request_id,
           session_id: answered.session_id,
@@ -177,7 +180,7 @@ export class WsConnection {
     ctx.turns.checkAdmission(turn);
     const controller = new AbortController();
     this.turns.set(turnId, controller);
-    void this.send({ type: 'accepted', turn_id: turnId, session_id: turn.sessionId });
+    this.send({ type: 'accepted', turn_id: turnId, session_id: turn.sessionId });
     void streamTurn(
       ctx.turns,
       turn,
@@ -187,13 +190,13 @@ export class WsConnection {
     ).finally(() => this.turns.delete(turnId));
   }
 
-  private sendEvent(turnId: string, event: SseEvent): Promise<void> | undefined {
-    return this.send({ type: 'event', turn_id: turnId, event: event.event, data: event.data });
+  private sendEvent(turnId: string, event: SseEvent): void {
+    this.send({ type: 'event', turn_id: turnId, event: event.event, data: event.data });
   }
 
   private sendError(error: unknown, turnId: string | null, requestId: string | null): void {
     const http = toHttpError(error);
-    void this.send({
+    this.send({
       type: 'error',
       turn_id: turnId,
       request_id: requestId,
@@ -203,33 +206,24 @@ export class WsConnection {
   }
 
   /**
-   * Sends a frame. Above a quarter of websocket.buffer_limit unsent, the returned promise holds the
-   * turn's next event until this frame is written out; past the limit, or stalled for
-   * stall_timeout_ms, the connection is dropped (its turns are interrupted).
+   * Sends a frame. Past websocket.buffer_limit unsent the connection is dropped (its turns are
+   * interrupted); above a quarter of it the client's own frames are not read until it catches up.
    */
-  private send(frame: WsServerFrame): Promise<void> | undefined {
+  private send(frame: WsServerFrame): void {
     const { ws } = this;
-    if (ws.readyState !== WebSocket.OPEN) return undefined;
-    const { buffer_limit: limit, stall_timeout_ms: stallMs } = this.deps.config;
-    if (ws.bufferedAmount > limit) {
-      this.drop(ws.bufferedAmount);
-      return undefined;
-    }
-    const text = JSON.stringify(frame);
-    if (ws.bufferedAmount <= limit / 4) {
-      ws.send(text);
-      return undefined;
-    }
-    return new Promise((resolve) => {
-      const stalled = setTimeout(() => {
-        this.drop(ws.bufferedAmount);
-        resolve();
-      }, stallMs);
-      ws.send(text, () => {
-        clearTimeout(stalled);
-        resolve();
-      });
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const limit = this.deps.config.buffer_limit;
+    ws.send(JSON.stringify(frame), () => {
+      if (this.readingPaused && ws.bufferedAmount <= limit / 4) {
+        this.readingPaused = false;
+        ws.resume();
+      }
     });
+    if (ws.bufferedAmount > limit) this.drop(ws.bufferedAmount);
+    else if (ws.bufferedAmount > limit / 4 && !this.readingPaused) {
+      this.readingPaused = true;
+      ws.pause();
+    }
   }
 
   private drop(bufferedBytes: number): void {
