@@ -141,17 +141,25 @@ export class LarkAdapter implements Adapter<LarkThreadId, LarkMessageEvent> {
     if (!this.options.userName) this.botUserName = chat.getUserName();
     if (!this.botOpenId) {
       try {
-        const info = await this.api.call<{ bot?: { open_id?: string; app_name?: string } }>(
-          'GET',
-          '/open-apis/bot/v3/info',
-        );
-        this.botOpenId = info.bot?.open_id;
+        this.botOpenId = (await this.checkCredentials()).openId;
       } catch (error) {
         this.logger.warn('Could not read the bot’s open_id: group mentions are detected by name only', {
           error: String(error),
         });
       }
     }
+  }
+
+  /**
+   * Checks the app's credentials and its bot ability with one call (`/open-apis/bot/v3/info`), as a
+   * start-up check or a doctor would; throws Lark's own words (e.g. code 10014, app secret invalid).
+   */
+  async checkCredentials(): Promise<{ openId: string | undefined; appName: string | undefined }> {
+    const info = await this.api.call<{ bot?: { open_id?: string; app_name?: string } }>(
+      'GET',
+      '/open-apis/bot/v3/info',
+    );
+    return { openId: info.bot?.open_id, appName: info.bot?.app_name };
   }
 
   async handleWebhook(request: Request, options?: WebhookOptions): Promise<Response> {

@@ -363,6 +363,17 @@ describe('the Lark adapter', () => {
     expect(standIn.sent.map((sent) => sent.card.elements[0]?.content)).toEqual(['the slow answer']);
   });
 
+  it('checks its credentials on demand, saying what Lark said of wrong ones', async () => {
+    await expect(adapter.checkCredentials()).resolves.toEqual({ openId: APP.botOpenId, appName: 'Claude' });
+    const wrong = createLarkAdapter({
+      appId: APP.appId,
+      appSecret: 'not-the-secret',
+      encryptKey: ENCRYPT_KEY,
+      apiBaseUrl: standIn.url,
+    });
+    await expect(wrong.checkCredentials()).rejects.toThrow(/code 10014 \(app secret invalid\)/);
+  });
+
   it('names what is missing when created without credentials', () => {
     expect(() => createLarkAdapter({ appId: '', appSecret: 'x', encryptKey: 'k' })).toThrow(
       /appId is required/,

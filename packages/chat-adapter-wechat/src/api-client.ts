@@ -54,6 +54,11 @@ export class WeChatApiClient {
     return answer;
   }
 
+  /** Fetches (or reuses) the access_token: a check of the app's ID, secret and IP allowlist. */
+  async checkToken(): Promise<void> {
+    await this.accessToken();
+  }
+
   private accessToken(): Promise<string> {
     if (this.token && Date.now() < this.token.expiresAt) return Promise.resolve(this.token.value);
     this.pending ??= this.fetchToken().finally(() => {

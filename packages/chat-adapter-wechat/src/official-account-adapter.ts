@@ -101,6 +101,14 @@ export class WeChatOfficialAccountAdapter extends WeChatFamilyAdapter {
     );
   }
 
+  /**
+   * Checks the credentials by fetching an access_token, as a start-up check or a doctor would; throws
+   * an AuthenticationError with the platform's errcode (a wrong secret, a server IP not allowed).
+   */
+  async checkCredentials(): Promise<void> {
+    await this.api.checkToken();
+  }
+
   async handleWebhook(request: Request, options?: WebhookOptions): Promise<Response> {
     const url = new URL(request.url);
     const timestamp = url.searchParams.get('timestamp');

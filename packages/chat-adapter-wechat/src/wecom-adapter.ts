@@ -69,6 +69,14 @@ export class WeComAdapter extends WeChatFamilyAdapter {
     );
   }
 
+  /**
+   * Checks the credentials by fetching an access_token, as a start-up check or a doctor would; throws
+   * an AuthenticationError with the platform's errcode (a wrong secret, a server IP not allowed).
+   */
+  async checkCredentials(): Promise<void> {
+    await this.api.checkToken();
+  }
+
   async handleWebhook(request: Request, options?: WebhookOptions): Promise<Response> {
     const url = new URL(request.url);
     const query: SignedQuery = {

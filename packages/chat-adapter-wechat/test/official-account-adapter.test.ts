@@ -245,6 +245,17 @@ describe('the Official Account adapter in plain mode', () => {
     expect(h.customerServiceTexts()).toEqual([paragraph, paragraph]);
   });
 
+  it('checks its credentials on demand, saying what WeChat said of wrong ones', async () => {
+    const h = await startHarness();
+    const account = { appId: APP_ID, token: TOKEN, apiBaseUrl: h.standIn.url };
+    await expect(
+      createWeChatOfficialAccountAdapter({ ...account, appSecret: APP_SECRET }).checkCredentials(),
+    ).resolves.toBeUndefined();
+    await expect(
+      createWeChatOfficialAccountAdapter({ ...account, appSecret: 'wrong' }).checkCredentials(),
+    ).rejects.toThrow(/could not get an access_token: errcode 40125/);
+  });
+
   it('names what is wrong when created', () => {
     expect(() => createWeChatOfficialAccountAdapter({ appId: APP_ID, appSecret: '', token: TOKEN })).toThrow(
       /appSecret is required/,

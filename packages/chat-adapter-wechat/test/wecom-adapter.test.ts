@@ -285,6 +285,21 @@ describe('the WeCom adapter', () => {
     ]);
   });
 
+  it('checks its credentials on demand, saying what WeCom said of wrong ones', async () => {
+    const valid = {
+      corpId: CORP_ID,
+      agentId: AGENT_ID,
+      secret: SECRET,
+      token: TOKEN,
+      encodingAESKey: AES_KEY,
+      apiBaseUrl: standIn.url,
+    };
+    await expect(createWeComAdapter(valid).checkCredentials()).resolves.toBeUndefined();
+    await expect(
+      createWeComAdapter({ ...valid, secret: 'not-the-secret' }).checkCredentials(),
+    ).rejects.toThrow(/could not get an access_token: errcode 40001/);
+  });
+
   it('names what is missing or malformed when created', () => {
     const valid = {
       corpId: CORP_ID,
