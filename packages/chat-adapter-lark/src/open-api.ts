@@ -1,6 +1,7 @@
 import { AdapterError, NetworkError } from '@chat-adapter/shared';
 import {
   Client,
+  CTenantAccessToken,
   DefaultCache,
   Domain,
   type Logger as LarkSdkLogger,
@@ -12,6 +13,8 @@ import type { Logger } from 'chat';
 type Answer<T> = T & { code?: number; msg?: string };
 
 const NAME_TTL_MS = 60 * 60 * 1000;
+/** Codes Lark answers for a tenant access token that is invalid or expired before its time. */
+const STALE_TOKEN_CODES = new Set([99991661, 99991663, 99991668]);
 const NAME_CACHE_SIZE = 10_000;
 
 /**
@@ -20,12 +23,13 @@ const NAME_CACHE_SIZE = 10_000;
  */
 export class LarkOpenApi {
   private readonly client: Client;
+  private readonly tokenCache = new DefaultCache();
   /** Display names by open_id, so a message and an approval name the person, not an id. */
   private readonly names = new Map<string, { name: string | null; until: number }>();
 
   constructor(
     private readonly adapterName: string,
-    credentials: {
+    private readonly credentials: {
       appId: string;
       appSecret: string;
       baseUrl: string | undefined;
@@ -39,14 +43,33 @@ export class LarkOpenApi {
       domain:
         credentials.baseUrl?.replace(/\/+$/, '') ??
         (credentials.domain === 'lark' ? Domain.Lark : Domain.Feishu),
-      cache: new DefaultCache(),
+      cache: this.tokenCache,
       logger: quietSdkLogger(logger),
       loggerLevel: LoggerLevel.warn,
     });
   }
 
-  /** One call with the tenant access token; a non-zero `code` becomes an AdapterError. */
+  /**
+   * One call with the tenant access token; a non-zero `code` becomes an AdapterError. A token Lark calls
+   * invalid is dropped and the call made once more with a new one (the SDK alone would keep it until
+   * its expiry).
+   */
   async call<T>(
+    method: string,
+    url: string,
+    data?: Record<string, unknown>,
+    params?: Record<string, string>,
+  ): Promise<Answer<T>> {
+    try {
+      return await this.callOnce<T>(method, url, data, params);
+    } catch (error) {
+      if (!(error instanceof AdapterError && STALE_TOKEN_CODES.has(Number(error.code)))) throw error;
+      await this.tokenCache.set(CTenantAccessToken, '', 1, { namespace: this.credentials.appId });
+      return this.callOnce<T>(method, url, data, params);
+    }
+  }
+
+  private async callOnce<T>(
     method: string,
     url: string,
     data?: Record<string, unknown>,

@@ -179,6 +179,26 @@ describe('the Lark adapter', () => {
     expect(standIn.tokenRequests()).toBe(1);
   });
 
+  it('fetches a new tenant token once when Lark calls the cached one invalid', async () => {
+    echoOnMention();
+    const direct = (text: string) =>
+      larkDelivery(
+        eventV2(
+          'im.message.receive_v1',
+          textMessageEvent({ chatId: 'oc_dm', chatType: 'p2p', senderOpenId: 'ou_alice', text }),
+          VERIFICATION_TOKEN,
+        ),
+        signed,
+      );
+    await deliver(direct('one'));
+    await settle();
+    standIn.revokeToken();
+    await deliver(direct('two'));
+    await settle();
+    expect(standIn.sent.map((sent) => sent.card.elements[0]?.content)).toEqual(['echo: one', 'echo: two']);
+    expect(standIn.tokenRequests()).toBe(2);
+  });
+
   it('in a group answers a mention in a thread under it, follows that thread, and ignores messages without a mention', async () => {
     echoOnMention();
     const group = (

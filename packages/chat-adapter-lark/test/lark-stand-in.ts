@@ -124,6 +124,10 @@ export async function startLarkStandIn(
     url: `http://127.0.0.1:${port}`,
     sent,
     tokenRequests: () => tokenRequests,
+    /** Makes the current token invalid before its time, as Lark may (code 99991663). */
+    revokeToken: () => {
+      token = `revoked-${token}`;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
