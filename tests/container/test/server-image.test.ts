@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerDir, podman, podmanOptions, podmanVersion, repoRoot, run } from '../src/podman.js';
+
+const BASE_IMAGE = process.env.CCS_BASE_IMAGE ?? 'localhost/ccs-base:bookworm';
+const IMAGE = 'localhost/claude-code-server:test';
+const API_KEY = 'container-test-key-0123456789';
+const INSTALL = 'apt-get install -y podman debootstrap (as root)';
+
+const installed = podmanVersion();
+const required = process.env.CCS_REQUIRE_PODMAN === '1';
+if (installed === undefined) {
+  // Said plainly, once, in the suite's output: the image is not checked on this machine.
+  console.warn(
+    `tests/container: SKIPPED: podman is not installed, so the server image is neither built nor run. ` +
+      `To run these tests: ${INSTALL}. CCS_REQUIRE_PODMAN=1 makes a missing podman a failure.`,
+  );
+}
+
+const pinnedCli = (
+  JSON.parse(readFileSync(`${repoRoot}packages/core/package.json`, 'utf8')) as {
+    dependencies: Record<string, string>;
+  }
+).dependencies['@anthropic-ai/claude-code'];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForHealth(url: string, container: string): Promise<Response> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await fetch(`${url}/health`);
+    } catch (error) {
+      const state = await podman(['inspect', '--format', '{{.State.Status}}', container]);
+      if (state.stdout !== 'running' || Date.now() > deadline) {
+        const logs = await podman(['logs', container]);
+        throw new Error(
+          `the server in ${container} did not answer (${state.stdout}): ${logs.stdout}\n${logs.stderr}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+describe.skipIf(installed === undefined && !required)('the server image, run with podman', () => {
+  const container = `ccs-container-test-${process.pid}`;
+  let fake: FakeAnthropic;
+  let url: string;
+
+  beforeAll(async () => {
+    if (installed === undefined) {
+      throw new Error(`CCS_REQUIRE_PODMAN=1 but podman is not installed; to install it: ${INSTALL}`);
+    }
+    let started = Date.now();
+    await run(`${dockerDir}make-base-image.sh`, [], { CCS_BASE_IMAGE: BASE_IMAGE });
+    const baseSeconds = (Date.now() - started) / 1000;
+    started = Date.now();
+    await run(`${dockerDir}build-image.sh`, [], { IMAGE, BASE_IMAGE });
+    const buildSeconds = (Date.now() - started) / 1000;
+    const size = await podman(['image', 'inspect', '--format', '{{.Size}}', IMAGE]);
+    console.log(
+      `tests/container: ${installed}; base image ${baseSeconds.toFixed(1)} s, server image build ` +
+        `${buildSeconds.toFixed(1)} s, ${(Number(size.stdout) / 1e6).toFixed(0)} MB`,
+    );
+
+    fake = await startFakeAnthropic();
+    fake.addRule(rules.memory);
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    // Host networking: the CLI in the container reaches the fake on the host's loopback.
+    const launched = await podman([
+      'run',
+      '--detach',
+      '--name',
+      container,
+      ...(await podmanOptions(BASE_IMAGE)),
+      '--network',
+      'host',
+      // No timer for the image's HEALTHCHECK (podman would need systemd for it); it is run below.
+      '--health-interval',
+      'disable',
+      '--env',
+      'CCS_HOST=127.0.0.1',
+      '--env',
+      `CCS_PORT=${port}`,
+      '--env',
+      `CCS_API_KEYS=test=${API_KEY}`,
+      '--env',
+      `ANTHROPIC_BASE_URL=${fake.url}`,
+      '--env',
+      'ANTHROPIC_API_KEY=test-key',
+      IMAGE,
+    ]);
+    if (launched.code !== 0) throw new Error(`podman run failed: ${launched.stderr}`);
+  });
+
+  afterAll(async () => {
+    if (installed !== undefined) await podman(['rm', '--force', '--volumes', container]);
+    await fake?.close();
+  });
+
+  it('answers /health with the pinned CLI and its store, and passes its HEALTHCHECK', async () => {
+    const health = await waitForHealth(url, container);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'healthy', claude_version: pinnedCli, store: 'ok' });
+    const check = await podman(['healthcheck', 'run', container]);
+    expect(check, check.stderr).toMatchObject({ code: 0 });
+  });
+
+  it('runs as a user that is not root', async () => {
+    const id = await podman(['exec', container, 'id', '-u']);
+    expect(id.code).toBe(0);
+    expect(id.stdout).not.toBe('0');
+  });
+
+  it('answers POST /chat through the claude CLI in the container, keeping the conversation', async () => {
+    const chat = (message: string) =>
+      fetch(`${url}/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+        body: JSON.stringify({ message, user_id: 'ann' }),
+      });
+    const first = await chat('My name is Ann');
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ success: true, content: expect.stringContaining('Ann') });
+    const second = await chat('What is my name?');
+    expect(await second.json()).toMatchObject({ success: true, content: 'Your name is Ann.' });
+    // The model was asked by the CLI inside the container: the request names the image's CLI config
+    // dir and its default project (the CLI's memory folder for that project lives in the config dir).
+    const asked = fake.conversationRequests();
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(asked[0]?.body)).toContain(
+      '/srv/claude-code-server/claude/projects/-srv-claude-code-server-data-projects-default',
+    );
+  });
+
+  it('stops gracefully on SIGTERM (podman stop): exit code 0 after "shutdown complete"', async () => {
+    const stopped = await podman(['stop', '--time', '40', container]);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    const exit = await podman(['inspect', '--format', '{{.State.ExitCode}}', container]);
+    expect(exit.stdout).toBe('0');
+    const logs = await podman(['logs', container]);
+    expect(logs.stdout).toContain('"msg":"shutdown complete"');
+  });
+});
