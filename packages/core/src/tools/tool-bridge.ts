@@ -79,6 +79,15 @@ class ControlRequestTransport implements Transport {
   deliver(message: JSONRPCMessage): Promise<JSONRPCMessage | undefined> {
     if (!('method' in message) || !('id' in message)) {
       this.onmessage?.(message);
+      // The server drops the answer of a call the CLI cancelled: settle its control request here.
+      if ('method' in message && message.method === 'notifications/cancelled') {
+        const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+        const waiter = id === undefined ? undefined : this.waiting.get(id);
+        if (id !== undefined && waiter) {
+          this.waiting.delete(id);
+          waiter.answer({ jsonrpc: '2.0', id, result: toolError('The tool call was cancelled by the CLI.') });
+        }
+      }
       return Promise.resolve(undefined);
     }
     const id = message.id;
