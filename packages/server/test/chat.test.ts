@@ -224,11 +224,14 @@ describe('health, docs and plumbing', () => {
       '/health',
       '/session/{session_id}',
       '/session/{session_id}/history',
+      '/session/{session_id}/permissions',
+      '/session/{session_id}/permissions/{request_id}',
       '/sessions',
       '/task/{task_id}',
       '/v1/chat/completions',
       '/v1/models',
       '/v1/models/{model}',
+      '/ws',
     ]);
     const chatRequest = res.body.components.schemas.ChatRequest;
     expect(chatRequest.required).toEqual(['message', 'user_id']);

@@ -81,3 +81,31 @@ describe('GET / and the docs page, over HTTP', () => {
     },
   );
 });
+
+describe('the OpenAPI document: approvals, the WebSocket and attachments', () => {
+  it('lists the permission endpoints, GET /ws, the new events and states, and their schemas', async () => {
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { description: string; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; anyOf?: unknown[] }> };
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/session/{session_id}/permissions',
+        '/session/{session_id}/permissions/{request_id}',
+        '/ws',
+      ]),
+    );
+    expect(doc.paths['/ws']?.get?.responses).toHaveProperty('101');
+    expect(doc.paths['/chat/stream']?.post?.description).toContain('permission_request');
+    expect(doc.paths['/task/{task_id}']?.get?.description).toContain('waiting_for_approval');
+    const { schemas } = doc.components;
+    expect(Object.keys(schemas.PermissionRequest?.properties ?? {})).toEqual(
+      expect.arrayContaining(['request_id', 'tool_name', 'input', 'session_id', 'expires_at']),
+    );
+    expect(schemas.Task?.properties).toHaveProperty('pending_permissions');
+    expect(schemas.ChatRequest?.properties).toHaveProperty('attachments');
+    expect(schemas.ChatRequest?.properties).toHaveProperty('wait_for_approval');
+    expect(JSON.stringify(schemas.WsClientFrame)).toContain('"interrupt"');
+    expect(JSON.stringify(schemas.WsServerFrame)).toContain('"accepted"');
+  });
+});

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { attachmentSchema } from '../api/attachment-schemas.js';
+import {
+  pendingPermissionsSchema,
+  permissionAnsweredSchema,
+  permissionAnswerSchema,
+  permissionRequestSchema,
+  permissionResolvedSchema,
+} from '../api/permission-schemas.js';
 import { chatRequestSchema } from '../api/request-schemas.js';
 import {
   chatResponseSchema,
@@ -10,8 +18,10 @@ import {
   taskAcceptedSchema,
   taskSchema,
 } from '../api/response-schemas.js';
+import { wsClientFrameSchema, wsServerFrameSchema } from '../api/ws-frame-schemas.js';
 import { metricsOperation } from '../metrics/metrics-operation.js';
 import { openAiOperations } from '../openai/openai-operations.js';
+import { permissionOperations, websocketOperation } from './interaction-operations.js';
 import { type OperationSpec, operations, type ResponseSpec } from './operations.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -27,6 +37,14 @@ const NAMED: Array<[string, z.ZodType, 'input' | 'output']> = [
   ['Deleted', deletedSchema, 'output'],
   ['Health', healthSchema, 'output'],
   ['ErrorResponse', errorResponseSchema, 'output'],
+  ['Attachment', attachmentSchema, 'input'],
+  ['PermissionRequest', permissionRequestSchema, 'output'],
+  ['PermissionResolved', permissionResolvedSchema, 'output'],
+  ['PermissionAnswer', permissionAnswerSchema, 'input'],
+  ['PermissionAnswered', permissionAnsweredSchema, 'output'],
+  ['PendingPermissions', pendingPermissionsSchema, 'output'],
+  ['WsClientFrame', wsClientFrameSchema, 'input'],
+  ['WsServerFrame', wsServerFrameSchema, 'output'],
 ];
 
 function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
@@ -59,6 +77,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
 }
 
 function response(spec: ResponseSpec): JsonSchema {
+  if ('upgrade' in spec) return { description: spec.description };
   if ('text' in spec) {
     return { description: spec.description, content: { 'text/plain': { schema: { type: 'string' } } } };
   }
@@ -97,12 +116,18 @@ export interface OpenApiDocumentOptions {
   openai?: boolean;
   /** List GET /metrics (default false). */
   metrics?: boolean;
+  /** List GET /ws (default true). */
+  websocket?: boolean;
 }
 
 /** Every operation a server with these options answers. */
-export function operationsOf(options: Pick<OpenApiDocumentOptions, 'openai' | 'metrics'>): OperationSpec[] {
+export function operationsOf(
+  options: Pick<OpenApiDocumentOptions, 'openai' | 'metrics' | 'websocket'>,
+): OperationSpec[] {
   return [
     ...operations,
+    ...permissionOperations,
+    ...(options.websocket === false ? [] : [websocketOperation]),
     ...(options.openai === false ? [] : openAiOperations),
     ...(options.metrics ? [metricsOperation] : []),
   ];
@@ -122,7 +147,8 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): JsonSchem
       version: options.version,
       description:
         'Claude Code as an HTTP service: synchronous, streamed (SSE) and asynchronous turns over per-user ' +
-        'sessions. Errors are `{ success: false, error: { code, message, details? } }` (under /v1, ' +
+        'sessions, a WebSocket (GET /ws) and human approval of tool calls. Errors are ' +
+        '`{ success: false, error: { code, message, details? } }` (under /v1, ' +
         "OpenAI's `{ error: { message, type, param, code } }`).",
     },
     paths,

@@ -21,6 +21,7 @@ export type ResponseSpec =
   | { description: string; schema: z.ZodType }
   | { description: string; eventStream: true }
   | { description: string; text: true }
+  | { description: string; upgrade: true }
   | { description: string; error: true };
 
 /** An operation of the API, as the OpenAPI document and the docs page show it. */
@@ -58,7 +59,12 @@ const TURN_ERRORS = {
 const chatBodyDescription =
   '`message` and `user_id` are required. `session_id` picks a conversation (default `user_<user_id>`), ' +
   '`project` a configured project, `config` narrows the turn (permission mode, tools, model, limits), ' +
-  '`timeout` caps it in seconds.';
+  '`timeout` caps it in seconds. `attachments`: images and UTF-8 text files (base64) the model sees ' +
+  'beside the message (limits: the attachments config section; a bad one is a 400 naming ' +
+  '`attachments[i].field`). A tool within the key’s `tools` that the turn has not pre-approved waits ' +
+  'for a person (see the permissions endpoints) when `wait_for_approval` is true; the default is ' +
+  'false for POST /chat (denied at once, listed in `permission_denials`) and true for ' +
+  '/chat/stream, /chat/async and WebSocket turns.';
 
 /** Every operation the server answers. */
 export const operations: OperationSpec[] = [
@@ -96,7 +102,10 @@ export const operations: OperationSpec[] = [
     summary: 'Send a message and receive the turn as Server-Sent Events',
     description:
       'Events: `session` {session_id, claude_session_id} first, `init`, `delta` {text} as the model ' +
-      'writes, `assistant` (a whole message), `tool_use`, `tool_result`, `retry`, then `done` with the ' +
+      'writes, `assistant` (a whole message), `tool_use`, `tool_result`, `retry`, ' +
+      '`permission_request` (PermissionRequest: a tool waits for POST ' +
+      '/session/{session_id}/permissions/{request_id}) and `permission_resolved` (PermissionResolved: ' +
+      'allowed or denied, by an answer, the timeout or the end of the turn), then `done` with the ' +
       'same body as POST /chat, or `error` {success:false, error, status}. Comments (`: keep-alive`) ' +
       'during long silences. Closing the connection interrupts the turn.',
     tag: 'chat',
@@ -123,7 +132,10 @@ export const operations: OperationSpec[] = [
     path: '/task/{task_id}',
     operationId: 'getTask',
     summary: 'Status and result of a task',
-    description: 'Status is pending, running, completed, failed or cancelled.',
+    description:
+      'Status is pending, running, waiting_for_approval (a tool waits: `pending_permissions` lists the ' +
+      'requests, answered at POST /session/{session_id}/permissions/{request_id}), completed, failed ' +
+      'or cancelled.',
     tag: 'tasks',
     authenticated: true,
     params: taskParamsSchema,
