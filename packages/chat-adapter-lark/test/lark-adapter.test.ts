@@ -244,6 +244,33 @@ describe('the Lark adapter', () => {
     ]);
   });
 
+  it('reads a rich-text (post) message with a mention of the bot', async () => {
+    echoOnMention();
+    const event = textMessageEvent({
+      chatId: 'oc_group',
+      chatType: 'group',
+      senderOpenId: 'ou_bob',
+      text: '',
+      mentions: [BOT_MENTION],
+      messageId: 'om_post',
+    });
+    event.message.message_type = 'post';
+    event.message.content = JSON.stringify({
+      title: 'Release',
+      content: [
+        [
+          { tag: 'at', user_id: '@_user_1', user_name: 'Claude' },
+          { tag: 'text', text: ' sum up the notes' },
+        ],
+      ],
+    });
+    await deliver(larkDelivery(eventV2('im.message.receive_v1', event, VERIFICATION_TOKEN), signed));
+    await settle();
+    expect(received.map(({ kind, text, threadId }) => [kind, text, threadId])).toEqual([
+      ['mention', 'Release\n@Claude sum up the notes', 'lark:group:oc_group:om_post'],
+    ]);
+  });
+
   it('streams an answer by updating its card, ending with the whole text', async () => {
     chat.onDirectMessage(async (thread) => {
       await thread.post(
