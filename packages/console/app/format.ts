@@ -1,4 +1,5 @@
-import type { UsageBody } from './api/types.js';
+import { ClaudeCodeServerClientError } from '@claude-code-server/client';
+import type { Usage } from './api/types.js';
 
 /** `$0.0123`: costs of a turn are small, so four decimals. */
 export function formatCost(usd: number): string {
@@ -6,7 +7,7 @@ export function formatCost(usd: number): string {
 }
 
 /** `1,234 in · 56 out` (cache reads and writes counted as input, as the API bills them). */
-export function formatTokens(usage: UsageBody): string {
+export function formatTokens(usage: Usage): string {
   const input = usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
   return `${input.toLocaleString('en')} in · ${usage.output_tokens.toLocaleString('en')} out tokens`;
 }
@@ -33,4 +34,13 @@ export function formatValue(value: unknown): string {
     return value.map((part: { text: string }) => part.text).join('\n');
   }
   return JSON.stringify(value, null, 2);
+}
+
+/** An error as a sentence: the server's message and its code (`the API key is not valid (UNAUTHORIZED)`). */
+export function describeError(error: unknown): string {
+  if (error instanceof ClaudeCodeServerClientError) {
+    if (error.code === 'NETWORK_ERROR') return 'cannot reach the server: is it running?';
+    return `${error.message} (${error.code})`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }

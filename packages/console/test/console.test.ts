@@ -222,12 +222,19 @@ describe('sessions and history', () => {
     expect(await messages.first().textContent()).toContain('message 1');
     expect(await page.getByRole('button', { name: /Load earlier/ }).count()).toBe(0);
 
+    // On a phone-sized screen the sessions are a drawer; the reloaded page is still signed in.
     await page.setViewportSize({ width: 390, height: 760 });
+    await page.reload();
     await page.getByRole('button', { name: 'Sessions' }).click();
     await page.getByRole('button', { name: /long-talk/ }).waitFor();
     await page.screenshot({ path: join(screenshotsDir, 'sessions-phone.png') });
+    // A tap on the dimmed part beside the drawer closes it.
+    await page.getByRole('button', { name: 'Close sessions' }).click({ position: { x: 370, y: 300 } });
+    expect(await page.getByRole('button', { name: /long-talk/ }).isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Sessions' }).click();
     await page.getByRole('button', { name: /long-talk/ }).click();
-    await page.getByLabel('Message').waitFor();
+    await vi.waitFor(async () => expect(await messages.count()).toBe(20));
+    expect(await page.getByLabel('Message').isVisible()).toBe(true);
     await page.screenshot({ path: join(screenshotsDir, 'chat-phone.png') });
     await page.close();
   });
@@ -279,6 +286,54 @@ describe('approvals', () => {
     expect(await approval.locator('.approval-outcome').textContent()).toBe('Allowed');
     expect(await readFile(target, 'utf8')).toBe('written after approval\n');
     expect(await lastAnswer(page).locator('.markdown').last().textContent()).toBe('Saved it.');
+    await page.close();
+  });
+});
+
+describe('approvals, denied and in tasks', () => {
+  it('Deny keeps the tool from running and tells the model why', async () => {
+    const page = await signedIn('denier');
+    const target = join(env.cli.workDir, 'denied.txt');
+    env.fake.enqueue(
+      replies.toolUse('Write', { file_path: target, content: 'never written\n' }),
+      replies.text('Understood, I left it.'),
+    );
+    await send(page, 'Write another file');
+    const approval = page.getByTestId('approval');
+    await approval.waitFor();
+    await approval.getByLabel('Reason for denying').fill('Not in this folder, please.');
+    await approval.getByRole('button', { name: 'Deny' }).click();
+    await lastAnswer(page).getByTestId('turn-meta').waitFor();
+    expect(await approval.locator('.approval-outcome').textContent()).toBe('Denied');
+    expect(existsSync(target)).toBe(false);
+    const told = env.fake
+      .conversationRequests()
+      .flatMap((request) => request.toolResults)
+      .find((result) => result.isError && result.content.includes('Not in this folder, please.'));
+    expect(told).toBeDefined();
+    await page.close();
+  });
+
+  it('a task waits for approval in the Tasks tab, and Allow lets it finish', async () => {
+    const page = await signedIn('task-approver');
+    const target = join(env.cli.workDir, 'from-task.txt');
+    env.fake.enqueue(
+      replies.toolUse('Write', { file_path: target, content: 'written by a task\n' }),
+      replies.text('The task wrote it.'),
+    );
+    await page.getByLabel('as a task').check();
+    await send(page, 'Write it in the background');
+    await page.getByText(/Sent as task task_/).waitFor();
+    await page.getByRole('link', { name: 'Tasks (1)' }).click();
+    const waiting = page.locator('[data-testid="task"][data-status="waiting_for_approval"]');
+    await waiting.waitFor({ timeout: 60_000 });
+    const approval = waiting.getByTestId('approval');
+    expect(await approval.locator('header strong').textContent()).toBe('Write');
+    await approval.getByRole('button', { name: 'Allow' }).click();
+    const done = page.locator('[data-testid="task"][data-status="completed"]');
+    await done.waitFor({ timeout: 60_000 });
+    expect(await done.locator('.markdown').textContent()).toBe('The task wrote it.');
+    expect(await readFile(target, 'utf8')).toBe('written by a task\n');
     await page.close();
   });
 });

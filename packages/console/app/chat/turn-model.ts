@@ -1,5 +1,4 @@
-import type { StreamEvent } from '../api/chat-stream.js';
-import type { ChatResponseBody, PermissionRequestBody, PermissionResolvedBody } from '../api/types.js';
+import type { ChatResponse, ChatStreamEvent, PermissionRequest, PermissionResolved } from '../api/types.js';
 
 export interface TextBlock {
   kind: 'text';
@@ -23,8 +22,8 @@ export interface ToolBlock {
 }
 export interface ApprovalBlock {
   kind: 'approval';
-  request: PermissionRequestBody;
-  resolution?: PermissionResolvedBody;
+  request: PermissionRequest;
+  resolution?: PermissionResolved;
 }
 export interface NoticeBlock {
   kind: 'notice';
@@ -39,8 +38,8 @@ export interface LiveTurn {
   blocks: TurnBlock[];
   status: 'running' | 'done' | 'failed' | 'stopped';
   /** The final answer (`done`). */
-  answer?: ChatResponseBody;
-  /** Why it failed: the stream's `error`, a refusal, or an error result. */
+  answer?: ChatResponse;
+  /** Why it failed: the stream's `error` (thrown by the client), a refusal, or an error result. */
   error?: string;
 }
 
@@ -58,7 +57,7 @@ function closeText(blocks: TurnBlock[]): TurnBlock[] {
 }
 
 /** The turn after one stream event (a new object: components re-render on identity). */
-export function applyEvent(turn: LiveTurn, event: StreamEvent): LiveTurn {
+export function applyEvent(turn: LiveTurn, event: ChatStreamEvent): LiveTurn {
   const blocks = turn.blocks;
   switch (event.event) {
     case 'delta': {
@@ -131,13 +130,6 @@ export function applyEvent(turn: LiveTurn, event: StreamEvent): LiveTurn {
             error: answer.error ?? `the turn ended with ${answer.metadata.error_code}`,
           };
     }
-    case 'error':
-      return {
-        ...turn,
-        blocks: closeText(blocks),
-        status: 'failed',
-        error: `${event.data.error.message} (${event.data.error.code})`,
-      };
     default:
       // session and init carry nothing the page shows.
       return turn;

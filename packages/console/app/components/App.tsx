@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import { ApiClient, type Credentials } from '../api/api-client.js';
+import { type Credentials, connect } from '../api/connection.js';
 import { loadCredentials, saveCredentials } from '../state/saved.js';
 import { Shell } from './Shell.js';
 import { SignIn } from './SignIn.js';
@@ -7,11 +7,11 @@ import { SignIn } from './SignIn.js';
 /** Sign-in first; then the console, as the key and user signed in. */
 export function App() {
   const [credentials, setCredentials] = useState<Credentials | null>(loadCredentials);
-  const client = useMemo(() => (credentials ? new ApiClient(credentials) : null), [credentials]);
+  const connection = useMemo(() => (credentials ? connect(credentials) : null), [credentials]);
   const change = (next: Credentials | null) => {
     saveCredentials(next);
     setCredentials(next);
   };
-  if (!client) return <SignIn onSignedIn={change} />;
-  return <Shell client={client} onSignOut={() => change(null)} />;
+  if (!connection) return <SignIn onSignedIn={change} />;
+  return <Shell connection={connection} onSignOut={() => change(null)} />;
 }

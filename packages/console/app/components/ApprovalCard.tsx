@@ -1,24 +1,24 @@
 import { useState } from 'preact/hooks';
-import type { ApiClient } from '../api/api-client.js';
-import type { PermissionRequestBody, PermissionResolvedBody } from '../api/types.js';
+import type { Connection } from '../api/connection.js';
+import type { PermissionRequest, PermissionResolved } from '../api/types.js';
 import { formatTime, formatValue } from '../format.js';
 
 interface ApprovalCardProps {
-  client: ApiClient;
-  request: PermissionRequestBody;
+  connection: Connection;
+  request: PermissionRequest;
   /** How the request ended, once the server said (permission_resolved). */
-  resolution?: PermissionResolvedBody;
+  resolution?: PermissionResolved;
   onAnswered?: () => void;
 }
 
-const DECIDED_BY: Record<PermissionResolvedBody['decided_by'], string> = {
+const DECIDED_BY: Record<PermissionResolved['decided_by'], string> = {
   answer: '',
   timeout: ': nobody answered in time',
   abandoned: ': the turn ended first',
 };
 
 /** A tool waiting for a person: the tool and its input, Allow and Deny. */
-export function ApprovalCard({ client, request, resolution, onAnswered }: ApprovalCardProps) {
+export function ApprovalCard({ connection, request, resolution, onAnswered }: ApprovalCardProps) {
   const [answered, setAnswered] = useState<'allow' | 'deny' | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -29,9 +29,8 @@ export function ApprovalCard({ client, request, resolution, onAnswered }: Approv
     setError(null);
     try {
       const message = denyMessage.trim();
-      const body = behavior === 'deny' && message ? { behavior, message } : { behavior };
-      const path = `/session/${encodeURIComponent(request.session_id)}/permissions/${encodeURIComponent(request.request_id)}`;
-      await client.json('POST', path, body);
+      const reply = behavior === 'deny' && message ? { behavior, message } : { behavior };
+      await connection.client.answerPermission(request.session_id, request.request_id, reply);
       setAnswered(behavior);
       onAnswered?.();
     } catch (caught) {

@@ -1,5 +1,7 @@
+import { NotFoundError } from '@claude-code-server/client';
 import { useState } from 'preact/hooks';
-import type { ApiClient } from '../api/api-client.js';
+import type { Connection } from '../api/connection.js';
+import { describeError } from '../format.js';
 import { Conversation } from './Conversation.js';
 import { SessionList } from './SessionList.js';
 
@@ -9,12 +11,12 @@ function newSessionId(): string {
 }
 
 interface ChatViewProps {
-  client: ApiClient;
+  connection: Connection;
   onTaskStarted(taskId: string): void;
 }
 
 /** The sessions beside the open conversation; on a narrow screen the list is a drawer. */
-export function ChatView({ client, onTaskStarted }: ChatViewProps) {
+export function ChatView({ connection, onTaskStarted }: ChatViewProps) {
   const [sessionId, setSessionId] = useState(newSessionId);
   const [refresh, setRefresh] = useState(0);
   // Bumped by "Start over": the conversation is read again from a cleared session.
@@ -31,11 +33,11 @@ export function ChatView({ client, onTaskStarted }: ChatViewProps) {
   const startOver = async () => {
     if (!window.confirm(`Start over? This deletes the history of ${sessionId}.`)) return;
     try {
-      await client.send('DELETE', `/session/${encodeURIComponent(sessionId)}`);
+      await connection.client.deleteSession(sessionId);
     } catch (error) {
       // A session with no message yet has nothing to delete.
-      if ((error as { status?: number }).status !== 404) {
-        setProblem(`The session could not be cleared: ${(error as Error).message}`);
+      if (!(error instanceof NotFoundError)) {
+        setProblem(`The session could not be cleared: ${describeError(error)}`);
         return;
       }
     }
@@ -47,12 +49,20 @@ export function ChatView({ client, onTaskStarted }: ChatViewProps) {
   return (
     <div class={`chat${drawerOpen ? ' drawer-open' : ''}`}>
       <SessionList
-        client={client}
+        connection={connection}
         selected={sessionId}
         refresh={refresh}
         onSelect={open}
         onNew={() => open(newSessionId())}
       />
+      {drawerOpen && (
+        <button
+          type="button"
+          class="drawer-backdrop"
+          aria-label="Close sessions"
+          onClick={() => setDrawerOpen(false)}
+        />
+      )}
       <section class="chat-main">
         <div class="chat-bar">
           <button
@@ -77,7 +87,7 @@ export function ChatView({ client, onTaskStarted }: ChatViewProps) {
         )}
         <Conversation
           key={`${sessionId}#${generation}`}
-          client={client}
+          connection={connection}
           sessionId={sessionId}
           onActivity={() => setRefresh((n) => n + 1)}
           onTaskStarted={onTaskStarted}

@@ -1,8 +1,9 @@
+import { NotFoundError } from '@claude-code-server/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type ApiClient, ApiError, query } from '../api/api-client.js';
-import { streamChat } from '../api/chat-stream.js';
-import type { HistoryMessage, HistoryPage } from '../api/types.js';
+import type { Connection } from '../api/connection.js';
+import type { HistoryMessage } from '../api/types.js';
 import { applyEvent, type LiveTurn, newTurn } from '../chat/turn-model.js';
+import { describeError } from '../format.js';
 import { Composer } from './Composer.js';
 import { HistoryMessageView } from './HistoryMessageView.js';
 import { TurnView } from './TurnView.js';
@@ -11,7 +12,7 @@ import { TurnView } from './TurnView.js';
 export const HISTORY_PAGE_SIZE = 20;
 
 interface ConversationProps {
-  client: ApiClient;
+  connection: Connection;
   sessionId: string;
   /** A turn ended or a task was sent: the sessions list may have changed. */
   onActivity(): void;
@@ -19,8 +20,8 @@ interface ConversationProps {
 }
 
 /** One session: its stored history (paged, newest first loaded), the turns sent here, the composer. */
-export function Conversation({ client, sessionId, onActivity, onTaskStarted }: ConversationProps) {
-  const userId = client.credentials.userId;
+export function Conversation({ connection, sessionId, onActivity, onTaskStarted }: ConversationProps) {
+  const { client, userId } = connection;
   const [history, setHistory] = useState<HistoryMessage[]>([]);
   const [hasMore, setHasMore] = useState(false);
   const [total, setTotal] = useState(0);
@@ -30,33 +31,27 @@ export function Conversation({ client, sessionId, onActivity, onTaskStarted }: C
   const [turns, setTurns] = useState<LiveTurn[]>([]);
   const running = useRef<AbortController | null>(null);
   const end = useRef<HTMLDivElement>(null);
+  // Set when the newest page arrives: once it is on the screen, the view goes to its end.
+  const scrollToEnd = useRef(false);
   const isRunning = turns.some((turn) => turn.status === 'running');
 
-  const historyPath = (before?: number) =>
-    `/session/${encodeURIComponent(sessionId)}/history${query({ limit: HISTORY_PAGE_SIZE, before, user_id: userId })}`;
+  const readPage = (before: number | undefined, signal?: AbortSignal) =>
+    client.getHistory(sessionId, { limit: HISTORY_PAGE_SIZE, before, user_id: userId }, { signal });
 
   useEffect(() => {
     const controller = new AbortController();
-    setHistory([]);
-    setTurns([]);
-    setHasMore(false);
-    setTotal(0);
-    setProblem(null);
-    setNotice(null);
-    setLoading(true);
-    client
-      .json<HistoryPage>('GET', historyPath(), undefined, controller.signal)
+    readPage(undefined, controller.signal)
       .then((page) => {
+        scrollToEnd.current = true;
         setHistory(page.messages);
         setHasMore(page.has_more);
         setTotal(page.total_messages);
-        end.current?.scrollIntoView({ block: 'end' });
       })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
         // A session that has no message yet does not exist on the server: that is a new chat.
-        if (error instanceof ApiError && error.status === 404) return;
-        setProblem(`The history could not be read: ${(error as Error).message}`);
+        if (error instanceof NotFoundError) return;
+        setProblem(`The history could not be read: ${describeError(error)}`);
       })
       .finally(() => setLoading(false));
     return () => {
@@ -67,33 +62,31 @@ export function Conversation({ client, sessionId, onActivity, onTaskStarted }: C
   }, [client, sessionId]);
 
   useEffect(() => {
-    if (isRunning) end.current?.scrollIntoView({ block: 'end' });
-  }, [turns]);
+    if (!scrollToEnd.current && !isRunning) return;
+    scrollToEnd.current = false;
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [history, turns]);
 
   const loadEarlier = async () => {
     const first = history[0];
     if (!first) return;
     try {
-      const page = await client.json<HistoryPage>('GET', historyPath(first.seq));
+      const page = await readPage(first.seq);
       setHistory((shown) => [...page.messages, ...shown]);
       setHasMore(page.has_more);
     } catch (error) {
-      setProblem(`Earlier messages could not be read: ${(error as Error).message}`);
+      setProblem(`Earlier messages could not be read: ${describeError(error)}`);
     }
   };
 
   const sendAsTask = async (message: string) => {
     try {
-      const task = await client.json<{ task_id: string }>('POST', '/chat/async', {
-        message,
-        user_id: userId,
-        session_id: sessionId,
-      });
+      const task = await client.chatAsync({ message, user_id: userId, session_id: sessionId });
       onTaskStarted(task.task_id);
       setNotice(`Sent as task ${task.task_id}: follow it under Tasks.`);
       onActivity();
     } catch (error) {
-      setNotice(`The task was not accepted: ${(error as Error).message}`);
+      setNotice(`The task was not accepted: ${describeError(error)}`);
     }
   };
 
@@ -107,19 +100,15 @@ export function Conversation({ client, sessionId, onActivity, onTaskStarted }: C
     const controller = new AbortController();
     running.current = controller;
     try {
-      for await (const event of streamChat(
-        client,
+      const events = client.chatStream(
         { message, user_id: userId, session_id: sessionId },
-        controller.signal,
-      )) {
-        update((t) => applyEvent(t, event));
-      }
-      update((t) =>
-        t.status === 'running' ? { ...t, status: 'failed', error: 'the stream ended without an answer' } : t,
+        { signal: controller.signal },
       );
+      for await (const event of events) update((t) => applyEvent(t, event));
     } catch (error) {
+      // The stream's `error` event, a refusal before it opened, or a cut connection.
       if (controller.signal.aborted) update((t) => ({ ...t, status: 'stopped' }));
-      else update((t) => ({ ...t, status: 'failed', error: (error as Error).message }));
+      else update((t) => ({ ...t, status: 'failed', error: describeError(error) }));
     } finally {
       if (running.current === controller) running.current = null;
       onActivity();
@@ -147,7 +136,7 @@ export function Conversation({ client, sessionId, onActivity, onTaskStarted }: C
           <HistoryMessageView key={message.seq} message={message} />
         ))}
         {turns.map((turn) => (
-          <TurnView key={turn.key} turn={turn} client={client} />
+          <TurnView key={turn.key} turn={turn} connection={connection} />
         ))}
         {notice && <div class="notice">{notice}</div>}
         <div ref={end} />

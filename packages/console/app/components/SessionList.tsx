@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type ApiClient, query } from '../api/api-client.js';
-import type { SessionList as SessionListBody, SessionSummary } from '../api/types.js';
-import { formatTime } from '../format.js';
+import type { Connection } from '../api/connection.js';
+import type { SessionSummary } from '../api/types.js';
+import { describeError, formatTime } from '../format.js';
 
 interface SessionListProps {
-  client: ApiClient;
+  connection: Connection;
   selected: string;
   /** Changes when the list should be read again. */
   refresh: number;
@@ -15,24 +15,24 @@ interface SessionListProps {
 const PAGE_SIZE = 20;
 
 /** The user's sessions, most recently active first, a page at a time. */
-export function SessionList({ client, selected, refresh, onSelect, onNew }: SessionListProps) {
+export function SessionList({ connection, selected, refresh, onSelect, onNew }: SessionListProps) {
   const [sessions, setSessions] = useState<SessionSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const path = (after?: string) =>
-    `/sessions${query({ user_id: client.credentials.userId, limit: PAGE_SIZE, cursor: after })}`;
+  const { client, userId } = connection;
+  const readPage = (cursor?: string, signal?: AbortSignal) =>
+    client.listSessions({ user_id: userId, limit: PAGE_SIZE, cursor }, { signal });
 
   useEffect(() => {
     const controller = new AbortController();
-    client
-      .json<SessionListBody>('GET', path(), undefined, controller.signal)
+    readPage(undefined, controller.signal)
       .then((page) => {
         setSessions(page.sessions);
         setCursor(page.next_cursor);
         setProblem(null);
       })
-      .catch((error: Error) => {
-        if (!controller.signal.aborted) setProblem(error.message);
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) setProblem(describeError(error));
       });
     return () => controller.abort();
   }, [client, refresh]);
@@ -40,11 +40,11 @@ export function SessionList({ client, selected, refresh, onSelect, onNew }: Sess
   const more = async () => {
     if (!cursor) return;
     try {
-      const page = await client.json<SessionListBody>('GET', path(cursor));
+      const page = await readPage(cursor);
       setSessions((shown) => [...shown, ...page.sessions]);
       setCursor(page.next_cursor);
     } catch (error) {
-      setProblem((error as Error).message);
+      setProblem(describeError(error));
     }
   };
 

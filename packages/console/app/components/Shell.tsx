@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiClient } from '../api/api-client.js';
+import type { Connection } from '../api/connection.js';
 import { loadTaskIds, saveTaskIds } from '../state/saved.js';
 import { ChatView } from './ChatView.js';
 import { StatusView } from './StatusView.js';
@@ -15,13 +15,13 @@ function tabOfHash(): Tab {
 }
 
 interface ShellProps {
-  client: ApiClient;
+  connection: Connection;
   onSignOut(): void;
 }
 
 /** The signed-in console: the tabs, and who is signed in. */
-export function Shell({ client, onSignOut }: ShellProps) {
-  const userId = client.credentials.userId;
+export function Shell({ connection, onSignOut }: ShellProps) {
+  const { userId } = connection;
   const [tab, setTab] = useState<Tab>(tabOfHash);
   const [taskIds, setTaskIds] = useState(() => loadTaskIds(userId));
 
@@ -64,17 +64,17 @@ export function Shell({ client, onSignOut }: ShellProps) {
       <main class="content">
         {/* The chat stays mounted under the other tabs, so a running answer goes on. */}
         <div hidden={tab !== 'chat'} class="tab-panel">
-          <ChatView client={client} onTaskStarted={addTask} />
+          <ChatView connection={connection} onTaskStarted={addTask} />
         </div>
         {tab === 'tasks' && (
           <TasksView
-            client={client}
+            connection={connection}
             taskIds={taskIds}
             onAdd={addTask}
             onForget={(id) => changeTasks(taskIds.filter((known) => known !== id))}
           />
         )}
-        {tab === 'status' && <StatusView />}
+        {tab === 'status' && <StatusView connection={connection} />}
       </main>
     </div>
   );

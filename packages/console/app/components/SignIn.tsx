@@ -1,17 +1,20 @@
+import { AuthenticationError, BadRequestError, PermissionDeniedError } from '@claude-code-server/client';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiClient, ApiError, type Credentials, query } from '../api/api-client.js';
+import { type Credentials, clientFor } from '../api/connection.js';
+import { describeError } from '../format.js';
 
 /** What to tell a person whose sign-in was refused. */
 function refusal(error: unknown, credentials: Credentials): string {
-  if (!(error instanceof ApiError)) return `Sign-in failed: ${(error as Error).message}`;
-  if (error.status === 401) {
-    return credentials.apiKey.trim()
+  if (error instanceof AuthenticationError) {
+    return credentials.apiKey
       ? `This API key was refused: ${error.message}. Check the key (auth.keys in the server's config).`
       : `This server needs an API key: ${error.message}.`;
   }
-  if (error.status === 403) return `This key may not act for user ${credentials.userId}: ${error.message}.`;
-  if (error.status === 400) return `The user id was refused: ${error.message}.`;
-  return error.message;
+  if (error instanceof PermissionDeniedError) {
+    return `This key may not act for user ${credentials.userId}: ${error.message}.`;
+  }
+  if (error instanceof BadRequestError) return `The user id was refused: ${error.message}.`;
+  return `Sign-in failed: ${describeError(error)}`;
 }
 
 /**
@@ -27,8 +30,9 @@ export function SignIn({ onSignedIn }: { onSignedIn(credentials: Credentials): v
 
   // A server without keys (auth: none) answers without one: say the key is not needed.
   useEffect(() => {
-    fetch(`/sessions${query({ user_id: 'console', limit: 1 })}`)
-      .then((response) => setKeyless(response.ok))
+    clientFor('')
+      .listSessions({ user_id: 'console', limit: 1 }, { retry: false })
+      .then(() => setKeyless(true))
       .catch(() => {});
   }, []);
 
@@ -38,10 +42,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(credentials: Credentials): v
     setChecking(true);
     setProblem(null);
     try {
-      await new ApiClient(credentials).json(
-        'GET',
-        `/sessions${query({ user_id: credentials.userId, limit: 1 })}`,
-      );
+      await clientFor(credentials.apiKey).listSessions({ user_id: credentials.userId, limit: 1 });
       onSignedIn(credentials);
     } catch (error) {
       setProblem(refusal(error, credentials));

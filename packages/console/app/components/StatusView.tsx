@@ -1,33 +1,21 @@
+import { AuthenticationError, NotFoundError } from '@claude-code-server/client';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, errorOf } from '../api/api-client.js';
+import type { Connection } from '../api/connection.js';
 import { type MetricSample, parsePrometheusText, sumOf } from '../api/prometheus-text.js';
-import type { HealthBody } from '../api/types.js';
-import { formatBytes, formatCost } from '../format.js';
+import type { Health } from '../api/types.js';
+import { describeError, formatBytes, formatCost } from '../format.js';
 import { loadMetricsToken, saveMetricsToken } from '../state/saved.js';
 
 const REFRESH_MS = 5000;
 
-async function readHealth(): Promise<HealthBody> {
-  // 503 still carries the report (unhealthy, shutting down).
-  const response = await fetch('/health');
-  if (response.status !== 200 && response.status !== 503) throw await errorOf(response);
-  return (await response.json()) as HealthBody;
-}
-
-async function readMetrics(token: string): Promise<MetricSample[]> {
-  const response = await fetch('/metrics', token ? { headers: { Authorization: `Bearer ${token}` } } : {});
-  if (!response.ok) throw await errorOf(response);
-  return parsePrometheusText(await response.text());
-}
-
 function metricsProblem(error: unknown): string {
-  if (error instanceof ApiError && error.status === 404) {
+  if (error instanceof NotFoundError) {
     return 'Metrics are off on this server (metrics.enabled: true turns them on).';
   }
-  if (error instanceof ApiError && error.status === 401) {
+  if (error instanceof AuthenticationError) {
     return 'Metrics need their own token (metrics.token, not an API key): enter it above.';
   }
-  return `Metrics could not be read: ${(error as Error).message}`;
+  return `Metrics could not be read: ${describeError(error)}`;
 }
 
 function Figure({ label, value }: { label: string; value: string | number }) {
@@ -40,8 +28,9 @@ function Figure({ label, value }: { label: string; value: string | number }) {
 }
 
 /** Health, the warm process pool and the turn counters, read every few seconds. */
-export function StatusView() {
-  const [health, setHealth] = useState<HealthBody | null>(null);
+export function StatusView({ connection }: { connection: Connection }) {
+  const { client } = connection;
+  const [health, setHealth] = useState<Health | null>(null);
   const [healthProblem, setHealthProblem] = useState<string | null>(null);
   const [samples, setSamples] = useState<MetricSample[] | null>(null);
   const [metricsError, setMetricsError] = useState<string | null>(null);
@@ -49,15 +38,18 @@ export function StatusView() {
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
-    readHealth()
+    // A 503 still answers with the report (unhealthy, shutting down).
+    client
+      .health()
       .then((body) => {
         setHealth(body);
         setHealthProblem(null);
       })
-      .catch((error: Error) => setHealthProblem(error.message));
-    readMetrics(token)
-      .then((read) => {
-        setSamples(read);
+      .catch((error: unknown) => setHealthProblem(describeError(error)));
+    client
+      .metrics(token || undefined)
+      .then((text) => {
+        setSamples(parsePrometheusText(text));
         setMetricsError(null);
       })
       .catch((error: unknown) => {

@@ -1,7 +1,8 @@
+import { NotFoundError } from '@claude-code-server/client';
 import { useEffect, useState } from 'preact/hooks';
-import { type ApiClient, ApiError } from '../api/api-client.js';
-import type { TaskBody, TaskStatus } from '../api/types.js';
-import { formatCost, formatTime } from '../format.js';
+import type { Connection } from '../api/connection.js';
+import type { Task, TaskStatus } from '../api/types.js';
+import { describeError, formatCost, formatTime } from '../format.js';
 import { ApprovalCard } from './ApprovalCard.js';
 import { Markdown } from './Markdown.js';
 
@@ -9,8 +10,17 @@ const FINAL: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
 const POLL_MS = 2000;
 
 /** One task, read again every couple of seconds until it has ended. */
-function TaskRow({ client, taskId, onForget }: { client: ApiClient; taskId: string; onForget(): void }) {
-  const [task, setTask] = useState<TaskBody | null>(null);
+function TaskRow({
+  connection,
+  taskId,
+  onForget,
+}: {
+  connection: Connection;
+  taskId: string;
+  onForget(): void;
+}) {
+  const { client } = connection;
+  const [task, setTask] = useState<Task | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [reads, setReads] = useState(0);
 
@@ -18,7 +28,7 @@ function TaskRow({ client, taskId, onForget }: { client: ApiClient; taskId: stri
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     client
-      .json<TaskBody>('GET', `/task/${encodeURIComponent(taskId)}`, undefined, controller.signal)
+      .getTask(taskId, { signal: controller.signal })
       .then((body) => {
         setTask(body);
         setProblem(null);
@@ -27,9 +37,9 @@ function TaskRow({ client, taskId, onForget }: { client: ApiClient; taskId: stri
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
         setProblem(
-          error instanceof ApiError && error.status === 404
+          error instanceof NotFoundError
             ? 'not found: finished tasks are deleted after tasks.retention_ms'
-            : (error as Error).message,
+            : describeError(error),
         );
       });
     return () => {
@@ -40,9 +50,9 @@ function TaskRow({ client, taskId, onForget }: { client: ApiClient; taskId: stri
 
   const cancel = async () => {
     try {
-      setTask(await client.json<TaskBody>('DELETE', `/task/${encodeURIComponent(taskId)}`));
+      setTask(await client.cancelTask(taskId));
     } catch (error) {
-      setProblem((error as Error).message);
+      setProblem(describeError(error));
     }
   };
 
@@ -63,7 +73,7 @@ function TaskRow({ client, taskId, onForget }: { client: ApiClient; taskId: stri
       {task?.pending_permissions.map((request) => (
         <ApprovalCard
           key={request.request_id}
-          client={client}
+          connection={connection}
           request={request}
           onAnswered={() => setReads((n) => n + 1)}
         />
@@ -95,14 +105,14 @@ function TaskRow({ client, taskId, onForget }: { client: ApiClient; taskId: stri
 }
 
 interface TasksViewProps {
-  client: ApiClient;
+  connection: Connection;
   taskIds: readonly string[];
   onAdd(taskId: string): void;
   onForget(taskId: string): void;
 }
 
 /** The tasks sent from this browser (the API lists none), newest first, and any other by its id. */
-export function TasksView({ client, taskIds, onAdd, onForget }: TasksViewProps) {
+export function TasksView({ connection, taskIds, onAdd, onForget }: TasksViewProps) {
   const [lookup, setLookup] = useState('');
   return (
     <section class="tasks">
@@ -130,7 +140,7 @@ export function TasksView({ client, taskIds, onAdd, onForget }: TasksViewProps) 
       )}
       <ul>
         {taskIds.map((id) => (
-          <TaskRow key={id} client={client} taskId={id} onForget={() => onForget(id)} />
+          <TaskRow key={id} connection={connection} taskId={id} onForget={() => onForget(id)} />
         ))}
       </ul>
     </section>

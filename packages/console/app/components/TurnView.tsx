@@ -1,11 +1,11 @@
-import type { ApiClient } from '../api/api-client.js';
+import type { Connection } from '../api/connection.js';
 import type { LiveTurn, TurnBlock } from '../chat/turn-model.js';
 import { formatCost, formatDuration, formatTokens } from '../format.js';
 import { ApprovalCard } from './ApprovalCard.js';
 import { Markdown } from './Markdown.js';
 import { ToolCall } from './ToolCall.js';
 
-function Block({ block, client }: { block: TurnBlock; client: ApiClient }) {
+function Block({ block, connection }: { block: TurnBlock; connection: Connection }) {
   switch (block.kind) {
     case 'text':
       return <Markdown text={block.text} />;
@@ -19,14 +19,14 @@ function Block({ block, client }: { block: TurnBlock; client: ApiClient }) {
     case 'tool':
       return <ToolCall block={block} />;
     case 'approval':
-      return <ApprovalCard client={client} request={block.request} resolution={block.resolution} />;
+      return <ApprovalCard connection={connection} request={block.request} resolution={block.resolution} />;
     case 'notice':
       return <div class="notice">{block.text}</div>;
   }
 }
 
 /** A turn sent from this page: the message, the answer as it streams, and its cost once done. */
-export function TurnView({ turn, client }: { turn: LiveTurn; client: ApiClient }) {
+export function TurnView({ turn, connection }: { turn: LiveTurn; connection: Connection }) {
   const metadata = turn.answer?.metadata;
   return (
     <>
@@ -36,7 +36,7 @@ export function TurnView({ turn, client }: { turn: LiveTurn; client: ApiClient }
       <article class="message message-assistant" data-testid="live-answer" data-status={turn.status}>
         {turn.blocks.map((block, index) => (
           // Blocks are only appended or updated in place: the index is stable.
-          <Block key={index} block={block} client={client} />
+          <Block key={index} block={block} connection={connection} />
         ))}
         {turn.status === 'running' && <div class="typing" role="status" aria-label="answering" />}
         {turn.status === 'stopped' && <div class="notice">Stopped.</div>}

@@ -1,4 +1,4 @@
-import type { Credentials } from '../api/api-client.js';
+import type { Credentials } from '../api/connection.js';
 
 // The key stays in this tab's sessionStorage (gone when the tab closes); task ids the console started
 // are kept per user in localStorage, since the API lists no tasks.
