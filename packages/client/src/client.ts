@@ -2,6 +2,7 @@ import type {
   ChatRequest,
   ChatResponse,
   Deleted,
+  ErrorResponse,
   Health,
   History,
   HistoryQuery,
@@ -18,7 +19,13 @@ import type {
   Task,
   TaskAccepted,
 } from './api-types.js';
-import { abortedError, ClaudeCodeServerClientError, ConnectionError, errorFromResponse } from './errors.js';
+import {
+  abortedError,
+  ClaudeCodeServerClientError,
+  ConnectionError,
+  errorFromBody,
+  errorFromResponse,
+} from './errors.js';
 import { DEFAULT_RETRY, type RetryOptions, retryDelay, sleep } from './retry.js';
 import { type ClaudeCodeServerSocket, openSocket, type WebSocketConstructor } from './socket.js';
 import { type ChatStreamEvent, readChatStream } from './stream.js';
@@ -96,8 +103,14 @@ export class ClaudeCodeServerClient {
   }
 
   /** GET /health: answered also when unhealthy (503), with `problems`. */
-  health(options?: CallOptions): Promise<Health> {
-    return this.json({ method: 'GET', path: 'health', answers: 503 }, options);
+  async health(options?: CallOptions): Promise<Health> {
+    const health = await this.json<Health | ErrorResponse>(
+      { method: 'GET', path: 'health', answers: 503 },
+      options,
+    );
+    // A 503 in the error shape (not the health body) is a refusal, not a health report.
+    if ('success' in health) throw errorFromBody(503, health);
+    return health;
   }
 
   /** POST /chat: sends a message and waits for the answer. */

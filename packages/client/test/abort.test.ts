@@ -2,7 +2,7 @@ import { replies } from '@claude-code-server/fake-anthropic';
 import type { ClaudeCodeServer } from '@claude-code-server/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, ClaudeCodeServerClient } from '../src/index.js';
-import { type ClientHarness, KEYS, startClientHarness } from './harness.js';
+import { type ClientHarness, KEYS, noTurnRunning, slowReply, startClientHarness } from './harness.js';
 
 let h: ClientHarness;
 let server: ClaudeCodeServer;
@@ -17,18 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-// A reply that would take 50 s: a turn that ends within noTurnRunning's 30 s was interrupted.
-const slowReply = () => replies.text('word '.repeat(100).trim(), { chunks: 100, delayMs: 500 });
-
-/** Resolves once the server runs no turn (it interrupted the one the client left). */
-async function noTurnRunning(): Promise<void> {
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    if (server.agent.stats().runningTurns === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('a turn is still running');
-}
 
 describe('AbortSignal', () => {
   it('aborting a stream mid-turn rejects with AbortedError and the server interrupts the turn', async () => {
@@ -48,7 +36,7 @@ describe('AbortSignal', () => {
     expect(error).toMatchObject({ code: 'ABORTED', status: undefined });
     expect((error as AbortedError).cause).toEqual(new Error('the user left'));
     expect(seen).not.toContain('done');
-    await noTurnRunning();
+    await noTurnRunning(server);
 
     // The session is still usable.
     h.fake.enqueue(replies.text('Still here.'));
@@ -62,7 +50,7 @@ describe('AbortSignal', () => {
     for await (const event of client.chatStream({ message: 'Go', user_id: 'kim', session_id: 'kim-2' })) {
       if (event.event === 'delta') break;
     }
-    await noTurnRunning();
+    await noTurnRunning(server);
   });
 
   it('aborting a chat call rejects with AbortedError', async () => {
@@ -75,7 +63,7 @@ describe('AbortSignal', () => {
     await h.fake.waitForRequest((request) => request.lastUserText === 'Wait');
     controller.abort();
     await expect(call).rejects.toBeInstanceOf(AbortedError);
-    await noTurnRunning();
+    await noTurnRunning(server);
     // An already aborted signal never sends the request.
     await expect(client.health({ signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortedError);
   });

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type CliTestEnv, createCliTestEnv } from '@claude-code-server/core/testing';
-import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
+import { type FakeAnthropic, replies, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { type ClaudeCodeServer, createServer, type ServerOptions } from '@claude-code-server/server';
 import { createMemorySessionStore } from '@claude-code-server/store-memory';
 
@@ -72,4 +72,16 @@ export function recordingFetch(): { fetch: typeof fetch; statuses: number[] } {
       return response;
     },
   };
+}
+
+/** A reply that would take 50 s: a turn that ends within `noTurnRunning`'s 30 s was interrupted. */
+export const slowReply = () => replies.text('word '.repeat(100).trim(), { chunks: 100, delayMs: 500 });
+
+/** Resolves once the server runs no turn (it interrupted the one the client left). */
+export async function noTurnRunning(server: ClaudeCodeServer): Promise<void> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    if (server.agent.stats().runningTurns === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('a turn is still running');
 }

@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
   AuthenticationError,
+  BadRequestError,
   type ChatStreamEvent,
   ClaudeCodeServerClient,
   ClaudeCodeServerClientError,
   ConnectionError,
   type SocketTurn,
 } from '../src/index.js';
-import { type ClientHarness, KEYS, startClientHarness } from './harness.js';
+import { type ClientHarness, KEYS, noTurnRunning, slowReply, startClientHarness } from './harness.js';
 
 let h: ClientHarness;
 let server: ClaudeCodeServer;
@@ -30,17 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-// A reply that would take 50 s: a turn that ends within noTurnRunning's 30 s was interrupted.
-const slowReply = () => replies.text('word '.repeat(100).trim(), { chunks: 100, delayMs: 500 });
-
-async function noTurnRunning(): Promise<void> {
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    if (server.agent.stats().runningTurns === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('a turn is still running');
-}
 
 async function collect(turn: SocketTurn, onEvent?: (event: ChatStreamEvent) => unknown) {
   const events: ChatStreamEvent[] = [];
@@ -80,6 +70,14 @@ describe('the WebSocket', () => {
         return done?.event === 'done' ? done.data.content : undefined;
       });
       expect(answers.sort()).toEqual(['First answer.', 'Second answer.']);
+      await socket.ping();
+
+      // A refused message is thrown as its typed error; the connection stays usable.
+      const refused = await collect(socket.send({ message: 'hi', user_id: '' })).catch(
+        (caught: unknown) => caught,
+      );
+      expect(refused).toBeInstanceOf(BadRequestError);
+      expect(refused).toMatchObject({ code: 'INVALID_REQUEST', status: 400, details: { field: 'user_id' } });
       await socket.ping();
     } finally {
       socket.close();
@@ -123,7 +121,7 @@ describe('the WebSocket', () => {
       }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ClaudeCodeServerClientError);
       expect((error as ClaudeCodeServerClientError).code).toMatch(/^(ABORTED|INTERRUPTED)$/);
-      await noTurnRunning();
+      await noTurnRunning(server);
 
       h.fake.enqueue(replies.text('Back.'));
       const events = await collect(socket.send({ message: 'again', user_id: 'max', session_id: 'max-4' }));
@@ -143,6 +141,6 @@ describe('the WebSocket', () => {
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(socket.open).toBe(false);
-    await noTurnRunning();
+    await noTurnRunning(server);
   });
 });
