@@ -266,14 +266,17 @@ describe('tasks and status', () => {
   });
 });
 
+/** The model's next call is a Write of `content` to `fileName` in the project; then it says `after`. */
+function queueWrite(fileName: string, content: string, after: string): string {
+  const target = join(env.cli.workDir, fileName);
+  env.fake.enqueue(replies.toolUse('Write', { file_path: target, content }), replies.text(after));
+  return target;
+}
+
 describe('approvals', () => {
   it('shows the tool and its input, and Allow lets the tool run', async () => {
     const page = await signedIn('approver');
-    const target = join(env.cli.workDir, 'approved.txt');
-    env.fake.enqueue(
-      replies.toolUse('Write', { file_path: target, content: 'written after approval\n' }),
-      replies.text('Saved it.'),
-    );
+    const target = queueWrite('approved.txt', 'written after approval\n', 'Saved it.');
     await send(page, 'Write the file');
     const approval = page.getByTestId('approval');
     await approval.waitFor();
@@ -288,16 +291,10 @@ describe('approvals', () => {
     expect(await lastAnswer(page).locator('.markdown').last().textContent()).toBe('Saved it.');
     await page.close();
   });
-});
 
-describe('approvals, denied and in tasks', () => {
   it('Deny keeps the tool from running and tells the model why', async () => {
     const page = await signedIn('denier');
-    const target = join(env.cli.workDir, 'denied.txt');
-    env.fake.enqueue(
-      replies.toolUse('Write', { file_path: target, content: 'never written\n' }),
-      replies.text('Understood, I left it.'),
-    );
+    const target = queueWrite('denied.txt', 'never written\n', 'Understood, I left it.');
     await send(page, 'Write another file');
     const approval = page.getByTestId('approval');
     await approval.waitFor();
@@ -316,11 +313,7 @@ describe('approvals, denied and in tasks', () => {
 
   it('a task waits for approval in the Tasks tab, and Allow lets it finish', async () => {
     const page = await signedIn('task-approver');
-    const target = join(env.cli.workDir, 'from-task.txt');
-    env.fake.enqueue(
-      replies.toolUse('Write', { file_path: target, content: 'written by a task\n' }),
-      replies.text('The task wrote it.'),
-    );
+    const target = queueWrite('from-task.txt', 'written by a task\n', 'The task wrote it.');
     await page.getByLabel('as a task').check();
     await send(page, 'Write it in the background');
     await page.getByText(/Sent as task task_/).waitFor();
