@@ -1,4 +1,4 @@
-import type { SessionPoolStats } from '@claude-code-server/core';
+import type { HookEvent, SessionPoolStats } from '@claude-code-server/core';
 import { AsyncQueue } from '@claude-code-server/core/internal';
 import type {
   MessagePage,
@@ -18,7 +18,7 @@ import {
 import { applyOverrides } from './config/overrides.js';
 import { ProjectDirectories } from './config/projects.js';
 import { checkTimerMs } from './config/timer-ms.js';
-import { AgentClosedError, SessionOwnedByOtherUserError } from './errors.js';
+import { AgentClosedError, InvalidAgentInputError, SessionOwnedByOtherUserError } from './errors.js';
 import { type AgentEventName, type AgentListener, AgentObservers } from './observers.js';
 import { createPoolProcessSource } from './process/pool-process-source.js';
 import type { ProcessSource } from './process/process-source.js';
@@ -242,6 +242,15 @@ export class ClaudeAgent {
   private submit(message: string, options: AgentChatOptions, caller: JobCaller) {
     if (this.closing) throw new AgentClosedError();
     const call = checkChatCall(message, options);
+    for (const event of Object.keys(call.hooks ?? {})) {
+      // Each process registered its call-hook events when it started: another one would never run.
+      if (!this.options.extensions.turnHookEvents.includes(event as HookEvent)) {
+        throw new InvalidAgentInputError(
+          `options.hooks.${event}`,
+          `needs ${event} in the agent's callHookEvents`,
+        );
+      }
+    }
     this.projects.check(call.project);
     applyOverrides(this.options.config, call.overrides, this.options.allowedModels);
     const sessionId = call.sessionId ?? sessionIdFor(call.userId);
@@ -253,6 +262,7 @@ export class ClaudeAgent {
         project: call.project,
         overrides: call.overrides,
         canUseTool: call.canUseTool,
+        hooks: call.hooks,
         timeoutMs: call.timeoutMs,
         sessionMetadata: call.sessionMetadata,
       },

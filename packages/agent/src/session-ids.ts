@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { CanUseTool } from '@claude-code-server/core';
+import type { CanUseTool, Hooks } from '@claude-code-server/core';
+import { parseHooks } from '@claude-code-server/core/internal';
 import {
   ID_PATTERN,
   InvalidInputError,
@@ -72,6 +73,7 @@ export interface CheckedChatCall {
   meta: MessageMetaInput;
   attachments: Array<Record<string, unknown>> | undefined;
   canUseTool: CanUseTool | undefined;
+  hooks: Hooks | undefined;
   signal: AbortSignal | undefined;
   onStart: (() => void) | undefined;
   timeoutMs: number | undefined;
@@ -119,6 +121,7 @@ export function checkChatCall(message: unknown, options: AgentChatOptions): Chec
     meta: (checkJsonObject('options.meta', options.meta) ?? {}) as MessageMetaInput,
     attachments,
     canUseTool: options.canUseTool,
+    hooks: options.hooks === undefined ? undefined : parseHooks(options.hooks, 'options.hooks'),
     signal: options.signal,
     onStart: options.onStart,
     timeoutMs,

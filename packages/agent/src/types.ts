@@ -2,6 +2,7 @@ import type {
   CanUseTool,
   ClaudeEvent,
   ClaudeUsage,
+  Hooks,
   PermissionDenial,
   ResultErrorCode,
 } from '@claude-code-server/core';
@@ -33,6 +34,11 @@ export interface AgentChatOptions {
   attachments?: Array<Record<string, unknown>>;
   /** Tool permission callback for this call, asked after the agent's allows (it narrows, never widens). */
   canUseTool?: CanUseTool;
+  /**
+   * Hooks for this call's turn, run besides the agent's (a deny wins, so they narrow): only for the
+   * agent's `callHookEvents`.
+   */
+  hooks?: Hooks;
   /** Aborting drops a waiting message or interrupts its running turn. */
   signal?: AbortSignal;
   /** Called once the message's turn takes its slot and starts (no longer waiting). */

@@ -10,6 +10,7 @@ const settings: JobSettings = {
   project: undefined,
   overrides: undefined,
   canUseTool: undefined,
+  hooks: undefined,
   timeoutMs: undefined,
   sessionMetadata: undefined,
 };

@@ -1,4 +1,4 @@
-import type { CanUseTool } from '@claude-code-server/core';
+import type { CanUseTool, Hooks } from '@claude-code-server/core';
 import type { MessageMeta } from '../formatters.js';
 import type { AgentEvent, AgentResponse } from '../types.js';
 
@@ -27,6 +27,7 @@ export interface JobSettings {
   project: string | undefined;
   overrides: unknown;
   canUseTool: CanUseTool | undefined;
+  hooks: Hooks | undefined;
   timeoutMs: number | undefined;
   sessionMetadata: Record<string, unknown> | undefined;
 }
@@ -36,6 +37,7 @@ function sameSettings(a: JobSettings, b: JobSettings): boolean {
     a.userId === b.userId &&
     a.project === b.project &&
     a.canUseTool === b.canUseTool &&
+    a.hooks === b.hooks &&
     a.timeoutMs === b.timeoutMs &&
     JSON.stringify(a.overrides ?? null) === JSON.stringify(b.overrides ?? null) &&
     JSON.stringify(a.sessionMetadata ?? null) === JSON.stringify(b.sessionMetadata ?? null)

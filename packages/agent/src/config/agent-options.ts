@@ -6,9 +6,17 @@ import {
   type ClaudeConfig,
   claudeConfigDir,
   DEFAULT_PERMISSION_TIMEOUT_MS,
+  type HookEvent,
+  type Hooks,
   InvalidConfigError,
+  type ToolServer,
 } from '@claude-code-server/core';
-import { claudeConfigSchema, toInvalidConfigError } from '@claude-code-server/core/internal';
+import {
+  claudeConfigSchema,
+  parseExtensions,
+  type SessionExtensions,
+  toInvalidConfigError,
+} from '@claude-code-server/core/internal';
 import { ID_PATTERN, type SessionStore } from '@claude-code-server/store';
 import { z } from 'zod';
 import { InvalidAgentInputError } from '../errors.js';
@@ -49,6 +57,12 @@ export interface ClaudeAgentOptions {
   formatter?: FormatterName | MessageFormatter;
   /** Answers tool-permission requests of every turn; its deny is final, a call's callback is asked only after its allow. */
   canUseTool?: CanUseTool;
+  /** In-process tools (core's createToolServer) every session has; its processes register them when they start. */
+  toolServers?: ToolServer[];
+  /** Hook callbacks of every session, registered by every process. */
+  hooks?: Hooks;
+  /** Events for which a call may bring hooks of its own (`chat(..., { hooks })`), which narrow the agent's. */
+  callHookEvents?: HookEvent[];
   /** Time to live of a session lease, renewed while a turn runs (default 30 s). */
   leaseTtlMs?: number;
   /** How long a message waits for another agent to finish a turn of its session (default 5 minutes). */
@@ -73,6 +87,8 @@ export interface ResolvedAgentOptions {
   debounceMs: number;
   formatter: MessageFormatter;
   canUseTool: CanUseTool | undefined;
+  /** The tool servers, hooks and call-hook events every process registers. */
+  extensions: SessionExtensions;
   leaseTtlMs: number;
   leaseWaitMs: number;
   ownerId: string;
@@ -208,6 +224,11 @@ export function resolveAgentOptions(options: ClaudeAgentOptions): ResolvedAgentO
     debounceMs: parsed.data.debounceMs ?? 0,
     formatter: resolveFormatter(options.formatter),
     canUseTool: parsed.data.canUseTool,
+    extensions: parseExtensions({
+      toolServers: options.toolServers,
+      hooks: options.hooks,
+      turnHookEvents: options.callHookEvents,
+    }),
     leaseTtlMs: parsed.data.leaseTtlMs ?? 30_000,
     leaseWaitMs: parsed.data.leaseWaitMs ?? 5 * 60_000,
     ownerId: parsed.data.ownerId ?? `agent-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,

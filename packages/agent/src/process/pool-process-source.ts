@@ -30,5 +30,9 @@ export function createPoolProcessSource(options: ResolvedAgentOptions, defaultDi
     permissionTimeoutMs: options.pool.permissionTimeoutMs,
     maxQueue: options.maxConcurrentTurns,
     ...(options.canUseTool ? { canUseTool: options.canUseTool } : {}),
+    // One set for every process: a process serves any session, so a call narrows them per turn instead.
+    toolServers: [...options.extensions.toolServers],
+    hooks: options.extensions.hooks,
+    turnHookEvents: [...options.extensions.turnHookEvents],
   });
 }

@@ -3,6 +3,7 @@ import type {
   ChatResponse,
   ClaudeEvent,
   ClaudeSession,
+  Hooks,
   TurnInput,
 } from '@claude-code-server/core';
 
@@ -10,6 +11,7 @@ export interface ClaudeTurnOptions {
   timeoutMs: number | undefined;
   signal: AbortSignal;
   canUseTool: CanUseTool | undefined;
+  hooks: Hooks | undefined;
   onEvent(event: ClaudeEvent): void;
 }
 
@@ -33,6 +35,7 @@ export function runClaudeTurn(
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     signal: options.signal,
     ...(options.canUseTool ? { canUseTool: options.canUseTool } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
   });
   const running: RunningTurn = {
     done: Promise.resolve() as never,

@@ -252,6 +252,7 @@ export class TurnRunner {
         timeoutMs: settings.timeoutMs,
         signal,
         canUseTool: narrowCanUseTool(this.deps.options.canUseTool, settings.canUseTool),
+        hooks: settings.hooks,
         onEvent: (event) => job.emit(event),
       });
       onRunning(turn);
