@@ -122,6 +122,12 @@ describe.skipIf(installed === undefined && !required)('the server image, run wit
     expect(check, check.stderr).toMatchObject({ code: 0 });
   });
 
+  it('passes the doctor run inside the container, as docker/README.md tells operators to', async () => {
+    const doctor = await podman(['exec', container, 'node', '/opt/claude-code-server/dist/cli.js', 'doctor']);
+    expect(doctor, doctor.stdout).toMatchObject({ code: 0 });
+    expect(doctor.stdout).toMatch(/^ok +cli +.*\(version [0-9.]+\)$/m);
+  });
+
   it('runs as a user that is not root', async () => {
     const id = await podman(['exec', container, 'id', '-u']);
     expect(id.code).toBe(0);
@@ -150,7 +156,7 @@ describe.skipIf(installed === undefined && !required)('the server image, run wit
   });
 
   it('stops gracefully on SIGTERM (podman stop): exit code 0 after "shutdown complete"', async () => {
-    const stopped = await podman(['stop', '--time', '40', container]);
+    const stopped = await podman(['stop', '--time', '60', container]);
     expect(stopped.code, stopped.stderr).toBe(0);
     const exit = await podman(['inspect', '--format', '{{.State.ExitCode}}', container]);
     expect(exit.stdout).toBe('0');
