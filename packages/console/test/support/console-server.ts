@@ -5,6 +5,7 @@ import { type FakeAnthropic, startFakeAnthropic } from '@claude-code-server/fake
 import { type ClaudeCodeServer, createServer, type ServerOptions } from '@claude-code-server/server';
 import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import { pino } from 'pino';
+import { inject } from 'vitest';
 import { createConsoleApp } from '../../src/index.js';
 
 /** The key the test signs in with; the server keeps only its digest. */
@@ -33,7 +34,7 @@ export async function startConsoleServer(options: Partial<ServerOptions> = {}): 
     ...options,
     store,
   });
-  const http: Server = createHttpServer(createConsoleApp(server.app));
+  const http: Server = createHttpServer(createConsoleApp(server.app, inject('assetsDir')));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return {
