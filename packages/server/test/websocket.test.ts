@@ -43,6 +43,21 @@ function nextFailure(): Promise<TurnFailedEvent> {
   });
 }
 
+/** Starts a turn whose model call never answers; resolves once the model was asked (`failed`: its end). */
+async function startHangingTurn(
+  client: WsTestClient,
+  turnId: string,
+  userId: string,
+): Promise<{ failed: Promise<TurnFailedEvent> }> {
+  const failed = nextFailure();
+  h.fake.enqueue(replies.hang());
+  const message = `Take your time, ${turnId}`;
+  client.send({ type: 'message', turn_id: turnId, message, user_id: userId });
+  await client.event(turnId, 'session');
+  await h.fake.waitForRequest((r) => r.lastUserText === message);
+  return { failed };
+}
+
 describe('GET /ws', () => {
   it('runs a turn sent as a message frame and sends its SSE events tagged with the turn id', async () => {
     const client = await connect();
@@ -133,11 +148,7 @@ describe('GET /ws', () => {
 
   it('interrupts a running turn on an interrupt frame; the session goes on', async () => {
     const client = await connect();
-    const failed = nextFailure();
-    h.fake.enqueue(replies.hang());
-    client.send({ type: 'message', turn_id: 'long', message: 'Take your time', user_id: 'frank' });
-    await client.event('long', 'session');
-    await h.fake.waitForRequest((r) => r.lastUserText === 'Take your time');
+    const { failed } = await startHangingTurn(client, 'long', 'frank');
     client.send({ type: 'interrupt', turn_id: 'long' });
     const events = await client.finished('long');
     expect(events.at(-1)).toMatchObject({
@@ -156,11 +167,7 @@ describe('GET /ws', () => {
 
   it('interrupts the turns of a connection that closes', async () => {
     const client = await connect();
-    const failed = nextFailure();
-    h.fake.enqueue(replies.hang());
-    client.send({ type: 'message', turn_id: 'gone', message: 'Will you wait?', user_id: 'gina' });
-    await client.event('gone', 'session');
-    await h.fake.waitForRequest((r) => r.lastUserText === 'Will you wait?');
+    const { failed } = await startHangingTurn(client, 'gone', 'gina');
     client.close();
     expect((await failed).error.code).toBe('ABORTED');
   });
