@@ -1,8 +1,8 @@
+import { createMemoryState } from '@chat-adapter/state-memory';
 import { Chat } from 'chat';
 import { createLarkAdapter } from '../src/index.js';
 import { eventV2, larkDelivery, textMessageEvent } from '../test/lark-events.js';
 import { startLarkStandIn } from '../test/lark-stand-in.js';
-import { memoryState } from '../test/memory-state.js';
 
 // How long the webhook takes to acknowledge a signed, encrypted im.message.receive_v1 delivery while every
 // handler is still busy (its answer comes later), beside Lark's 3 s deadline. Run: pnpm bench
@@ -17,7 +17,7 @@ const adapter = createLarkAdapter({ ...APP, ...KEYS, verificationToken: 'token',
 const chat = new Chat({
   userName: 'bench',
   adapters: { lark: adapter },
-  state: memoryState(),
+  state: createMemoryState(),
   logger: 'silent',
 });
 let release!: () => void;

@@ -1,10 +1,10 @@
+import { createMemoryState } from '@chat-adapter/state-memory';
 import { AESCipher } from '@larksuiteoapi/node-sdk';
 import { Actions, Button, Card, CardText, Chat, type Message, type Thread } from 'chat';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLarkAdapter, type LarkAdapter } from '../src/index.js';
 import { encryptLark, eventV2, larkDelivery, textMessageEvent } from './lark-events.js';
 import { startLarkStandIn } from './lark-stand-in.js';
-import { memoryState } from './memory-state.js';
 
 const APP = { appId: 'cli_test', appSecret: 'secret-of-the-app', botOpenId: 'ou_bot' };
 const ENCRYPT_KEY = 'encrypt-key-of-the-subscription';
@@ -36,7 +36,7 @@ beforeEach(async () => {
   chat = new Chat({
     userName: 'Claude',
     adapters: { lark: adapter },
-    state: memoryState(),
+    state: createMemoryState(),
     logger: 'silent',
   });
   background = [];
@@ -443,7 +443,7 @@ describe('the Lark adapter without an Encrypt Key', () => {
     const plainChat = new Chat({
       userName: 'Claude',
       adapters: { feishu: plain },
-      state: memoryState(),
+      state: createMemoryState(),
       logger: 'silent',
     });
     const texts: string[] = [];

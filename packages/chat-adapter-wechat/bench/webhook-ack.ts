@@ -1,6 +1,6 @@
+import { createMemoryState } from '@chat-adapter/state-memory';
 import { type Adapter, Chat } from 'chat';
 import { createWeChatOfficialAccountAdapter, createWeComAdapter } from '../src/index.js';
-import { memoryState } from '../test/memory-state.js';
 import {
   encryptForReceiver,
   newEncodingAESKey,
@@ -32,7 +32,7 @@ async function botWith(adapter: Adapter) {
   const chat = new Chat({
     userName: 'bench',
     adapters: { bench: adapter },
-    state: memoryState(),
+    state: createMemoryState(),
     logger: 'silent',
   });
   chat.onDirectMessage(async () => {

@@ -1,3 +1,4 @@
+import { createMemoryState } from '@chat-adapter/state-memory';
 import { Chat } from 'chat';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -6,7 +7,6 @@ import {
 } from '../src/index.js';
 import { parseWeChatXml } from '../src/xml.js';
 import { approvalCard } from './approval-card.js';
-import { memoryState } from './memory-state.js';
 import {
   decryptForReceiver,
   encryptForReceiver,
@@ -44,7 +44,7 @@ async function startHarness(options: Partial<WeChatOfficialAccountAdapterOptions
   const chat = new Chat({
     userName: 'Claude',
     adapters: { wechat: adapter },
-    state: memoryState(),
+    state: createMemoryState(),
     logger: 'silent',
   });
   await chat.initialize();

@@ -1,9 +1,9 @@
+import { createMemoryState } from '@chat-adapter/state-memory';
 import { decrypt, getSignature } from '@wecom/crypto';
 import { Card, CardText, Chat } from 'chat';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWeComAdapter, type WeComAdapter } from '../src/index.js';
 import { approvalCard } from './approval-card.js';
-import { memoryState } from './memory-state.js';
 import {
   encryptForReceiver,
   newEncodingAESKey,
@@ -39,7 +39,7 @@ beforeEach(async () => {
   chat = new Chat({
     userName: 'Claude',
     adapters: { wecom: adapter },
-    state: memoryState(),
+    state: createMemoryState(),
     logger: 'silent',
   });
   background = [];

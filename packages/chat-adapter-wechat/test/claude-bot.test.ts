@@ -1,0 +1,172 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { replies } from '@claude-code-server/fake-anthropic';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createWeChatOfficialAccountAdapter, createWeComAdapter } from '../src/index.js';
+import { parseWeChatXml } from '../src/xml.js';
+import { type ClaudeBotHarness, eventually, startClaudeBot } from './claude-bot-harness.js';
+import {
+  decryptForReceiver,
+  encryptForReceiver,
+  newEncodingAESKey,
+  nextMsgId,
+  sha1Sorted,
+  timestampAndNonce,
+  xml,
+} from './wechat-events.js';
+import { startWeChatStandIn } from './wechat-stand-in.js';
+
+const WECOM = {
+  corpId: 'ww0123456789abcdef',
+  agentId: 1000002,
+  secret: 'app-secret',
+  token: 'callback-token',
+  encodingAESKey: newEncodingAESKey(),
+};
+const ACCOUNT = {
+  appId: 'wx0123456789abcdef',
+  appSecret: 'account-secret',
+  token: 'server-token',
+  encodingAESKey: newEncodingAESKey(),
+};
+
+let wecomApi: Awaited<ReturnType<typeof startWeChatStandIn>>;
+let accountApi: Awaited<ReturnType<typeof startWeChatStandIn>>;
+let h: ClaudeBotHarness;
+
+beforeAll(async () => {
+  wecomApi = await startWeChatStandIn({ id: WECOM.corpId, secret: WECOM.secret });
+  accountApi = await startWeChatStandIn({ id: ACCOUNT.appId, secret: ACCOUNT.appSecret });
+  h = await startClaudeBot({
+    wecom: createWeComAdapter({ ...WECOM, apiBaseUrl: wecomApi.url }),
+    wechat: createWeChatOfficialAccountAdapter({ ...ACCOUNT, apiBaseUrl: accountApi.url }),
+  });
+});
+
+afterAll(async () => {
+  await h?.close();
+  await wecomApi?.close();
+  await accountApi?.close();
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** A WeCom callback: the packet encrypted for the company and signed with msg_signature. */
+function wecomCallback(packet: string): Request {
+  const encrypted = encryptForReceiver(WECOM.encodingAESKey, packet, WECOM.corpId);
+  const { timestamp, nonce } = timestampAndNonce();
+  const query = new URLSearchParams({
+    msg_signature: sha1Sorted(WECOM.token, timestamp, nonce, encrypted),
+    timestamp,
+    nonce,
+  });
+  return new Request(`http://bot.test/webhooks/wecom?${query}`, {
+    method: 'POST',
+    body: xml({ ToUserName: WECOM.corpId, AgentID: String(WECOM.agentId), Encrypt: encrypted }),
+  });
+}
+
+/** An Official Account callback in safe mode. */
+function accountCallback(packet: string): Request {
+  const encrypted = encryptForReceiver(ACCOUNT.encodingAESKey, packet, ACCOUNT.appId);
+  const { timestamp, nonce } = timestampAndNonce();
+  const query = new URLSearchParams({
+    signature: sha1Sorted(ACCOUNT.token, timestamp, nonce),
+    timestamp,
+    nonce,
+    openid: 'o-alice',
+    encrypt_type: 'aes',
+    msg_signature: sha1Sorted(ACCOUNT.token, timestamp, nonce, encrypted),
+  });
+  return new Request(`http://bot.test/webhooks/wechat?${query}`, {
+    method: 'POST',
+    body: xml({ ToUserName: 'gh_account', Encrypt: encrypted }),
+  });
+}
+
+const sentTexts = (api: typeof wecomApi, path: string) =>
+  api
+    .callsTo(path)
+    .flatMap((call) => (call.body.text ? [(call.body.text as { content: string }).content] : []));
+
+it('runs a Claude Code turn from a WeCom message, approving its Write on the template card', async () => {
+  const file = join(h.workDir, 'from-wecom.txt');
+  h.fake.enqueue(replies.toolUse('Write', { file_path: file, content: 'hi' }), replies.text('Written it.'));
+  const ask = xml({
+    ToUserName: WECOM.corpId,
+    FromUserName: 'alice',
+    CreateTime: now(),
+    MsgType: 'text',
+    Content: 'write the file',
+    MsgId: nextMsgId(),
+    AgentID: WECOM.agentId,
+  });
+  expect((await h.bot.handleWebhook('wecom', wecomCallback(ask))).status).toBe(200);
+
+  const card = await eventually(() =>
+    wecomApi.callsTo('/cgi-bin/message/send').find((call) => call.body.msgtype === 'template_card'),
+  );
+  const template = card.body.template_card as {
+    task_id: string;
+    main_title: { title: string };
+    button_list: { text: string; key: string }[];
+  };
+  expect(template.main_title.title).toBe('Allow Write?');
+  expect(template.button_list.map((button) => button.text)).toEqual(['Approve', 'Deny']);
+  const click = xml({
+    ToUserName: WECOM.corpId,
+    FromUserName: 'alice',
+    CreateTime: now(),
+    MsgType: 'event',
+    Event: 'template_card_event',
+    EventKey: template.button_list[0]?.key ?? '',
+    TaskId: template.task_id,
+    CardType: 'button_interaction',
+    ResponseCode: 'code-1',
+    AgentID: WECOM.agentId,
+  });
+  expect((await h.bot.handleWebhook('wecom', wecomCallback(click))).status).toBe(200);
+
+  await eventually(() => sentTexts(wecomApi, '/cgi-bin/message/send').includes('Written it.'));
+  expect(existsSync(file)).toBe(true);
+  const update = await eventually(() => wecomApi.callsTo('/cgi-bin/message/update_template_card')[0]);
+  expect((update.body.button as { replace_name: string }).replace_name).toMatch(/^Approved/);
+}, 120_000);
+
+it('runs a Claude Code turn from an Official Account message: the prompt as the passive reply, "1" approves', async () => {
+  const file = join(h.workDir, 'from-wechat.txt');
+  h.fake.enqueue(replies.toolUse('Write', { file_path: file, content: 'hi' }), replies.text('Written it.'));
+  const ask = xml({
+    ToUserName: 'gh_account',
+    FromUserName: 'o-alice',
+    CreateTime: now(),
+    MsgType: 'text',
+    Content: 'write the file',
+    MsgId: nextMsgId(),
+  });
+  const response = await h.bot.handleWebhook('wechat', accountCallback(ask));
+  const sealed = parseWeChatXml(await response.text());
+  // The approval is asked within the window: it is the callback's (encrypted) passive reply.
+  const prompt = parseWeChatXml(decryptForReceiver(ACCOUNT.encodingAESKey, sealed?.Encrypt ?? '').message);
+  expect(prompt?.Content).toMatch(/^Allow Write\?\n[\s\S]*Reply 1 to Approve, 2 to Deny\.$/);
+  expect(existsSync(file)).toBe(false);
+
+  const yes = xml({
+    ToUserName: 'gh_account',
+    FromUserName: 'o-alice',
+    CreateTime: now(),
+    MsgType: 'text',
+    Content: '1',
+    MsgId: nextMsgId(),
+  });
+  expect(await (await h.bot.handleWebhook('wechat', accountCallback(yes))).text()).toBe('success');
+
+  await eventually(() => sentTexts(accountApi, '/cgi-bin/message/custom/send').includes('Written it.'));
+  expect(existsSync(file)).toBe(true);
+  // No edits on WeChat: the outcome of the approval comes as a message of its own.
+  expect(
+    sentTexts(accountApi, '/cgi-bin/message/custom/send').some((text) =>
+      text.includes('Approved by o-alice'),
+    ),
+  ).toBe(true);
+}, 120_000);
