@@ -182,14 +182,17 @@ class PgBossJobQueueBackend implements JobQueueBackend {
   private async fill(): Promise<void> {
     if (this.fetching) return;
     this.fetching = true;
+    const run = this.run;
     try {
-      while (this.run && this.active.size < this.concurrency) {
-        const [job] = await this.boss.fetch<JobData>(this.options.name, {
-          batchSize: 1,
+      while (run && this.run && this.active.size < this.concurrency) {
+        const free = this.concurrency - this.active.size;
+        const jobs = await this.boss.fetch<JobData>(this.options.name, {
+          batchSize: free,
           includeMetadata: true,
         });
-        if (!job || !this.run) break;
-        this.execute(job, this.run);
+        // A fetched job is active in pg-boss: it runs even if stop() came meanwhile (stop waits for it).
+        for (const job of jobs) this.execute(job, run);
+        if (jobs.length < free) break;
       }
     } catch {
       // The next poll or notification tries again.
