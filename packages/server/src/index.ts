@@ -13,6 +13,7 @@ export {
   pendingPermissionsSchema,
   permissionAnsweredSchema,
   permissionAnswerSchema,
+  permissionRequestIdSchema,
   permissionRequestSchema,
   permissionResolvedSchema,
 } from './api/permission-schemas.js';
@@ -26,6 +27,7 @@ export {
   taskStatuses,
 } from './api/response-schemas.js';
 export {
+  turnIdSchema,
   type WsClientFrame,
   type WsServerFrame,
   wsAcceptedFrameSchema,
