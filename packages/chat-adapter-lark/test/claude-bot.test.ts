@@ -53,7 +53,7 @@ it('runs a Claude Code turn from a Feishu direct message, approving its Write wi
     ),
     KEYS,
   );
-  expect((await h.bot.handleWebhook('lark', ask)).status).toBe(200);
+  expect((await h.deliver('lark', ask)).status).toBe(200);
 
   const card = await eventually(() =>
     standIn.sent.find((sent) => sent.card.elements.some((element) => element.tag === 'action')),
@@ -74,7 +74,7 @@ it('runs a Claude Code turn from a Feishu direct message, approving its Write wi
     ),
     KEYS,
   );
-  expect((await h.bot.handleWebhook('lark', click)).status).toBe(200);
+  expect((await h.deliver('lark', click)).status).toBe(200);
 
   await eventually(() =>
     standIn.sent.some((sent) => sent.kind === 'create' && shownText(sent.messageId).includes('Written it.')),

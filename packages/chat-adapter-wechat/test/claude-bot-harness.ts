@@ -1,9 +1,11 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryState } from '@chat-adapter/state-memory';
 import { ClaudeAgent } from '@claude-code-server/agent';
-import { ClaudeBot } from '@claude-code-server/bot';
+import { ClaudeBot, webhookRequestListener } from '@claude-code-server/bot';
 import { type FakeAnthropic, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import type { Adapter, Logger } from 'chat';
@@ -11,6 +13,8 @@ import type { Adapter, Logger } from 'chat';
 /** Claude Code behind the adapter: the real agent and `claude` CLI against fake-anthropic, in a scratch folder. */
 export interface ClaudeBotHarness {
   bot: ClaudeBot;
+  /** Sends a platform's request to the bot's webhook route over HTTP, as the platform would. */
+  deliver(platform: string, request: Request): Promise<Response>;
   fake: FakeAnthropic;
   /** The project folder turns run in (tools write here). */
   workDir: string;
@@ -51,11 +55,25 @@ export async function startClaudeBot(adapters: Record<string, Adapter>): Promise
     state: createMemoryState(),
     logger: quiet,
   });
+  const server = createServer(webhookRequestListener(bot));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
   return {
     bot,
+    async deliver(platform, request) {
+      const { search } = new URL(request.url);
+      const body = request.method === 'GET' ? undefined : await request.text();
+      return fetch(`http://127.0.0.1:${port}/webhooks/${platform}${search}`, {
+        method: request.method,
+        headers: request.headers,
+        body,
+      });
+    },
     fake,
     workDir,
     async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await bot.close({ graceMs: 5_000 });
       await agent.close();
       await store.close();

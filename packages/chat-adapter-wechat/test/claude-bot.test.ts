@@ -101,7 +101,7 @@ it('runs a Claude Code turn from a WeCom message, approving its Write on the tem
     MsgId: nextMsgId(),
     AgentID: WECOM.agentId,
   });
-  expect((await h.bot.handleWebhook('wecom', wecomCallback(ask))).status).toBe(200);
+  expect((await h.deliver('wecom', wecomCallback(ask))).status).toBe(200);
 
   const card = await eventually(() =>
     wecomApi.callsTo('/cgi-bin/message/send').find((call) => call.body.msgtype === 'template_card'),
@@ -125,7 +125,7 @@ it('runs a Claude Code turn from a WeCom message, approving its Write on the tem
     ResponseCode: 'code-1',
     AgentID: WECOM.agentId,
   });
-  expect((await h.bot.handleWebhook('wecom', wecomCallback(click))).status).toBe(200);
+  expect((await h.deliver('wecom', wecomCallback(click))).status).toBe(200);
 
   await eventually(() => sentTexts(wecomApi, '/cgi-bin/message/send').includes('Written it.'));
   expect(existsSync(file)).toBe(true);
@@ -144,7 +144,7 @@ it('runs a Claude Code turn from an Official Account message: the prompt as the 
     Content: 'write the file',
     MsgId: nextMsgId(),
   });
-  const response = await h.bot.handleWebhook('wechat', accountCallback(ask));
+  const response = await h.deliver('wechat', accountCallback(ask));
   const sealed = parseWeChatXml(await response.text());
   // The approval is asked within the window: it is the callback's (encrypted) passive reply.
   const prompt = parseWeChatXml(decryptForReceiver(ACCOUNT.encodingAESKey, sealed?.Encrypt ?? '').message);
@@ -159,7 +159,7 @@ it('runs a Claude Code turn from an Official Account message: the prompt as the 
     Content: '1',
     MsgId: nextMsgId(),
   });
-  expect(await (await h.bot.handleWebhook('wechat', accountCallback(yes))).text()).toBe('success');
+  expect(await (await h.deliver('wechat', accountCallback(yes))).text()).toBe('success');
 
   await eventually(() => sentTexts(accountApi, '/cgi-bin/message/custom/send').includes('Written it.'));
   expect(existsSync(file)).toBe(true);
