@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { ClaudeCodeClient } from '../client.js';
 import { InvalidConfigError } from '../errors.js';
+import type { ClaudeEvent } from '../events.js';
 import type { HookCallback, HookInput, Hooks } from '../hooks/hooks.js';
 import { SessionPool } from '../pool/pool.js';
 import { InterruptedError } from '../session/errors.js';
@@ -72,19 +73,22 @@ describe('in-process tools', () => {
       replies.toolUse('mcp__shop__lookup_order', { orderId: 'A-1' }, { id: 'toolu_lookup_1' }),
       replies.text('Your order has shipped.'),
     );
-    const answer = await session.send('Where is order A-1?');
+    const turn = session.send('Where is order A-1?');
+    const answer = await turn;
     expect(answer.content).toBe('Your order has shipped.');
     expect(calls).toEqual([{ input: { orderId: 'A-1' }, toolUseId: 'toolu_lookup_1' }]);
+    // The CLI lists the tool under its MCP name, its server connected in-process.
+    let init: ClaudeEvent | undefined;
+    for await (const event of turn) if (event.type === 'init') init = event;
+    expect(init).toMatchObject({
+      tools: expect.arrayContaining(['mcp__shop__lookup_order']),
+      mcpServers: [expect.objectContaining({ name: 'shop', status: 'connected' })],
+    });
     expect(toolResultSent('toolu_lookup_1')).toEqual({
       toolUseId: 'toolu_lookup_1',
       content: 'order A-1: shipped on 2 March',
       isError: false,
     });
-    // The CLI lists the tool under its MCP name.
-    const first = fake.conversationRequests()[0];
-    expect([...(first?.tools ?? []), ...(first?.deferredTools ?? [])].join(' ')).not.toContain(
-      'lookup_order',
-    );
   });
 
   test('a handler that throws, and input outside the schema, give the model a tool error, not a failed turn', async () => {
