@@ -67,7 +67,7 @@ export interface HookSpecificOutput {
   permissionDecisionReason?: string;
   /** PreToolUse: the input the tool runs with instead. */
   updatedInput?: Record<string, unknown>;
-  /** PostToolUse, UserPromptSubmit, SessionStart...: text added to what the model sees. */
+  /** PostToolUse, UserPromptSubmit...: text added to what the model sees. */
   additionalContext?: string;
   [field: string]: unknown;
 }
