@@ -1,0 +1,177 @@
+import type { Adapter, Logger } from 'chat';
+import { z } from 'zod';
+
+/** A variable the platform needs; `oneOf` groups alternatives (any one of them will do). */
+export interface PlatformVariable {
+  name: string;
+  /** What it is and where to find it on the platform's side. */
+  what: string;
+  oneOf?: string;
+}
+
+/** One chat platform: its config keys (never secrets), its variables, and how its adapter is made. */
+export interface Platform<Options> {
+  title: string;
+  /** The platform's non-secret options under `platforms.<name>`. */
+  options: z.ZodType<Options>;
+  variables: PlatformVariable[];
+  create(options: Options, env: NodeJS.ProcessEnv, logger: Logger): Promise<Adapter>;
+}
+
+const url = z.url({ error: 'must be a URL' });
+const optionalUrl = url.optional();
+
+/** Keys that hold secrets are refused in the file: they come from the environment. */
+export const SECRET_KEYS: Record<string, string[]> = {
+  slack: ['bot_token', 'signing_secret', 'app_token', 'client_secret'],
+  discord: ['bot_token', 'public_key'],
+  teams: ['app_password'],
+  gchat: ['credentials'],
+  telegram: ['bot_token', 'secret_token'],
+};
+
+const slack: Platform<{ api_url?: string }> = {
+  title: 'Slack',
+  options: z.strictObject({ api_url: optionalUrl }),
+  variables: [
+    { name: 'SLACK_BOT_TOKEN', what: 'the Bot User OAuth Token (xoxb-...), OAuth & Permissions' },
+    { name: 'SLACK_SIGNING_SECRET', what: 'the Signing Secret, Basic Information > App Credentials' },
+  ],
+  async create(options, env, logger) {
+    const { createSlackAdapter } = await import('@chat-adapter/slack');
+    return createSlackAdapter({
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      apiUrl: options.api_url,
+      logger: logger.child('slack'),
+    });
+  },
+};
+
+const discord: Platform<{ gateway: boolean; api_url?: string; mention_role_ids?: string[] }> = {
+  title: 'Discord',
+  options: z.strictObject({
+    gateway: z.boolean().default(true),
+    api_url: optionalUrl,
+    mention_role_ids: z.array(z.string().min(1)).optional(),
+  }),
+  variables: [
+    { name: 'DISCORD_BOT_TOKEN', what: 'the bot token, Developer Portal > Bot > Reset Token' },
+    { name: 'DISCORD_PUBLIC_KEY', what: 'the Public Key, Developer Portal > General Information' },
+    { name: 'DISCORD_APPLICATION_ID', what: 'the Application ID, Developer Portal > General Information' },
+  ],
+  async create(options, env, logger) {
+    const { createDiscordAdapter } = await import('@chat-adapter/discord');
+    return createDiscordAdapter({
+      botToken: env.DISCORD_BOT_TOKEN,
+      publicKey: env.DISCORD_PUBLIC_KEY,
+      applicationId: env.DISCORD_APPLICATION_ID,
+      apiUrl: options.api_url,
+      mentionRoleIds: options.mention_role_ids,
+      logger: logger.child('discord'),
+    });
+  },
+};
+
+const teams: Platform<{ app_type: 'MultiTenant' | 'SingleTenant'; api_url?: string }> = {
+  title: 'Microsoft Teams',
+  options: z.strictObject({
+    app_type: z.enum(['MultiTenant', 'SingleTenant']).default('MultiTenant'),
+    api_url: optionalUrl,
+  }),
+  variables: [
+    { name: 'TEAMS_APP_ID', what: 'the Azure Bot resource Microsoft App ID' },
+    { name: 'TEAMS_APP_PASSWORD', what: 'a client secret of that app registration' },
+  ],
+  async create(options, env, logger) {
+    const { createTeamsAdapter } = await import('@chat-adapter/teams');
+    return createTeamsAdapter({
+      appId: env.TEAMS_APP_ID,
+      appPassword: env.TEAMS_APP_PASSWORD,
+      appTenantId: env.TEAMS_APP_TENANT_ID,
+      appType: options.app_type,
+      apiUrl: options.api_url,
+      logger: logger.child('teams'),
+    });
+  },
+};
+
+const gchat: Platform<{ endpoint_url?: string; project_number?: string; api_url?: string }> = {
+  title: 'Google Chat',
+  options: z
+    .strictObject({
+      endpoint_url: optionalUrl,
+      project_number: z.string().regex(/^\d+$/, 'must be the project number (digits)').optional(),
+      api_url: optionalUrl,
+    })
+    .refine((options) => options.endpoint_url !== undefined || options.project_number !== undefined, {
+      message:
+        'give project_number (the Chat app authenticates with the project number) or endpoint_url (with the HTTP endpoint URL): Google Chat requests are verified against one of them',
+    }),
+  variables: [
+    { name: 'GOOGLE_CHAT_CREDENTIALS', what: 'the service account key JSON', oneOf: 'credentials' },
+    {
+      name: 'GOOGLE_CHAT_USE_ADC',
+      what: 'true to use Application Default Credentials',
+      oneOf: 'credentials',
+    },
+  ],
+  async create(options, env, logger) {
+    const { createGoogleChatAdapter } = await import('@chat-adapter/gchat');
+    const credentials = env.GOOGLE_CHAT_CREDENTIALS ? JSON.parse(env.GOOGLE_CHAT_CREDENTIALS) : undefined;
+    return createGoogleChatAdapter({
+      ...(credentials ? { credentials } : { useApplicationDefaultCredentials: true }),
+      endpointUrl: options.endpoint_url,
+      googleChatProjectNumber: options.project_number,
+      apiUrl: options.api_url,
+      logger: logger.child('gchat'),
+    } as Parameters<typeof createGoogleChatAdapter>[0]);
+  },
+};
+
+const telegram: Platform<{ mode: 'webhook' | 'polling'; api_url?: string }> = {
+  title: 'Telegram',
+  options: z.strictObject({ mode: z.enum(['webhook', 'polling']).default('webhook'), api_url: optionalUrl }),
+  variables: [
+    { name: 'TELEGRAM_BOT_TOKEN', what: 'the token @BotFather gave for the bot' },
+    {
+      name: 'TELEGRAM_WEBHOOK_SECRET_TOKEN',
+      what: 'a random secret you choose, given to setWebhook as secret_token',
+    },
+  ],
+  async create(options, env, logger) {
+    const { createTelegramAdapter } = await import('@chat-adapter/telegram');
+    return createTelegramAdapter({
+      botToken: env.TELEGRAM_BOT_TOKEN,
+      secretToken: env.TELEGRAM_WEBHOOK_SECRET_TOKEN,
+      mode: options.mode,
+      apiUrl: options.api_url,
+      logger: logger.child('telegram'),
+    });
+  },
+};
+
+/** Every platform the service can enable, by its key under `platforms` (also its webhook route). */
+export const PLATFORMS = { slack, discord, teams, gchat, telegram } as const;
+
+export type PlatformName = keyof typeof PLATFORMS;
+export const PLATFORM_NAMES = Object.keys(PLATFORMS) as PlatformName[];
+
+/** The variables of a platform that are not set (a `oneOf` group counts once, when none of it is). */
+export function missingVariables(name: PlatformName, env: NodeJS.ProcessEnv): string[] {
+  const missing: string[] = [];
+  const groups = new Map<string, string[]>();
+  for (const variable of PLATFORMS[name].variables) {
+    const set = Boolean(env[variable.name]);
+    if (variable.oneOf) {
+      const group = groups.get(variable.oneOf) ?? [];
+      if (!set) group.push(variable.name);
+      else group.push('');
+      groups.set(variable.oneOf, group);
+    } else if (!set) missing.push(variable.name);
+  }
+  for (const group of groups.values()) {
+    if (!group.includes('')) missing.push(group.join(' or '));
+  }
+  return missing;
+}
