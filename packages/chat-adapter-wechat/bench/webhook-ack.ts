@@ -2,11 +2,10 @@ import { createMemoryState } from '@chat-adapter/state-memory';
 import { type Adapter, Chat } from 'chat';
 import { createWeChatOfficialAccountAdapter, createWeComAdapter } from '../src/index.js';
 import {
-  encryptForReceiver,
   newEncodingAESKey,
   nextMsgId,
-  sha1Sorted,
-  timestampAndNonce,
+  officialAccountCallback,
+  wecomCallback,
   xml,
 } from '../test/wechat-events.js';
 import { startWeChatStandIn } from '../test/wechat-stand-in.js';
@@ -52,16 +51,11 @@ function wecomRequest(i: number): Request {
     MsgId: nextMsgId(),
     AgentID: 1,
   });
-  const encrypted = encryptForReceiver(KEY, packet, CORP);
-  const { timestamp, nonce } = timestampAndNonce();
-  const query = new URLSearchParams({
-    msg_signature: sha1Sorted('token', timestamp, nonce, encrypted),
-    timestamp,
-    nonce,
-  });
-  return new Request(`http://bench/wecom?${query}`, {
-    method: 'POST',
-    body: xml({ ToUserName: CORP, Encrypt: encrypted }),
+  return wecomCallback('http://bench/wecom', packet, {
+    token: 'token',
+    encodingAESKey: KEY,
+    corpId: CORP,
+    agentId: 1,
   });
 }
 
@@ -74,18 +68,11 @@ function accountRequest(i: number): Request {
     Content: 'hello',
     MsgId: nextMsgId(),
   });
-  const encrypted = encryptForReceiver(KEY, packet, APP);
-  const { timestamp, nonce } = timestampAndNonce();
-  const query = new URLSearchParams({
-    signature: sha1Sorted('token', timestamp, nonce),
-    timestamp,
-    nonce,
-    encrypt_type: 'aes',
-    msg_signature: sha1Sorted('token', timestamp, nonce, encrypted),
-  });
-  return new Request(`http://bench/wechat?${query}`, {
-    method: 'POST',
-    body: xml({ ToUserName: 'gh_bench', Encrypt: encrypted }),
+  return officialAccountCallback('http://bench/wechat', packet, {
+    token: 'token',
+    encodingAESKey: KEY,
+    appId: APP,
+    account: 'gh_bench',
   });
 }
 

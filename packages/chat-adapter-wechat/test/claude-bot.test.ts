@@ -7,11 +7,10 @@ import { parseWeChatXml } from '../src/xml.js';
 import { type ClaudeBotHarness, eventually, startClaudeBot } from './claude-bot-harness.js';
 import {
   decryptForReceiver,
-  encryptForReceiver,
   newEncodingAESKey,
   nextMsgId,
-  sha1Sorted,
-  timestampAndNonce,
+  officialAccountCallback,
+  wecomCallback,
   xml,
 } from './wechat-events.js';
 import { startWeChatStandIn } from './wechat-stand-in.js';
@@ -51,38 +50,9 @@ afterAll(async () => {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-/** A WeCom callback: the packet encrypted for the company and signed with msg_signature. */
-function wecomCallback(packet: string): Request {
-  const encrypted = encryptForReceiver(WECOM.encodingAESKey, packet, WECOM.corpId);
-  const { timestamp, nonce } = timestampAndNonce();
-  const query = new URLSearchParams({
-    msg_signature: sha1Sorted(WECOM.token, timestamp, nonce, encrypted),
-    timestamp,
-    nonce,
-  });
-  return new Request(`http://bot.test/webhooks/wecom?${query}`, {
-    method: 'POST',
-    body: xml({ ToUserName: WECOM.corpId, AgentID: String(WECOM.agentId), Encrypt: encrypted }),
-  });
-}
-
-/** An Official Account callback in safe mode. */
-function accountCallback(packet: string): Request {
-  const encrypted = encryptForReceiver(ACCOUNT.encodingAESKey, packet, ACCOUNT.appId);
-  const { timestamp, nonce } = timestampAndNonce();
-  const query = new URLSearchParams({
-    signature: sha1Sorted(ACCOUNT.token, timestamp, nonce),
-    timestamp,
-    nonce,
-    openid: 'o-alice',
-    encrypt_type: 'aes',
-    msg_signature: sha1Sorted(ACCOUNT.token, timestamp, nonce, encrypted),
-  });
-  return new Request(`http://bot.test/webhooks/wechat?${query}`, {
-    method: 'POST',
-    body: xml({ ToUserName: 'gh_account', Encrypt: encrypted }),
-  });
-}
+const wecomCallbackOf = (packet: string) => wecomCallback('http://bot.test/webhooks/wecom', packet, WECOM);
+const accountCallback = (packet: string) =>
+  officialAccountCallback('http://bot.test/webhooks/wechat', packet, { ...ACCOUNT, account: 'gh_account' });
 
 const sentTexts = (api: typeof wecomApi, path: string) =>
   api
@@ -101,7 +71,7 @@ it('runs a Claude Code turn from a WeCom message, approving its Write on the tem
     MsgId: nextMsgId(),
     AgentID: WECOM.agentId,
   });
-  expect((await h.deliver('wecom', wecomCallback(ask))).status).toBe(200);
+  expect((await h.deliver('wecom', wecomCallbackOf(ask))).status).toBe(200);
 
   const card = await eventually(() =>
     wecomApi.callsTo('/cgi-bin/message/send').find((call) => call.body.msgtype === 'template_card'),
@@ -125,7 +95,7 @@ it('runs a Claude Code turn from a WeCom message, approving its Write on the tem
     ResponseCode: 'code-1',
     AgentID: WECOM.agentId,
   });
-  expect((await h.deliver('wecom', wecomCallback(click))).status).toBe(200);
+  expect((await h.deliver('wecom', wecomCallbackOf(click))).status).toBe(200);
 
   await eventually(() => sentTexts(wecomApi, '/cgi-bin/message/send').includes('Written it.'));
   expect(existsSync(file)).toBe(true);

@@ -9,9 +9,9 @@ import { parseWeChatXml } from '../src/xml.js';
 import { approvalCard } from './approval-card.js';
 import {
   decryptForReceiver,
-  encryptForReceiver,
   newEncodingAESKey,
   nextMsgId,
+  officialAccountCallback,
   sha1Sorted,
   timestampAndNonce,
   xml,
@@ -80,20 +80,12 @@ function callback(
   packet: string,
   mode: { safe?: boolean; token?: string; msgToken?: string; aesKey?: string; receiverId?: string } = {},
 ): Request {
-  const { timestamp, nonce } = timestampAndNonce();
-  const query = new URLSearchParams({
-    signature: sha1Sorted(mode.token ?? TOKEN, timestamp, nonce),
-    timestamp,
-    nonce,
-    openid: 'o-alice',
-  });
-  if (!mode.safe) return new Request(`${WEBHOOK}?${query}`, { method: 'POST', body: packet });
-  const encrypted = encryptForReceiver(mode.aesKey ?? AES_KEY, packet, mode.receiverId ?? APP_ID);
-  query.set('encrypt_type', 'aes');
-  query.set('msg_signature', sha1Sorted(mode.msgToken ?? TOKEN, timestamp, nonce, encrypted));
-  return new Request(`${WEBHOOK}?${query}`, {
-    method: 'POST',
-    body: xml({ ToUserName: ACCOUNT, Encrypt: encrypted }),
+  return officialAccountCallback(WEBHOOK, packet, {
+    token: mode.token ?? TOKEN,
+    ...(mode.msgToken ? { msgToken: mode.msgToken } : {}),
+    ...(mode.safe ? { encodingAESKey: mode.aesKey ?? AES_KEY } : {}),
+    appId: mode.receiverId ?? APP_ID,
+    account: ACCOUNT,
   });
 }
 

@@ -62,3 +62,47 @@ export function nextMsgId(): string {
 export function timestampAndNonce(): { timestamp: string; nonce: string } {
   return { timestamp: String(Math.floor(Date.now() / 1000)), nonce: String(Math.floor(Math.random() * 1e9)) };
 }
+
+/** A WeCom callback as WeCom sends it: the packet encrypted for the company, signed with msg_signature. */
+export function wecomCallback(
+  url: string,
+  packet: string,
+  keys: { token: string; encodingAESKey: string; corpId: string; agentId: number | string },
+): Request {
+  const encrypted = encryptForReceiver(keys.encodingAESKey, packet, keys.corpId);
+  const { timestamp, nonce } = timestampAndNonce();
+  const query = new URLSearchParams({
+    msg_signature: sha1Sorted(keys.token, timestamp, nonce, encrypted),
+    timestamp,
+    nonce,
+  });
+  return new Request(`${url}?${query}`, {
+    method: 'POST',
+    body: xml({ ToUserName: keys.corpId, AgentID: String(keys.agentId), Encrypt: encrypted }),
+  });
+}
+
+/**
+ * An Official Account callback as WeChat sends it: `signature` over token, timestamp and nonce; in safe
+ * mode (an encodingAESKey) the packet encrypted for the account and signed with msg_signature too.
+ */
+export function officialAccountCallback(
+  url: string,
+  packet: string,
+  keys: { token: string; msgToken?: string; encodingAESKey?: string; appId: string; account: string },
+): Request {
+  const { timestamp, nonce } = timestampAndNonce();
+  const query = new URLSearchParams({
+    signature: sha1Sorted(keys.token, timestamp, nonce),
+    timestamp,
+    nonce,
+  });
+  if (!keys.encodingAESKey) return new Request(`${url}?${query}`, { method: 'POST', body: packet });
+  const encrypted = encryptForReceiver(keys.encodingAESKey, packet, keys.appId);
+  query.set('encrypt_type', 'aes');
+  query.set('msg_signature', sha1Sorted(keys.msgToken ?? keys.token, timestamp, nonce, encrypted));
+  return new Request(`${url}?${query}`, {
+    method: 'POST',
+    body: xml({ ToUserName: keys.account, Encrypt: encrypted }),
+  });
+}

@@ -10,6 +10,7 @@ import {
   nextMsgId,
   sha1Sorted,
   timestampAndNonce,
+  wecomCallback,
   xml,
 } from './wechat-events.js';
 import { startWeChatStandIn } from './wechat-stand-in.js';
@@ -66,13 +67,11 @@ function callback(
   packet: string,
   keys: { aesKey?: string; receiverId?: string; token?: string } = {},
 ): Request {
-  const encrypted = encryptForReceiver(keys.aesKey ?? AES_KEY, packet, keys.receiverId ?? CORP_ID);
-  const { timestamp, nonce } = timestampAndNonce();
-  const signature = sha1Sorted(keys.token ?? TOKEN, timestamp, nonce, encrypted);
-  const query = new URLSearchParams({ msg_signature: signature, timestamp, nonce });
-  return new Request(`${WEBHOOK}?${query}`, {
-    method: 'POST',
-    body: xml({ ToUserName: CORP_ID, AgentID: String(AGENT_ID), Encrypt: encrypted }),
+  return wecomCallback(WEBHOOK, packet, {
+    token: keys.token ?? TOKEN,
+    encodingAESKey: keys.aesKey ?? AES_KEY,
+    corpId: keys.receiverId ?? CORP_ID,
+    agentId: AGENT_ID,
   });
 }
 
