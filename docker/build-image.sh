@@ -22,6 +22,11 @@ ca="${CCS_BUILD_CA:-${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}}"
 secret=()
 [ -r "$ca" ] && secret=(--secret "id=extra_ca,src=$ca")
 
-exec podman build "${options[@]}" "${secret[@]}" \
+podman build "${options[@]}" "${secret[@]}" \
   -f "$here/Dockerfile" --ignorefile "$here/Dockerfile.dockerignore" \
   --build-arg "BASE_IMAGE=$BASE_IMAGE" --format docker --layers -t "$IMAGE" "$@" "$root"
+
+# Each build whose sources changed leaves the previous one's untagged layers (about 1 GB). Those of
+# this Dockerfile older than CCS_KEEP_LAYERS (default 6h) go; newer ones stay as the layer cache.
+podman image prune --force --filter label=org.claude-code-server.build \
+  --filter "until=${CCS_KEEP_LAYERS:-6h}" >/dev/null
