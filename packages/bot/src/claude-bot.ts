@@ -184,6 +184,11 @@ export class ClaudeBot {
     return webhook(request, { waitUntil: (task: Promise<unknown>) => this.track(task) });
   }
 
+  /** Resolves once every webhook's background work (answers, clicks) has ended. */
+  async whenIdle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
   /** Keeps a background task so `close()` can wait for it. */
   private track(task: Promise<unknown>): void {
     const tracked = task.catch(() => {});

@@ -177,6 +177,7 @@ describe('Discord', () => {
     await forward(running, mention.body);
     // The thread started from the mention has the mention's id.
     await eventually(() => messageWith(mention.id, 'what now'));
+    await running.bot.whenIdle();
     expect(h.fake.conversationRequests().some((r) => r.lastUserText.includes('humans talking'))).toBe(false);
     expect(discord.messages.some((m) => lastText(m).includes('humans talking'))).toBe(false);
   });
@@ -278,7 +279,7 @@ describe('Discord', () => {
     const after = discordGatewayMessage({ channelId: '900', user: { id: '10' }, content: 'something new' });
     await forward(second, after.body);
     await eventually(() => messageWith('900', 'something new'));
-    await h.agent.whenIdle();
+    await second.bot.whenIdle();
     expect(discord.messagesIn('900').filter((m) => lastText(m).includes('count me once'))).toHaveLength(1);
     expect(
       h.fake.conversationRequests().filter((r) => r.lastUserText.includes('count me once')),

@@ -137,6 +137,7 @@ describe('Slack', () => {
     });
     await deliver(running, followUp.body);
     await eventually(() => botMessageWith('C300', 'echo: and then?'));
+    await running.bot.whenIdle();
     expect(slack.messagesIn('C300').some((m) => lastText(m).includes('chatting among humans'))).toBe(false);
     expect(h.fake.conversationRequests().some((r) => r.lastUserText.includes('chatting among humans'))).toBe(
       false,
@@ -278,11 +279,65 @@ describe('Slack', () => {
     const after = slackMessageEvent({ channel: 'D900', user: 'U9', text: 'now something new' });
     await deliver(second, after.body);
     await eventually(() => botMessageWith('D900', 'echo: now something new'));
-    await h.agent.whenIdle();
+    await second.bot.whenIdle();
     expect(slack.messagesIn('D900').filter((m) => lastText(m).includes('count me once'))).toHaveLength(1);
     expect(
       h.fake.conversationRequests().filter((r) => r.lastUserText.includes('count me once')),
     ).toHaveLength(1);
     await second.stop();
+  });
+
+  it('stop interrupts the running answer; new starts the conversation over', async () => {
+    const chunks = Array.from({ length: 40 }, (_, i) => `part${i} `);
+    h.fake.enqueue(replies.text(chunks.join(''), { chunks, delayMs: 300 }));
+    await deliver(running, slackMessageEvent({ channel: 'D1000', user: 'U20', text: 'a long task' }).body);
+    const answer = await eventually(() => botMessageWith('D1000', 'part0'));
+    await deliver(running, slackMessageEvent({ channel: 'D1000', user: 'U20', text: 'stop' }).body);
+    await eventually(() => botMessageWith('D1000', 'Stopped.'));
+    await h.agent.whenIdle();
+    expect(lastText(answer)).not.toContain('part39');
+    expect(await h.agent.getSession('user_slack:user:U20')).not.toBeNull();
+    await deliver(running, slackMessageEvent({ channel: 'D1000', user: 'U20', text: '<@UBOT> new' }).body);
+    await eventually(() => botMessageWith('D1000', 'Starting over'));
+    expect(await h.agent.getSession('user_slack:user:U20')).toBeNull();
+  });
+
+  it('keeps to its allowlists, and denies a tool nobody approves in time', async () => {
+    const strict = await h.startBot(slackAdapter, () => createMemoryState(), {
+      allow: { users: ['U30'], channels: ['C31'] },
+      approvals: { timeoutMs: 1_000 },
+    });
+    await deliver(strict, slackMessageEvent({ channel: 'D1100', user: 'U99', text: 'let me in' }).body);
+    await eventually(() => botMessageWith('D1100', 'not allowed to use this bot'));
+    const elsewhere = slackMessageEvent({
+      channel: 'C32',
+      user: 'U30',
+      text: '<@UBOT> over here',
+      type: 'app_mention',
+    });
+    await deliver(strict, elsewhere.body);
+    const allowed = slackMessageEvent({
+      channel: 'C31',
+      user: 'U30',
+      text: '<@UBOT> in here',
+      type: 'app_mention',
+    });
+    await deliver(strict, allowed.body);
+    await eventually(() => botMessageWith('C31', 'in here'));
+    await strict.bot.whenIdle();
+    expect(slack.messagesIn('C32')).toEqual([]);
+    expect(h.fake.conversationRequests().some((r) => /let me in|over here/.test(r.lastUserText))).toBe(false);
+
+    const file = join(h.workDir, 'unanswered.txt');
+    h.fake.enqueue(
+      replies.toolUse('Write', { file_path: file, content: 'late' }),
+      replies.text('Nobody said yes.'),
+    );
+    await deliver(strict, slackMessageEvent({ channel: 'D1200', user: 'U30', text: 'write it' }).body);
+    const card = await eventually(() => approvalCard('D1200'));
+    await eventually(() => botMessageWith('D1200', 'Nobody said yes.'));
+    expect(existsSync(file)).toBe(false);
+    expect(JSON.stringify(card.message.blocks)).toContain('Denied: nobody answered in time.');
+    await strict.stop();
   });
 });
