@@ -85,6 +85,10 @@ class PgBossJobQueueBackend implements JobQueueBackend {
         expireInSeconds: this.staleAfterSeconds,
       });
     })();
+    // A failed start (PostgreSQL unreachable) is tried again by the next call.
+    this.started.catch(() => {
+      this.started = null;
+    });
     return this.started;
   }
 

@@ -31,14 +31,14 @@ export function defineCancelTests(h: Harness): void {
       // With a durable queue the cancel comes from another instance: another node.
       const canceller = h.options.durable === false ? worker : await h.open(name);
       const started = deferred();
-      let reason: unknown;
+      const aborted = deferred<unknown>();
       await worker.work(
         async (_job, signal) => {
           started.resolve();
           await new Promise<void>((resolve) =>
             signal.addEventListener('abort', () => resolve(), { once: true }),
           );
-          reason = signal.reason;
+          aborted.resolve(signal.reason);
           throw signal.reason;
         },
         { concurrency: 1 },
@@ -52,6 +52,7 @@ export function defineCancelTests(h: Harness): void {
         return job?.state === 'cancelled' ? job : undefined;
       });
       expect(info).toMatchObject({ taskId, state: 'cancelled', failedReason: null });
+      const reason = await aborted.promise;
       expect(reason).toBeInstanceOf(JobCancelledError);
       expect(reason).toMatchObject({ code: 'ABORTED', taskId });
       expect(await canceller.cancel(taskId)).toBe('finished');

@@ -11,7 +11,7 @@ const factory = (await import(pathToFileURL(modulePath).href)) as {
 const queue = await factory.default({ name });
 await queue.work(
   async (job) => {
-    process.stdout.write(`started ${job.taskId}\n`);
+    process.stdout.write(`started ${job.taskId} ${job.attempt}\n`);
     await new Promise(() => {});
   },
   { concurrency: 1 },
