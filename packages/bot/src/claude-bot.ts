@@ -377,7 +377,12 @@ export class ClaudeBot {
       await this.say(ask.target, failureMessage(error));
     } finally {
       controllers.delete(controller);
-      if (controllers.size === 0) this.running.delete(session.sessionId);
+      if (controllers.size === 0) {
+        // Nothing of this session runs or waits: what only its turns used can go.
+        this.running.delete(session.sessionId);
+        this.targets.delete(session.sessionId);
+        this.forgetSession(session.sessionId);
+      }
     }
   }
 
