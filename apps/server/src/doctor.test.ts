@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SUPPORTED_CLI_VERSIONS } from '@claude-code-server/core';
 import { type FakeAnthropic, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { createPostgresSessionStore } from '@claude-code-server/store-postgres';
@@ -166,6 +167,25 @@ describe('claude-code-server doctor', () => {
     expect(run.stdout).toMatch(
       /^FAIL\s+config\s+bad\.yaml: store\.type: must be one of memory, sqlite, redis, postgres$/m,
     );
+    expect(run.code).toBe(1);
+  });
+
+  it('reports each plugin with its tools and hooks, and a plugin that does not load', async () => {
+    const ordersPlugin = fileURLToPath(new URL('../test/plugins/orders-plugin.mjs', import.meta.url));
+    writeFileSync(
+      join(dir, 'audit.mjs'),
+      'export const hooks = { PostToolUse: [{ hooks: [async () => ({})] }] };\n',
+    );
+    const config = writeConfig(
+      'plugins.yaml',
+      `store:\n  type: memory\nprojects:\n  app:\n    path: ./project\nplugins:\n  - ${ordersPlugin}\n  - ./audit.mjs\n  - ./gone.mjs\n`,
+    );
+    const run = await runCli(['doctor', '--config', config], { env: goodEnv, cwd: dir });
+    expect(run.stdout).toMatch(/^ok\s+plugin .*orders-plugin\.mjs\s+tools mcp__orders__lookup; no hooks$/m);
+    // Relative to the config file.
+    expect(run.stdout).toContain(`plugin ${join(dir, 'audit.mjs')}`);
+    expect(run.stdout).toMatch(/^ok\s+plugin .*audit\.mjs\s+no tools; hooks on PostToolUse$/m);
+    expect(run.stdout).toMatch(/^FAIL\s+plugin .*gone\.mjs\s+plugins\.2: .*gone\.mjs does not exist$/m);
     expect(run.code).toBe(1);
   });
 

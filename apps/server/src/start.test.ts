@@ -175,6 +175,16 @@ describe('claude-code-server start', () => {
     expect(run2.stderr).toMatch(/project gone: the directory .*nowhere does not exist/);
   });
 
+  it('refuses a plugin module that is not there, naming it relative to the config file', async () => {
+    const config = fx.writeConfig(
+      'plugin.yaml',
+      'server:\n  port: 0\nstore:\n  type: memory\nprojects:\n  app:\n    path: ./project\nplugins:\n  - ./no-such-plugin.mjs\n',
+    );
+    const run = await runCli(['start', '--config', config], { env: fx.env, cwd: fx.dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`plugins.0: ${join(fx.dir, 'no-such-plugin.mjs')} does not exist`);
+  });
+
   it('a port in use is named', async () => {
     const first = await start(['--port', '0', '--config', sqliteConfig('sqlite.yaml', 10_000)]);
     const port = new URL(first.url).port;

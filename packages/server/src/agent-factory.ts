@@ -12,6 +12,7 @@ import type {
   ParsedServerConfig,
   PermissionsConfig,
 } from './options/config-schema.js';
+import type { ServerPlugins } from './plugins/plugin-loader.js';
 import { widerMode } from './policy/turn-policy.js';
 
 /** Project name -> absolute directory; every directory must exist. */
@@ -45,6 +46,7 @@ export function buildAgentOptions(input: {
   principals: readonly Principal[];
   projectDirs: Record<string, string>;
   defaultProject: string;
+  plugins?: Pick<ServerPlugins, 'toolServers' | 'hooks'>;
 }): ClaudeAgentOptions {
   const base = claudeConfigOf(input.claude);
   let permissionMode: PermissionMode = input.claude.permission_mode;
@@ -77,6 +79,8 @@ export function buildAgentOptions(input: {
     maxQueue: limits.max_queue,
     maxQueuePerSession: limits.max_queue_per_session,
   };
+  if (input.plugins && input.plugins.toolServers.length > 0) options.toolServers = input.plugins.toolServers;
+  if (input.plugins && Object.keys(input.plugins.hooks).length > 0) options.hooks = input.plugins.hooks;
   if (base.configDir !== undefined) options.configDir = base.configDir;
   if (agent.lease_ttl_ms !== undefined) options.leaseTtlMs = agent.lease_ttl_ms;
   if (agent.lease_wait_ms !== undefined) options.leaseWaitMs = agent.lease_wait_ms;

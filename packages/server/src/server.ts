@@ -11,6 +11,7 @@ import { ApprovalBroker } from './approvals/approval-broker.js';
 import { InProcessApprovalHandOff } from './approvals/in-process-hand-off.js';
 import { KeyTable } from './auth/key-table.js';
 import { ShutdownAbort, TurnService } from './chat/turn-service.js';
+import { InvalidServerOptionsError } from './errors/server-error.js';
 import { HealthCheck } from './health/health-check.js';
 import { buildApp } from './http/build-app.js';
 import { RateLimiter } from './limits/rate-limiter.js';
@@ -19,7 +20,12 @@ import { ServerMetrics } from './metrics/server-metrics.js';
 import { ModelNames } from './openai/model-names.js';
 import { buildOpenApiDocument, operationsOf } from './openapi/document.js';
 import { claudeConfigOf } from './options/claude-section.js';
-import { parseServerOptions, type ServerOptions } from './options/server-options.js';
+import {
+  type ParsedServerOptions,
+  parseServerOptions,
+  type ServerOptions,
+} from './options/server-options.js';
+import { loadServerPlugins } from './plugins/plugin-loader.js';
 import type { RouteContext } from './routes/context.js';
 import { TaskRegistry } from './tasks/task-registry.js';
 import { TaskRunner } from './tasks/task-runner.js';
@@ -56,6 +62,21 @@ export interface ClaudeCodeServer {
   shutdown(options?: ShutdownOptions): Promise<void>;
 }
 
+/** Tools and hooks are part of every CLI process an agent starts: one passed in brings its own. */
+function refusePluginsBesideAnInstance(options: ParsedServerOptions): void {
+  const given = [
+    options.plugins.length > 0 ? 'plugins' : undefined,
+    options.toolServers !== undefined ? 'toolServers' : undefined,
+    options.hooks !== undefined ? 'hooks' : undefined,
+  ].filter((key) => key !== undefined);
+  if (given.length === 0) return;
+  const problems = given.map(
+    (key) =>
+      `${key}: does not apply to an agent instance: give toolServers and hooks to the ClaudeAgent you pass`,
+  );
+  throw new InvalidServerOptionsError(problems, given[0] as string);
+}
+
 /** Builds the HTTP server over a ClaudeAgent; throws InvalidServerOptionsError naming each bad option. */
 export async function createServer(input: ServerOptions): Promise<ClaudeCodeServer> {
   const options = parseServerOptions(input);
@@ -64,13 +85,24 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
   const projectDirs = resolveProjectDirectories(options.projects);
   const projectNames = Object.keys(options.projects);
   const defaultProject = options.default_project ?? (projectNames[0] as string);
-  const keys = new KeyTable(options);
+  const ownsAgent = !(options.agent instanceof ClaudeAgent);
+  if (!ownsAgent) refusePluginsBesideAnInstance(options);
+  // The operator's tools and hooks: every session of the agent has them (API clients define none).
+  const plugins = await loadServerPlugins({
+    paths: options.plugins,
+    toolServers: options.toolServers,
+    hooks: options.hooks,
+  });
+  for (const plugin of plugins.loaded) {
+    logger.info({ plugin: plugin.path, tools: plugin.toolNames, hooks: plugin.hookEvents }, 'plugin loaded');
+  }
+  const operatorTools = plugins.toolServers.flatMap((server) => [...server.toolNames]);
+  const keys = new KeyTable(options, operatorTools);
   // With metrics on, every store call the server makes (its agent's too) is timed.
   const metrics = options.metrics.enabled ? new ServerMetrics() : undefined;
   const store = metrics ? measuredStore(options.store, metrics) : options.store;
   if (keys.anonymous) logger.warn('auth: none: anyone who can reach this server can use it');
 
-  const ownsAgent = !(options.agent instanceof ClaudeAgent);
   const agent =
     options.agent instanceof ClaudeAgent
       ? options.agent
@@ -84,6 +116,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
             principals: keys.principals,
             projectDirs,
             defaultProject,
+            plugins,
           }),
         );
   metrics?.observeAgent(agent);
@@ -103,7 +136,10 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     logger,
     projects: projectNames,
     defaultProject,
-    defaults: { permissionMode: options.claude.permission_mode, allowedTools: options.claude.allowed_tools },
+    defaults: {
+      permissionMode: options.claude.permission_mode,
+      allowedTools: [...options.claude.allowed_tools, ...operatorTools],
+    },
     defaultTimeoutMs: options.limits.default_timeout_ms,
     maxTimeoutMs: options.limits.max_timeout_ms,
     includeContent: options.log.include_content,

@@ -126,6 +126,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const store = app.data.store;
   // Defaults and environment values are relative to where the command runs.
   if (store.type === 'sqlite' && store.path !== ':memory:') store.path = resolve(cwd, store.path);
+  section.data.plugins = section.data.plugins.map((path) => resolve(cwd, path));
   return {
     file,
     listen: app.data.server,

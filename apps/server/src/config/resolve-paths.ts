@@ -18,6 +18,7 @@ export function resolveRelativePaths(raw: RawConfig, baseDir: string): void {
       if (isPlainObject(project) && 'path' in project) project.path = absolute(project.path, baseDir);
     }
   }
+  if (Array.isArray(raw.plugins)) raw.plugins = raw.plugins.map((path) => absolute(path, baseDir));
   if (isPlainObject(raw.claude)) {
     for (const key of ['config_dir', 'cli_path']) {
       if (key in raw.claude) raw.claude[key] = absolute(raw.claude[key], baseDir);

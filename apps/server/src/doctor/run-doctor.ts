@@ -2,6 +2,7 @@ import { type AppConfig, loadConfig } from '../config/load-config.js';
 import { ConfigError } from '../errors.js';
 import { checkAuthConfigured, checkAuthLive } from './check-auth.js';
 import { checkCli } from './check-cli.js';
+import { checkPlugins } from './check-plugins.js';
 import { checkProjects } from './check-projects.js';
 import { type CheckResult, fail, pass, skip } from './check-result.js';
 import { checkStore } from './check-store.js';
@@ -46,5 +47,6 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<CheckResul
   }
   results.push(await checkStore(config.store));
   results.push(...checkProjects(config.projects, config.defaultProject));
+  results.push(...(await checkPlugins(config.server.plugins)));
   return results;
 }

@@ -20,8 +20,13 @@ export class KeyTable {
   /** The principal of every request when auth is off; null when keys are required. */
   readonly anonymous: Principal | null;
 
-  constructor(config: AuthInputs) {
+  /**
+   * `operatorTools`: the plugins' tool names, which every key may use unless its `tools` lists
+   * fewer (like `claude.allowed_tools`).
+   */
+  constructor(config: AuthInputs, operatorTools: readonly string[] = []) {
     const { auth, claude, limits } = config;
+    const defaultTools = [...claude.allowed_tools, ...operatorTools];
     if (auth === 'none') {
       this.entries = [];
       this.anonymous = {
@@ -29,7 +34,7 @@ export class KeyTable {
         tenant: ANONYMOUS_TENANT,
         users: new UserPatterns(['*']),
         maxPermissionMode: claude.permission_mode,
-        tools: claude.allowed_tools,
+        tools: defaultTools,
         projects: null,
         rateLimit: limits.rate_limit,
       };
@@ -43,7 +48,7 @@ export class KeyTable {
         tenant: key.tenant ?? key.name,
         users: new UserPatterns(key.users),
         maxPermissionMode: key.max_permission_mode ?? claude.permission_mode,
-        tools: key.tools ?? claude.allowed_tools,
+        tools: key.tools ?? defaultTools,
         projects: key.projects === undefined || key.projects.includes('*') ? null : new Set(key.projects),
         rateLimit: key.rate_limit ?? limits.rate_limit,
       },

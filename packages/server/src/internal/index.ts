@@ -30,3 +30,9 @@ export {
   problemLine,
   safeParsePlain,
 } from '../options/zod-issues.js';
+export {
+  type LoadedPlugin,
+  loadPlugin,
+  loadServerPlugins,
+  type ServerPlugins,
+} from '../plugins/plugin-loader.js';

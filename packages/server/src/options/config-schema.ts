@@ -216,6 +216,8 @@ export const serverConfigShape = {
   permissions: permissionsSchema.default(() => permissionsSchema.parse({})),
   attachments: attachmentsConfigSchema.default(() => attachmentsConfigSchema.parse({})),
   websocket: websocketSchema.default(() => websocketSchema.parse({})),
+  /** Modules of the operator's in-process tools and hooks (`export toolServers` / `hooks`), loaded at start. */
+  plugins: z.array(nonEmptyString, { error: typeError('must be a list of module paths') }).default([]),
 };
 
 type ConfigLike = Pick<

@@ -1,4 +1,5 @@
 import { ClaudeAgent } from '@claude-code-server/agent';
+import type { Hooks, ToolServer } from '@claude-code-server/core';
 import { snakeCase } from '@claude-code-server/core/internal';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
@@ -6,7 +7,7 @@ import { z } from 'zod';
 import type { ApprovalHandOff } from '../approvals/approval-hand-off.js';
 import { InvalidServerOptionsError } from '../errors/server-error.js';
 import { agentSectionSchema, checkConfig, serverConfigShape } from './config-schema.js';
-import { mappingOr } from './zod-helpers.js';
+import { mappingOr, typeError } from './zod-helpers.js';
 import { type IssueProblem, issueProblems, problemLine, safeParsePlain } from './zod-issues.js';
 
 const STORE_METHODS = [
@@ -49,6 +50,12 @@ export const serverOptionsSchema = z
     logger: z.custom<Logger>(isLogger, 'must be a pino logger').optional(),
     /** Where pending permission requests wait and answers are handed over (default: this process). */
     approvals: z.custom<ApprovalHandOff>(isApprovalHandOff, 'must be an ApprovalHandOff').optional(),
+    /** In-process tool servers (core's createToolServer) every session gets, beside the plugins'. */
+    toolServers: z
+      .array(z.custom<ToolServer>(), { error: typeError('must be an array of tool servers') })
+      .optional(),
+    /** Hook callbacks (core's Hooks) every session gets, beside the plugins'. */
+    hooks: z.custom<Hooks>().optional(),
   })
   .superRefine(checkConfig);
 
