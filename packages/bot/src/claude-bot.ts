@@ -345,7 +345,8 @@ export class ClaudeBot {
     controllers.add(controller);
     this.running.set(session.sessionId, controllers);
     this.targets.set(session.sessionId, ask.target);
-    let primary = false;
+    /** Set when the turn carrying this message starts: whether this caller posts its answer. */
+    let role: 'first' | 'merged' | undefined;
     try {
       const events: AsyncIterable<AgentEvent> = this.agent.stream(ask.text, {
         userId: session.userId,
@@ -356,13 +357,13 @@ export class ClaudeBot {
         signal: controller.signal,
         timeoutMs: this.options.turnTimeoutMs,
         onStart: () => {
-          primary = this.claimTurn(session.sessionId);
+          role = this.claimTurn(session.sessionId) ? 'first' : 'merged';
         },
       });
       const text = answerText(events, () => {});
       // Nothing is posted before the first words: a turn that fails at once leaves no empty message.
       const { done, rest } = await firstAndRest(text);
-      if (!primary) {
+      if (role === 'merged') {
         for await (const _ of rest) {
           // A merged message: the first message's caller posts the answer.
         }
@@ -372,7 +373,8 @@ export class ClaudeBot {
       const limit = messageLimitFor(ask.context.platform, this.options.messageLimits);
       for await (const part of splitByLength(rest, limit)) await ask.target.post(part);
     } catch (error) {
-      if (controller.signal.aborted) return;
+      // A merged message's turn is reported once, by the first message's caller.
+      if (controller.signal.aborted || role === 'merged') return;
       this.logFailure('turn failed', session.sessionId, error);
       await this.say(ask.target, failureMessage(error));
     } finally {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClaudeAgent } from '@claude-code-server/agent';
+import { ClaudeAgent, type ClaudeAgentOptions } from '@claude-code-server/agent';
 import { type FakeAnthropic, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import type { Adapter, StateAdapter } from 'chat';
@@ -41,7 +41,8 @@ export const quietLogger = {
   error() {},
 };
 
-export async function startBotHarness(): Promise<BotHarness> {
+/** `agentOptions`: more options of the shared agent (e.g. `debounceMs`). */
+export async function startBotHarness(agentOptions: Partial<ClaudeAgentOptions> = {}): Promise<BotHarness> {
   const fake = await startFakeAnthropic();
   fake.setDefault((req) => ({ type: 'text', text: `echo: ${req.lastUserText}` }));
   const root = await mkdtemp(join(tmpdir(), 'bot-test-'));
@@ -54,6 +55,7 @@ export async function startBotHarness(): Promise<BotHarness> {
     store,
     configDir,
     pool: { maxLive: 2, spares: 0 },
+    ...agentOptions,
     config: {
       cwd: workDir,
       permissionMode: 'default',
