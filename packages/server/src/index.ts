@@ -27,6 +27,21 @@ export {
   taskStatuses,
 } from './api/response-schemas.js';
 export {
+  assistantEventSchema,
+  deltaEventSchema,
+  initEventSchema,
+  retryEventSchema,
+  STREAM_EVENT_SCHEMA_NAMES,
+  type StreamEvent,
+  type StreamEventName,
+  sessionEventSchema,
+  streamErrorEventSchema,
+  streamEventDataSchemas,
+  thinkingEventSchema,
+  toolResultEventSchema,
+  toolUseEventSchema,
+} from './api/stream-event-schemas.js';
+export {
   turnIdSchema,
   type WsClientFrame,
   type WsServerFrame,

@@ -107,5 +107,18 @@ describe('the OpenAPI document: approvals, the WebSocket and attachments', () =>
     expect(schemas.ChatRequest?.properties).toHaveProperty('wait_for_approval');
     expect(JSON.stringify(schemas.WsClientFrame)).toContain('"interrupt"');
     expect(JSON.stringify(schemas.WsServerFrame)).toContain('"accepted"');
+    // The data of every stream event, by name, and named in the operation.
+    for (const name of ['SessionEvent', 'InitEvent', 'DeltaEvent', 'ThinkingEvent', 'AssistantEvent']) {
+      expect(schemas[name]?.properties, name).toBeDefined();
+      expect(doc.paths['/chat/stream']?.post?.description).toContain(name);
+    }
+    expect(Object.keys(schemas.ToolResultEvent?.properties ?? {})).toEqual([
+      'tool_use_id',
+      'content',
+      'is_error',
+      'parent_tool_use_id',
+    ]);
+    expect(Object.keys(schemas.RetryEvent?.properties ?? {})).toContain('retry_delay_ms');
+    expect(Object.keys(schemas.StreamErrorEvent?.properties ?? {})).toEqual(['success', 'error', 'status']);
   });
 });

@@ -2,7 +2,7 @@ import { type AddressInfo, connect } from 'node:net';
 import type { TurnFailedEvent } from '@claude-code-server/agent';
 import { replies } from '@claude-code-server/fake-anthropic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClaudeCodeServer } from '../src/index.js';
+import { type ClaudeCodeServer, type StreamEventName, streamEventDataSchemas } from '../src/index.js';
 import { type ServerHarness, startServerHarness } from './harness.js';
 import { parseSse, postStream, type SseMessage } from './sse-client.js';
 
@@ -39,6 +39,16 @@ async function logged(match: (line: Record<string, unknown>) => boolean): Promis
   throw new Error('no such log line');
 }
 
+/** Every event's data matches the schema the server exports (and the OpenAPI document shows) for it. */
+function expectSchemaShaped(events: SseMessage[]): void {
+  for (const { event, data } of eventsOnly(events)) {
+    const schema = streamEventDataSchemas[event as StreamEventName];
+    expect(schema, `a schema for ${event}`).toBeDefined();
+    const parsed = schema.safeParse(data);
+    expect(parsed.error?.issues, `the data of ${event}`).toBeUndefined();
+  }
+}
+
 const named = (events: SseMessage[], name: string) => events.filter((e) => e.event === name);
 /** The events without the keep-alive comments. */
 const eventsOnly = (events: SseMessage[]) => events.filter((e) => e.event !== undefined);
@@ -72,6 +82,7 @@ describe('POST /chat/stream', () => {
     });
     expect(events.at(-1)?.event).toBe('done');
     expect(named(events, 'init')[0]?.data).toMatchObject({ permission_mode: 'default' });
+    expectSchemaShaped(events);
   });
 
   it('streams tool use and tool results', async () => {
@@ -88,6 +99,10 @@ describe('POST /chat/stream', () => {
     expect(JSON.stringify(result.content)).toContain('The main project.');
     expect(result.is_error).toBe(false);
     expect(named(events, 'done')[0]?.data).toMatchObject({ content: 'It says main.' });
+    expect(eventsOnly(events).map((e) => e.event)).toEqual(
+      expect.arrayContaining(['session', 'init', 'assistant', 'tool_use', 'tool_result', 'done']),
+    );
+    expectSchemaShaped(events);
   });
 
   it('sends keep-alive comments during long silences', async () => {

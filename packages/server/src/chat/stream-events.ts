@@ -1,10 +1,8 @@
+import type { StreamEvent } from '../api/stream-event-schemas.js';
 import type { TurnEvent } from './turn-service.js';
 
-/** One Server-Sent Event: its name and JSON data. */
-export interface SseEvent {
-  event: string;
-  data: unknown;
-}
+/** One Server-Sent Event: its name and JSON data, typed by the event's schema. */
+export type SseEvent = StreamEvent;
 
 /**
  * The SSE (and WebSocket) event for a turn's event, or null for those a client has no use for (raw

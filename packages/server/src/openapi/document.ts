@@ -18,6 +18,7 @@ import {
   taskAcceptedSchema,
   taskSchema,
 } from '../api/response-schemas.js';
+import { STREAM_EVENT_SCHEMA_NAMES, streamEventDataSchemas } from '../api/stream-event-schemas.js';
 import { wsClientFrameSchema, wsServerFrameSchema } from '../api/ws-frame-schemas.js';
 import { metricsOperation } from '../metrics/metrics-operation.js';
 import { openAiOperations } from '../openai/openai-operations.js';
@@ -45,6 +46,9 @@ const NAMED: Array<[string, z.ZodType, 'input' | 'output']> = [
   ['PendingPermissions', pendingPermissionsSchema, 'output'],
   ['WsClientFrame', wsClientFrameSchema, 'input'],
   ['WsServerFrame', wsServerFrameSchema, 'output'],
+  ...STREAM_EVENT_SCHEMA_NAMES.map(
+    ([event, name]) => [name, streamEventDataSchemas[event], 'output'] as [string, z.ZodType, 'output'],
+  ),
 ];
 
 function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {

@@ -101,13 +101,16 @@ export const operations: OperationSpec[] = [
     operationId: 'chatStream',
     summary: 'Send a message and receive the turn as Server-Sent Events',
     description:
-      'Events: `session` {session_id, claude_session_id} first, `init`, `delta` {text} as the model ' +
-      'writes, `assistant` (a whole message), `tool_use`, `tool_result`, `retry`, ' +
+      'Each event is `event: <name>` and `data: <one JSON line>`; the data of each is a schema under ' +
+      'components.schemas: `session` (SessionEvent) first, `init` (InitEvent), `delta` (DeltaEvent: ' +
+      'text as the model writes it), `thinking` (ThinkingEvent), `assistant` (AssistantEvent: a whole ' +
+      'message), `tool_use` (ToolUseEvent), `tool_result` (ToolResultEvent), `retry` (RetryEvent), ' +
       '`permission_request` (PermissionRequest: a tool waits for POST ' +
       '/session/{session_id}/permissions/{request_id}) and `permission_resolved` (PermissionResolved: ' +
-      'allowed or denied, by an answer, the timeout or the end of the turn), then `done` with the ' +
-      'same body as POST /chat, or `error` {success:false, error, status}. Comments (`: keep-alive`) ' +
-      'during long silences. Closing the connection interrupts the turn.',
+      'allowed or denied, by an answer, the timeout or the end of the turn), then `done` ' +
+      '(ChatResponse, the body of POST /chat) or `error` (StreamErrorEvent: {success:false, error, ' +
+      'status}). Comments (`: keep-alive`) during long silences. Closing the connection interrupts ' +
+      'the turn.',
     tag: 'chat',
     authenticated: true,
     body: chatRequestSchema,
