@@ -1,7 +1,8 @@
 /**
  * Longest answer per message on each platform, in characters, a little under the platform's cap to
  * leave room for formatting: Discord 2000, Telegram 4096, Google Chat 4096 (text message), Slack
- * 12000 (a markdown block), Teams about 28 KB.
+ * 12000 (a markdown block), Teams about 28 KB, a Lark card about
+ * 30 KB.
  */
 export const DEFAULT_MESSAGE_LIMITS: Readonly<Record<string, number>> = {
   discord: 1900,
@@ -9,6 +10,7 @@ export const DEFAULT_MESSAGE_LIMITS: Readonly<Record<string, number>> = {
   gchat: 4000,
   slack: 11_000,
   teams: 20_000,
+  lark: 8000,
 };
 
 const FALLBACK_LIMIT = 4000;

@@ -41,9 +41,14 @@ export function webhookPlatform(path: string, basePath = '/webhooks'): string | 
   return /^[A-Za-z0-9_-]+$/.test(rest) ? rest : undefined;
 }
 
+/** The methods passed to the adapters: WeCom's and WeChat's callback URL verification is a GET. */
+const WEBHOOK_METHODS = ['GET', 'HEAD', 'POST'];
+
 /**
- * A Node `http` request listener serving the bot's webhook routes (POST `<basePath>/<platform>`); a
+ * A Node `http` request listener serving the bot's webhook routes (`<basePath>/<platform>`); a
  * minimal bridge from Node's request to the web `Request` Chat SDK takes, so no framework is needed.
+ * GET, HEAD and POST go to the platform's adapter, which answers what it does not handle (a GET
+ * echostr check on WeCom and Official Accounts, an error elsewhere); other methods get 405.
  * Any other path gets 404, and `next` (when given, e.g. Express's) gets the request instead.
  */
 export function webhookRequestListener(bot: ClaudeBot, options: WebhookListenerOptions = {}) {
@@ -55,8 +60,10 @@ export function webhookRequestListener(bot: ClaudeBot, options: WebhookListenerO
       else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    if (req.method !== 'POST') {
-      res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('webhooks take POST');
+    if (!WEBHOOK_METHODS.includes(req.method ?? '')) {
+      res
+        .writeHead(405, { allow: WEBHOOK_METHODS.join(', '), 'content-type': 'text/plain' })
+        .end('webhooks take GET or POST');
       return;
     }
     toWebRequest(req)
