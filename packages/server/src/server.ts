@@ -135,6 +135,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     running,
     logger,
     projects: projectNames,
+    projectDirs,
     defaultProject,
     defaults: {
       permissionMode: options.claude.permission_mode,

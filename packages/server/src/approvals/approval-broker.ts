@@ -7,10 +7,11 @@ import type {
   PermissionResolvedBody,
 } from '../api/permission-schemas.js';
 import type { Principal } from '../auth/principal.js';
-import { forbidden, HttpError } from '../errors/http-error.js';
+import { badRequest, forbidden, HttpError } from '../errors/http-error.js';
 import { toolsCover } from '../policy/turn-policy.js';
 import { storedSessionId } from '../tenancy.js';
 import type { ApprovalAnswer, ApprovalHandOff, PendingApproval } from './approval-hand-off.js';
+import { pathsOutside } from './working-directory.js';
 
 /** What a turn tells its listeners about its permission requests (as SSE and WS events). */
 export type ApprovalEvent =
@@ -27,6 +28,16 @@ export interface ApprovalTurn {
   keyTools: readonly string[];
   /** false: a tool that needs permission is denied at once (sync /chat by default). */
   waitForApproval: boolean;
+  /** The turn's project directory: no approval grants a file tool a path outside it. */
+  workDir: string;
+}
+
+/** The decision for a path outside the turn's working directory: never granted, nobody asked. */
+function deniedOutside(toolName: string, path: string, workDir: string): PermissionDecision {
+  return {
+    behavior: 'deny',
+    message: `${toolName} of ${path} is outside the working directory ${workDir}, and cannot be approved.`,
+  };
 }
 
 const DEFAULT_DENY_MESSAGE = 'The user denied this tool call.';
@@ -85,6 +96,10 @@ export class ApprovalBroker {
           message: `${toolName} needs permission, and this API key may not grant it.`,
         };
       }
+      const outside = pathsOutside(turn.workDir, input)[0];
+      if (outside) {
+        return deniedOutside(toolName, outside.path, turn.workDir);
+      }
       if (!turn.waitForApproval) {
         return {
           behavior: 'deny',
@@ -103,6 +118,7 @@ export class ApprovalBroker {
         input,
         createdAt: now,
         expiresAt: now + this.timeoutMs,
+        workDir: turn.workDir,
       };
       return new Promise<PermissionDecision>((resolve) => {
         let settled = false;
@@ -144,14 +160,22 @@ export class ApprovalBroker {
         context.signal.addEventListener('abort', onAbort, { once: true });
         if (context.signal.aborted) return onAbort();
         this.handOff
-          .open(pending, (answer: ApprovalAnswer) =>
-            finish(
-              answer.behavior === 'allow'
-                ? { behavior: 'allow', ...(answer.updatedInput ? { updatedInput: answer.updatedInput } : {}) }
-                : { behavior: 'deny', message: answer.message },
+          .open(pending, (answer: ApprovalAnswer) => {
+            // The answering node refuses such an answer (400); checked here too, where the turn runs.
+            const outsideAnswer =
+              answer.behavior === 'allow' ? pathsOutside(turn.workDir, answer.updatedInput)[0] : undefined;
+            return finish(
+              outsideAnswer
+                ? deniedOutside(toolName, outsideAnswer.path, turn.workDir)
+                : answer.behavior === 'allow'
+                  ? {
+                      behavior: 'allow',
+                      ...(answer.updatedInput ? { updatedInput: answer.updatedInput } : {}),
+                    }
+                  : { behavior: 'deny', message: answer.message },
               'answer',
-            ),
-          )
+            );
+          })
           .then(
             () => {
               if (!settled) tell({ type: 'permission_request', request: permissionRequestBody(pending) });
@@ -199,6 +223,16 @@ export class ApprovalBroker {
           tool_name: pending.toolName,
           request_id: requestId,
         },
+      );
+    }
+    const outsideInput =
+      body.behavior === 'allow' && pending.workDir !== undefined
+        ? pathsOutside(pending.workDir, body.updated_input)[0]
+        : undefined;
+    if (outsideInput) {
+      throw badRequest(
+        `updated_input.${outsideInput.field}`,
+        `${outsideInput.path} is outside the working directory ${pending.workDir} of this turn`,
       );
     }
     const answer: ApprovalAnswer =

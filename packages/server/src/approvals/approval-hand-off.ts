@@ -11,6 +11,8 @@ export interface PendingApproval {
   input: Record<string, unknown>;
   createdAt: number;
   expiresAt: number;
+  /** The turn's project directory, against which an answer's `updated_input` paths are checked. */
+  workDir?: string;
 }
 
 /** What a client answered, after the answering node checked the key (tenant, user, ceiling). */

@@ -49,6 +49,8 @@ export interface PreparedTurn {
   keyTools: readonly string[];
   /** Whether a tool that needs permission waits for an answer (else it is denied at once). */
   waitForApproval: boolean;
+  /** The project's directory, the turn's working directory. */
+  workDir: string;
 }
 
 export interface TurnServiceDeps {
@@ -58,6 +60,8 @@ export interface TurnServiceDeps {
   logger: Logger;
   /** Project names in config order. */
   projects: readonly string[];
+  /** Project name -> its directory. */
+  projectDirs: Readonly<Record<string, string>>;
   defaultProject: string;
   defaults: TurnDefaults;
   defaultTimeoutMs: number;
@@ -115,6 +119,7 @@ export class TurnService {
         : {}),
       keyTools: principal.tools,
       waitForApproval: body.wait_for_approval ?? waitByDefault,
+      workDir: this.deps.projectDirs[project] as string,
     };
   }
 
