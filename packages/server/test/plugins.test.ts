@@ -121,6 +121,18 @@ describe('plugins: a bad module fails the start, naming the file and the problem
     });
   });
 
+  it('refuses bad toolServers and hooks given as options, naming them', async () => {
+    await expect(h.server({ hooks: { Nope: [] } as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      path: 'hooks',
+      message: expect.stringContaining('hooks.Nope'),
+    });
+    await expect(h.server({ toolServers: [{ name: 'x' }] as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      path: 'toolServers',
+    });
+  });
+
   it('refuses plugins beside an agent instance', async () => {
     await expect(h.server({ plugins: [ORDERS_PLUGIN], agent: server.agent })).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',

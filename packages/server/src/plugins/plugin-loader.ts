@@ -67,13 +67,23 @@ export async function loadPlugin(
   }
 }
 
+/** Runs one of core's option checks, its InvalidConfigError becoming the server's, naming the option. */
+function asOption<T>(option: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof ClaudeCodeServerError)) throw error;
+    throw new InvalidServerOptionsError([`${option}: ${error.message}`], option);
+  }
+}
+
 /** Loads every plugin module in order and merges them with the tools and hooks given as code. */
 export async function loadServerPlugins(input: {
   paths: readonly string[];
   toolServers?: readonly ToolServer[] | undefined;
   hooks?: Hooks | undefined;
 }): Promise<ServerPlugins> {
-  const toolServers: ToolServer[] = [...(input.toolServers ?? [])];
+  const toolServers: ToolServer[] = [...asOption('toolServers', () => parseToolServers(input.toolServers))];
   const hooks: Hooks = {};
   const addHooks = (more: Hooks) => {
     for (const [event, matchers] of Object.entries(more) as [
@@ -83,7 +93,7 @@ export async function loadServerPlugins(input: {
       hooks[event] = [...(hooks[event] ?? []), ...matchers];
     }
   };
-  addHooks(input.hooks ?? {});
+  addHooks(asOption('hooks', () => parseHooks(input.hooks)));
   const loaded: LoadedPlugin[] = [];
   for (const [index, path] of input.paths.entries()) {
     const plugin = await loadPlugin(path, index);
