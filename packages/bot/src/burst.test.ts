@@ -2,13 +2,6 @@ import { createSlackAdapter } from '@chat-adapter/slack';
 import { createMemoryState } from '@chat-adapter/state-memory';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  type BotHarness,
-  eventually,
-  quietLogger,
-  type RunningBot,
-  startBotHarness,
-} from './test-support/bot-harness.js';
-import {
   SLACK_BOT_TOKEN,
   SLACK_SIGNING_SECRET,
   type SlackStandIn,
@@ -16,6 +9,13 @@ import {
   slackSignature,
   startSlackStandIn,
 } from './test-support/slack-stand-in.js';
+import {
+  type BotHarness,
+  eventually,
+  quietLogger,
+  type RunningBot,
+  startBotHarness,
+} from './testing/index.js';
 
 let h: BotHarness;
 let slack: SlackStandIn;

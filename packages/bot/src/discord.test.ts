@@ -6,13 +6,6 @@ import { createMemoryState } from '@chat-adapter/state-memory';
 import { replies } from '@claude-code-server/fake-anthropic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type BotHarness,
-  eventually,
-  quietLogger,
-  type RunningBot,
-  startBotHarness,
-} from './test-support/bot-harness.js';
-import {
   DISCORD_APPLICATION_ID,
   DISCORD_BOT_TOKEN,
   type DiscordMessage,
@@ -24,6 +17,13 @@ import {
   discordSlashCommand,
   startDiscordStandIn,
 } from './test-support/discord-stand-in.js';
+import {
+  type BotHarness,
+  eventually,
+  quietLogger,
+  type RunningBot,
+  startBotHarness,
+} from './testing/index.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const keys = discordKeyPair();

@@ -6,13 +6,6 @@ import { createMemoryState } from '@chat-adapter/state-memory';
 import { replies } from '@claude-code-server/fake-anthropic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type BotHarness,
-  eventually,
-  quietLogger,
-  type RunningBot,
-  startBotHarness,
-} from './test-support/bot-harness.js';
-import {
   SLACK_BOT_TOKEN,
   SLACK_SIGNING_SECRET,
   type SlackMessage,
@@ -22,6 +15,13 @@ import {
   slackSignature,
   startSlackStandIn,
 } from './test-support/slack-stand-in.js';
+import {
+  type BotHarness,
+  eventually,
+  quietLogger,
+  type RunningBot,
+  startBotHarness,
+} from './testing/index.js';
 import { APPROVE_ACTION, DENY_ACTION } from './tool-approvals.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -6,7 +6,7 @@ import { createMemorySessionStore } from '@claude-code-server/store-memory';
 import type { Adapter } from 'chat';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ClaudeBot } from './claude-bot.js';
-import { quietLogger } from './test-support/bot-harness.js';
+import { quietLogger } from './testing/index.js';
 import { webhookRequestListener } from './webhook-listener.js';
 
 // An adapter that answers a GET echostr check the way WeCom and Official Account callbacks need,

@@ -1,9 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createMemoryState } from '@chat-adapter/state-memory';
+import {
+  type BotHarness,
+  eventually,
+  type RunningBot,
+  startBotHarness,
+} from '@claude-code-server/bot/testing';
 import { replies } from '@claude-code-server/fake-anthropic';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLarkAdapter } from '../src/index.js';
-import { type ClaudeBotHarness, eventually, startClaudeBot } from './claude-bot-harness.js';
 import { eventV2, larkDelivery, textMessageEvent } from './lark-events.js';
 import { startLarkStandIn } from './lark-stand-in.js';
 
@@ -12,18 +18,23 @@ const KEYS = { encryptKey: 'encrypt-key-of-the-subscription' };
 const TOKEN = 'verification-token';
 
 let standIn: Awaited<ReturnType<typeof startLarkStandIn>>;
-let h: ClaudeBotHarness;
+let h: BotHarness;
+let running: RunningBot;
 
 beforeAll(async () => {
   standIn = await startLarkStandIn(APP, { ou_alice: 'Alice' });
-  h = await startClaudeBot({
-    lark: createLarkAdapter({
-      ...APP,
-      encryptKey: KEYS.encryptKey,
-      verificationToken: TOKEN,
-      apiBaseUrl: standIn.url,
+  h = await startBotHarness({ pool: { maxLive: 1, spares: 0 } });
+  running = await h.startBot(
+    () => ({
+      lark: createLarkAdapter({
+        ...APP,
+        encryptKey: KEYS.encryptKey,
+        verificationToken: TOKEN,
+        apiBaseUrl: standIn.url,
+      }),
     }),
-  });
+    () => createMemoryState(),
+  );
 });
 
 afterAll(async () => {
@@ -53,7 +64,7 @@ it('runs a Claude Code turn from a Feishu direct message, approving its Write wi
     ),
     KEYS,
   );
-  expect((await h.deliver('lark', ask)).status).toBe(200);
+  expect((await running.deliver('lark', ask)).status).toBe(200);
 
   const card = await eventually(() =>
     standIn.sent.find((sent) => sent.card.elements.some((element) => element.tag === 'action')),
@@ -74,7 +85,7 @@ it('runs a Claude Code turn from a Feishu direct message, approving its Write wi
     ),
     KEYS,
   );
-  expect((await h.deliver('lark', click)).status).toBe(200);
+  expect((await running.deliver('lark', click)).status).toBe(200);
 
   await eventually(() =>
     standIn.sent.some((sent) => sent.kind === 'create' && shownText(sent.messageId).includes('Written it.')),

@@ -1,10 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createMemoryState } from '@chat-adapter/state-memory';
+import {
+  type BotHarness,
+  eventually,
+  type RunningBot,
+  startBotHarness,
+} from '@claude-code-server/bot/testing';
 import { replies } from '@claude-code-server/fake-anthropic';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createWeChatOfficialAccountAdapter, createWeComAdapter } from '../src/index.js';
 import { parseWeChatXml } from '../src/xml.js';
-import { type ClaudeBotHarness, eventually, startClaudeBot } from './claude-bot-harness.js';
 import {
   decryptForReceiver,
   newEncodingAESKey,
@@ -31,15 +37,20 @@ const ACCOUNT = {
 
 let wecomApi: Awaited<ReturnType<typeof startWeChatStandIn>>;
 let accountApi: Awaited<ReturnType<typeof startWeChatStandIn>>;
-let h: ClaudeBotHarness;
+let h: BotHarness;
+let running: RunningBot;
 
 beforeAll(async () => {
   wecomApi = await startWeChatStandIn({ id: WECOM.corpId, secret: WECOM.secret });
   accountApi = await startWeChatStandIn({ id: ACCOUNT.appId, secret: ACCOUNT.appSecret });
-  h = await startClaudeBot({
-    wecom: createWeComAdapter({ ...WECOM, apiBaseUrl: wecomApi.url }),
-    wechat: createWeChatOfficialAccountAdapter({ ...ACCOUNT, apiBaseUrl: accountApi.url }),
-  });
+  h = await startBotHarness({ pool: { maxLive: 1, spares: 0 } });
+  running = await h.startBot(
+    () => ({
+      wecom: createWeComAdapter({ ...WECOM, apiBaseUrl: wecomApi.url }),
+      wechat: createWeChatOfficialAccountAdapter({ ...ACCOUNT, apiBaseUrl: accountApi.url }),
+    }),
+    () => createMemoryState(),
+  );
 });
 
 afterAll(async () => {
@@ -71,7 +82,7 @@ it('runs a Claude Code turn from a WeCom message, approving its Write on the tem
     MsgId: nextMsgId(),
     AgentID: WECOM.agentId,
   });
-  expect((await h.deliver('wecom', wecomCallbackOf(ask))).status).toBe(200);
+  expect((await running.deliver('wecom', wecomCallbackOf(ask))).status).toBe(200);
 
   const card = await eventually(() =>
     wecomApi.callsTo('/cgi-bin/message/send').find((call) => call.body.msgtype === 'template_card'),
@@ -95,7 +106,7 @@ it('runs a Claude Code turn from a WeCom message, approving its Write on the tem
     ResponseCode: 'code-1',
     AgentID: WECOM.agentId,
   });
-  expect((await h.deliver('wecom', wecomCallbackOf(click))).status).toBe(200);
+  expect((await running.deliver('wecom', wecomCallbackOf(click))).status).toBe(200);
 
   await eventually(() => sentTexts(wecomApi, '/cgi-bin/message/send').includes('Written it.'));
   expect(existsSync(file)).toBe(true);
@@ -114,7 +125,7 @@ it('runs a Claude Code turn from an Official Account message: the prompt as the 
     Content: 'write the file',
     MsgId: nextMsgId(),
   });
-  const response = await h.deliver('wechat', accountCallback(ask));
+  const response = await running.deliver('wechat', accountCallback(ask));
   const sealed = parseWeChatXml(await response.text());
   // The approval is asked within the window: it is the callback's (encrypted) passive reply.
   const prompt = parseWeChatXml(decryptForReceiver(ACCOUNT.encodingAESKey, sealed?.Encrypt ?? '').message);
@@ -129,7 +140,7 @@ it('runs a Claude Code turn from an Official Account message: the prompt as the 
     Content: '1',
     MsgId: nextMsgId(),
   });
-  expect(await (await h.deliver('wechat', accountCallback(yes))).text()).toBe('success');
+  expect(await (await running.deliver('wechat', accountCallback(yes))).text()).toBe('success');
 
   await eventually(() => sentTexts(accountApi, '/cgi-bin/message/custom/send').includes('Written it.'));
   expect(existsSync(file)).toBe(true);

@@ -1,3 +1,9 @@
+/**
+ * `@claude-code-server/bot/testing`: Claude Code behind a bot for the tests of a Chat SDK adapter or a
+ * bot app. The real agent and `claude` CLI run against fake-anthropic in a scratch folder; the bot's
+ * webhooks listen on a local port. Needs `@claude-code-server/fake-anthropic` and
+ * `@claude-code-server/store-memory` installed (dev dependencies of the tests).
+ */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +21,8 @@ export interface RunningBot {
   bot: ClaudeBot;
   /** `http://127.0.0.1:PORT/webhooks/<platform>`. */
   webhookUrl(platform: string): string;
+  /** Sends a platform's request (its query kept) to the bot's webhook route over HTTP, as the platform would. */
+  deliver(platform: string, request: Request): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -87,9 +95,20 @@ export async function startBotHarness(agentOptions: Partial<ClaudeAgentOptions> 
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
       let stopped = false;
+      const webhookUrl = (platform: string) => `http://127.0.0.1:${port}/webhooks/${platform}`;
       const handle: RunningBot = {
         bot,
-        webhookUrl: (platform) => `http://127.0.0.1:${port}/webhooks/${platform}`,
+        webhookUrl,
+        async deliver(platform, request) {
+          const { search } = new URL(request.url);
+          const body =
+            request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
+          return fetch(`${webhookUrl(platform)}${search}`, {
+            method: request.method,
+            headers: request.headers,
+            body,
+          });
+        },
         async stop() {
           if (stopped) return;
           stopped = true;
