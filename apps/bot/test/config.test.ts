@@ -37,7 +37,7 @@ describe('bot.yaml', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bot-config-'));
     dirs.push(dir);
     expect(problemsOf(() => loadBotConfig({ cwd: dir, env: {} }))).toEqual([
-      '(defaults): platforms: enable at least one platform: slack, discord, teams, gchat, telegram (e.g. `platforms: { slack: {} }`)',
+      '(defaults): platforms: enable at least one platform: slack, discord, teams, gchat, telegram, lark, wecom, wechat (e.g. `platforms: { slack: {} }`)',
     ]);
   });
 

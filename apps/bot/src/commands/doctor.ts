@@ -1,5 +1,6 @@
 import { claudeConfigDir } from '@claude-code-server/core';
 import { claudeConfigOf } from '@claude-code-server/server/internal';
+import type { Adapter } from 'chat';
 import type { LoadedBotConfig } from '../config/load-bot-config.js';
 import { loadBotConfig } from '../config/load-bot-config.js';
 import {
@@ -12,7 +13,13 @@ import {
   formatReport,
   pass,
 } from '../config/server-app.js';
-import { missingVariables, PLATFORM_NAMES, PLATFORMS } from '../platforms/platform-table.js';
+import {
+  missingVariables,
+  PLATFORM_NAMES,
+  PLATFORMS,
+  type Platform,
+  type PlatformName,
+} from '../platforms/platform-table.js';
 import { createChatState, describeState } from '../start/chat-state.js';
 
 export interface DoctorOptions {
@@ -21,24 +28,77 @@ export interface DoctorOptions {
   cwd?: string;
 }
 
-function checkPlatforms(config: LoadedBotConfig, env: NodeJS.ProcessEnv): CheckResult[] {
-  return PLATFORM_NAMES.filter((name) => config.platforms[name] !== undefined).map((name) => {
-    const platform = PLATFORMS[name];
-    const missing = missingVariables(name, env);
-    const route = `POST ${config.server.base_path}/${name}`;
-    if (missing.length === 0) return pass(name, `${platform.title}: credentials set; webhook ${route}`);
-    const explained = missing
-      .map((entry) => {
-        const variable = platform.variables.find((v) => entry.startsWith(v.name));
-        return variable ? `${entry} (${variable.what})` : entry;
-      })
-      .join('; ');
+const quiet = { child: () => quiet, debug() {}, info() {}, warn() {}, error() {} };
+
+/** The webhook's methods and path, e.g. `GET and POST /webhooks/wecom`. */
+export function webhookRoute(name: PlatformName, basePath: string): string {
+  return `${(PLATFORMS[name].methods ?? ['POST']).join(' and ')} ${basePath}/${name}`;
+}
+
+/** The adapter's own call to the platform with the credentials: refused and unreachable told apart. */
+async function checkPlatformCredentials(
+  name: PlatformName,
+  config: LoadedBotConfig,
+  env: NodeJS.ProcessEnv,
+  route: string,
+): Promise<CheckResult> {
+  const platform = PLATFORMS[name] as Platform<unknown>;
+  if (!platform.checkCredentials) return pass(name, `${platform.title}: credentials set; webhook ${route}`);
+  let adapter: Adapter;
+  try {
+    adapter = await platform.create(config.platforms[name], env, quiet);
+  } catch (error) {
     return fail(
       name,
-      `${platform.title}: not set: ${explained}`,
-      `export the variables before starting (see apps/bot/README.md, ${platform.title})`,
+      `${platform.title}: ${(error as Error).message}`,
+      'correct the variable or option named',
     );
-  });
+  }
+  try {
+    await platform.checkCredentials(adapter);
+    const note = platform.note ? `, ${platform.note(env)}` : '';
+    return pass(name, `${platform.title}: credentials accepted by the platform${note}; webhook ${route}`);
+  } catch (error) {
+    // NetworkError keeps fetch's error, whose cause names the failure (ECONNREFUSED, ENOTFOUND...).
+    const original = (error as { originalError?: Error & { cause?: { code?: string } } }).originalError;
+    const cause = original ? (original.cause?.code ?? original.message) : undefined;
+    const message = `${(error as Error).message}${cause ? ` (${cause})` : ''}`;
+    if ((error as Error).name === 'NetworkError') {
+      return fail(
+        name,
+        `${platform.title}: the platform's API is unreachable: ${message}`,
+        'check the network, a proxy, or api_url',
+      );
+    }
+    return fail(
+      name,
+      `${platform.title}: the platform refused the credentials: ${message}`,
+      `check the variables (see apps/bot/README.md, ${platform.title}) and the server's IP allowlist where the platform has one`,
+    );
+  }
+}
+
+async function checkPlatforms(config: LoadedBotConfig, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
+  const enabled = PLATFORM_NAMES.filter((name) => config.platforms[name] !== undefined);
+  return Promise.all(
+    enabled.map(async (name) => {
+      const platform = PLATFORMS[name];
+      const missing = missingVariables(name, env);
+      const route = webhookRoute(name, config.server.base_path);
+      if (missing.length === 0) return checkPlatformCredentials(name, config, env, route);
+      const explained = missing
+        .map((entry) => {
+          const variable = platform.variables.find((v) => entry.startsWith(v.name));
+          return variable ? `${entry} (${variable.what})` : entry;
+        })
+        .join('; ');
+      return fail(
+        name,
+        `${platform.title}: not set: ${explained}`,
+        `export the variables before starting (see apps/bot/README.md, ${platform.title})`,
+      );
+    }),
+  );
 }
 
 async function checkState(config: LoadedBotConfig): Promise<CheckResult> {
@@ -49,7 +109,6 @@ async function checkState(config: LoadedBotConfig): Promise<CheckResult> {
       'use redis or postgres state so retries are dropped across restarts',
     );
   }
-  const quiet = { child: () => quiet, debug() {}, info() {}, warn() {}, error() {} };
   const state = await createChatState(config.state, quiet);
   try {
     await state.connect();
@@ -94,7 +153,7 @@ export async function runBotDoctor(options: DoctorOptions = {}): Promise<CheckRe
     checkAuthConfigured(settings, env),
     await checkStore(config.store),
     await checkState(config),
-    ...checkPlatforms(config, env),
+    ...(await checkPlatforms(config, env)),
   ];
 }
 

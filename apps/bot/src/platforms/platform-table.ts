@@ -1,3 +1,5 @@
+import type { LarkAdapter } from '@claude-code-server/chat-adapter-lark';
+import type { WeChatOfficialAccountAdapter, WeComAdapter } from '@claude-code-server/chat-adapter-wechat';
 import type { Adapter, Logger } from 'chat';
 import { z } from 'zod';
 
@@ -16,6 +18,12 @@ export interface Platform<Options> {
   options: z.ZodType<Options>;
   variables: PlatformVariable[];
   create(options: Options, env: NodeJS.ProcessEnv, logger: Logger): Promise<Adapter>;
+  /** The HTTP methods its webhook takes (default POST; WeChat's callback URLs are checked by a GET). */
+  methods?: string[];
+  /** What `doctor` says besides the credentials (a mode the variables choose). */
+  note?(env: NodeJS.ProcessEnv): string;
+  /** A call to the platform with the credentials, for `doctor`; throws the platform's refusal. */
+  checkCredentials?(adapter: Adapter): Promise<unknown>;
 }
 
 const url = z.url({ error: 'must be a URL' });
@@ -28,6 +36,9 @@ export const SECRET_KEYS: Record<string, string[]> = {
   teams: ['app_password'],
   gchat: ['credentials'],
   telegram: ['bot_token', 'secret_token'],
+  lark: ['app_secret', 'encrypt_key', 'verification_token'],
+  wecom: ['secret', 'token', 'encoding_aes_key'],
+  wechat: ['app_secret', 'token', 'encoding_aes_key'],
 };
 
 const slack: Platform<{ api_url?: string }> = {
@@ -151,8 +162,116 @@ const telegram: Platform<{ mode: 'webhook' | 'polling'; api_url?: string }> = {
   },
 };
 
+const lark: Platform<{ domain: 'feishu' | 'lark'; api_url?: string; reply_in_thread: boolean }> = {
+  title: 'Feishu / Lark',
+  options: z.strictObject({
+    domain: z.enum(['feishu', 'lark']).default('feishu'),
+    api_url: optionalUrl,
+    reply_in_thread: z.boolean().default(true),
+  }),
+  variables: [
+    { name: 'LARK_APP_ID', what: 'the App ID, developer console > Credentials & Basic Info' },
+    { name: 'LARK_APP_SECRET', what: 'the App Secret, developer console > Credentials & Basic Info' },
+    {
+      name: 'LARK_ENCRYPT_KEY',
+      what: 'the Encrypt Key, Events & Callbacks > Encryption Strategy (recommended)',
+      oneOf: 'event check',
+    },
+    {
+      name: 'LARK_VERIFICATION_TOKEN',
+      what: 'the Verification Token, Events & Callbacks > Encryption Strategy',
+      oneOf: 'event check',
+    },
+  ],
+  async create(options, env, logger) {
+    const { createLarkAdapter } = await import('@claude-code-server/chat-adapter-lark');
+    return createLarkAdapter({
+      appId: env.LARK_APP_ID ?? '',
+      appSecret: env.LARK_APP_SECRET ?? '',
+      encryptKey: env.LARK_ENCRYPT_KEY || undefined,
+      verificationToken: env.LARK_VERIFICATION_TOKEN || undefined,
+      domain: options.domain,
+      apiBaseUrl: options.api_url,
+      replyInThread: options.reply_in_thread,
+      logger: logger.child('lark'),
+    });
+  },
+  checkCredentials: (adapter) => (adapter as LarkAdapter).checkCredentials(),
+};
+
+const wecom: Platform<{ corp_id: string; agent_id: string | number; api_url?: string }> = {
+  title: 'WeCom',
+  methods: ['GET', 'POST'],
+  options: z.strictObject({
+    corp_id: z.string().min(1, 'must be the CorpID (My Company > Company Information)'),
+    agent_id: z.union([
+      z.number().int().positive(),
+      z.string().regex(/^\d+$/, 'must be the AgentId (digits)'),
+    ]),
+    api_url: optionalUrl,
+  }),
+  variables: [
+    { name: 'WECOM_SECRET', what: "the app's Secret, App Management > your app" },
+    { name: 'WECOM_TOKEN', what: 'the Token, your app > Receive Messages > Set API Reception' },
+    {
+      name: 'WECOM_ENCODING_AES_KEY',
+      what: 'the EncodingAESKey, your app > Receive Messages > Set API Reception',
+    },
+  ],
+  async create(options, env, logger) {
+    const { createWeComAdapter } = await import('@claude-code-server/chat-adapter-wechat');
+    return createWeComAdapter({
+      corpId: options.corp_id,
+      agentId: options.agent_id,
+      secret: env.WECOM_SECRET ?? '',
+      token: env.WECOM_TOKEN ?? '',
+      encodingAESKey: env.WECOM_ENCODING_AES_KEY ?? '',
+      apiBaseUrl: options.api_url,
+      logger: logger.child('wecom'),
+    });
+  },
+  checkCredentials: (adapter) => (adapter as WeComAdapter).checkCredentials(),
+};
+
+const wechat: Platform<{ app_id: string; passive_reply_window_ms?: number; api_url?: string }> = {
+  title: 'WeChat Official Account',
+  methods: ['GET', 'POST'],
+  options: z.strictObject({
+    app_id: z.string().min(1, 'must be the AppID (Settings & Development > Basic Configuration)'),
+    passive_reply_window_ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(4999, 'must be below 5000: WeChat waits 5 s for a passive reply')
+      .optional(),
+    api_url: optionalUrl,
+  }),
+  variables: [
+    { name: 'WECHAT_APP_SECRET', what: 'the AppSecret, Settings & Development > Basic Configuration' },
+    { name: 'WECHAT_TOKEN', what: 'the Token of Basic Configuration > Server Configuration' },
+  ],
+  async create(options, env, logger) {
+    const { createWeChatOfficialAccountAdapter } = await import('@claude-code-server/chat-adapter-wechat');
+    return createWeChatOfficialAccountAdapter({
+      appId: options.app_id,
+      appSecret: env.WECHAT_APP_SECRET ?? '',
+      token: env.WECHAT_TOKEN ?? '',
+      // Set: safe mode (encrypted callbacks); unset: plain mode.
+      encodingAESKey: env.WECHAT_ENCODING_AES_KEY || undefined,
+      passiveReplyWindowMs: options.passive_reply_window_ms,
+      apiBaseUrl: options.api_url,
+      logger: logger.child('wechat'),
+    });
+  },
+  note: (env) =>
+    env.WECHAT_ENCODING_AES_KEY
+      ? 'safe mode'
+      : 'plain mode: callbacks are not encrypted (set WECHAT_ENCODING_AES_KEY for safe mode)',
+  checkCredentials: (adapter) => (adapter as WeChatOfficialAccountAdapter).checkCredentials(),
+};
+
 /** Every platform the service can enable, by its key under `platforms` (also its webhook route). */
-export const PLATFORMS = { slack, discord, teams, gchat, telegram } as const;
+export const PLATFORMS = { slack, discord, teams, gchat, telegram, lark, wecom, wechat } as const;
 
 export type PlatformName = keyof typeof PLATFORMS;
 export const PLATFORM_NAMES = Object.keys(PLATFORMS) as PlatformName[];
