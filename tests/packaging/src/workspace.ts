@@ -16,6 +16,7 @@ export interface Manifest {
   exports?: Record<string, string | Record<string, string>>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   devDependencies?: Record<string, string>;
 }
 
@@ -62,4 +63,10 @@ export function runtimeDependencies(manifest: Manifest): Set<string> {
     ...Object.keys(manifest.dependencies ?? {}),
     ...Object.keys(manifest.peerDependencies ?? {}),
   ]);
+}
+
+/** The runtime dependencies npm installs with a package: optional peers are left to the user. */
+export function installedDependencies(manifest: Manifest): Set<string> {
+  const optional = manifest.peerDependenciesMeta ?? {};
+  return new Set([...runtimeDependencies(manifest)].filter((name) => optional[name]?.optional !== true));
 }

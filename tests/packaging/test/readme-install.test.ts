@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { expect, inject, it } from 'vitest';
 import { npmInstallCommands, readmes } from '../src/readmes.js';
-import { publishablePackages, runtimeDependencies } from '../src/workspace.js';
+import { installedDependencies, publishablePackages } from '../src/workspace.js';
 
 const packed = inject('packed');
 const SCOPE = '@claude-code-server/';
@@ -46,7 +46,7 @@ it('installs from a checkout with tarballs that `pack-packages` writes, dependen
     const names = tarballPackages(args);
     // npm finds no other source for a package of ours until it is published.
     const unmet = names.flatMap((name) =>
-      [...runtimeDependencies(publishable.get(name) ?? { name, version: '' })]
+      [...installedDependencies(publishable.get(name) ?? { name, version: '' })]
         .filter((dependency) => dependency.startsWith(SCOPE) && !names.includes(dependency))
         .map((dependency) => `${name} needs ${dependency}`),
     );
