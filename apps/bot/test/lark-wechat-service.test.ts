@@ -27,6 +27,7 @@ import { startWeChatStandIn } from '../../../packages/chat-adapter-wechat/test/w
 import { runBotDoctor } from '../src/commands/doctor.js';
 import { loadBotConfig } from '../src/config/load-bot-config.js';
 import { type BotService, startBotService } from '../src/start/bot-service.js';
+import { serviceYaml } from './service-config.js';
 
 const LARK = { appId: 'cli_test', appSecret: 'secret-of-the-app', botOpenId: 'ou_bot' };
 const LARK_KEYS = { encryptKey: 'encrypt-key-of-the-subscription', token: 'verification-token' };
@@ -61,17 +62,8 @@ function writeConfig(urls: { lark: string; wecom: string; wechat: string }): voi
   writeFileSync(
     join(dir, 'bot.yaml'),
     [
-      'server: { port: 0 }',
+      ...serviceYaml({ dir, configDir: join(dir, 'claude-config'), fakeUrl: fake.url }),
       'store: { type: memory }',
-      'claude:',
-      `  config_dir: ${join(dir, 'claude-config')}`,
-      '  env:',
-      `    ANTHROPIC_BASE_URL: ${fake.url}`,
-      '    ANTHROPIC_API_KEY: test-key',
-      '    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1"',
-      `    HOME: ${dir}`,
-      'agent: { max_live: 1 }',
-      'bot: { debounce_ms: 0 }',
       'platforms:',
       `  lark: { api_url: "${urls.lark}" }`,
       `  wecom: { corp_id: ${WECOM.corpId}, agent_id: ${WECOM.agentId}, api_url: "${urls.wecom}" }`,

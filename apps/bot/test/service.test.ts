@@ -16,6 +16,7 @@ import {
 } from '../../../packages/bot/src/test-support/slack-stand-in.js';
 import { loadBotConfig } from '../src/config/load-bot-config.js';
 import { type BotService, startBotService } from '../src/start/bot-service.js';
+import { serviceYaml } from './service-config.js';
 
 let dir: string;
 let fake: FakeAnthropic;
@@ -32,17 +33,8 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'bot.yaml'),
     [
-      'server: { port: 0 }',
+      ...serviceYaml({ dir, configDir, fakeUrl: fake.url }),
       'store: { type: sqlite, path: ./data/sessions.db }',
-      'claude:',
-      `  config_dir: ${configDir}`,
-      '  env:',
-      `    ANTHROPIC_BASE_URL: ${fake.url}`,
-      '    ANTHROPIC_API_KEY: test-key',
-      '    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1"',
-      `    HOME: ${dir}`,
-      'agent: { max_live: 1 }',
-      'bot: { debounce_ms: 0 }',
       'platforms:',
       `  slack: { api_url: "${slack.apiUrl}" }`,
     ].join('\n'),
