@@ -42,4 +42,9 @@ export type PendingPermissions = Schemas['PendingPermissions'];
 /** An image or a text file of a chat message. */
 export type Attachment = NonNullable<ChatRequest['attachments']>[number];
 export type WsClientFrame = Schemas['WsClientFrame'];
-export type WsServerFrame = Schemas['WsServerFrame'];
+/**
+ * A WebSocket `event` frame: one event of a turn, as /chat/stream sends it, tagged with its turn.
+ * The server's frame schema leaves `event` and `data` open; they carry the StreamEvent union.
+ */
+export type WsEventFrame = { type: 'event'; turn_id: string } & Schemas['StreamEvent'];
+export type WsServerFrame = Exclude<Schemas['WsServerFrame'], { type: 'event' }> | WsEventFrame;

@@ -156,11 +156,10 @@ export class ClaudeCodeServerSocket {
       case 'event': {
         const turn = this.turns.get(frame.turn_id);
         if (!turn) return;
-        const event = { event: frame.event, data: frame.data } as
-          | ChatStreamEvent
-          | { event: 'error'; data: unknown };
+        const { type: _type, turn_id: _turnId, ...event } = frame;
         if (event.event === 'error') {
-          const status = (event.data as { status?: unknown }).status;
+          // Frames are parsed, not validated: a status the server left out is a 500.
+          const { status } = event.data;
           turn.fail(errorFromBody(typeof status === 'number' ? status : 500, event.data));
         } else {
           turn.push(event);
