@@ -138,6 +138,18 @@ describe('the server keys are checked by the server schema', () => {
     ]);
   });
 
+  it('a task queue that is not one, or not on the store, is named', () => {
+    expect(problemsOf('tasks:\n  queue: kafka\n')).toEqual([
+      expect.stringMatching(
+        /: tasks\.queue: "kafka" is not a queue: must be one of auto, in-process, bullmq, pg-boss$/,
+      ),
+    ]);
+    expect(problemsOf('tasks:\n  queue: bullmq\n')).toEqual([
+      expect.stringMatching(/: tasks\.queue: bullmq runs on the redis store, and store\.type is sqlite: /),
+    ]);
+    expect(load('store:\n  type: redis\ntasks:\n  queue: bullmq\n').server.tasks.queue).toBe('bullmq');
+  });
+
   it('unknown nested keys, wrong types and references between keys', () => {
     const problems = problemsOf('claude:\n  modle: x\nlimits:\n  max_queue: many\nauth: some\n');
     expect(problems).toEqual([

@@ -136,7 +136,7 @@ describe('claude-code-server start', () => {
   it('with no config file: defaults (SQLite in ./data, default project created); --pretty logs', async () => {
     const server = await start(['--port', '0', '--pretty']);
     expect(server.output.stdout).toMatch(
-      /^\[\d\d:\d\d:\d\d\] INFO: claude-code-server listening on http:\S+ \{"url":"http:[^"]+","store":"sqlite [^"]*data\/sessions\.db","config":"defaults"\}$/m,
+      /^\[\d\d:\d\d:\d\d\] INFO: claude-code-server listening on http:\S+ \{"url":"http:[^"]+","store":"sqlite [^"]*data\/sessions\.db","task_queue":"in-process","config":"defaults"\}$/m,
     );
     expect(existsSync(join(fx.dir, 'data/sessions.db'))).toBe(true);
     expect(existsSync(join(fx.dir, 'data/projects/default'))).toBe(true);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppFixture, createAppFixture, getJson, postJson } from '../test/fixtures.js';
 import { type StartedServer, startServer } from '../test/run-cli.js';
@@ -32,6 +33,15 @@ async function chatOnce(storeSection: string, env: Record<string, string>, signa
   expect(chat.body).toMatchObject({ success: true, content: 'Hello from fake-anthropic.' });
   const sessions = await getJson(`${server.url}/sessions?user_id=${userId}`);
   expect(JSON.stringify(sessions.body)).toContain(chat.body.session_id);
+  // An async task goes through the store's queue (the startup line names it) and is answered.
+  const accepted = await postJson(`${server.url}/chat/async`, { message: 'Later', user_id: userId });
+  expect(accepted.status).toBe(202);
+  let task = await getJson(`${server.url}/task/${accepted.body.task_id}`);
+  while (task.body.status === 'pending' || task.body.status === 'running') {
+    await sleep(100);
+    task = await getJson(`${server.url}/task/${accepted.body.task_id}`);
+  }
+  expect(task.body).toMatchObject({ status: 'completed', result: { success: true } });
   server.child.kill(signal);
   expect(await server.exited).toEqual({ code: 0, signal: null });
   return server;
@@ -47,6 +57,7 @@ describe('stores from the config', () => {
       'SIGTERM',
     );
     expect(server.output.stdout).toContain(`"store":"redis ${new URL(REDIS_URL).toString()}"`);
+    expect(server.output.stdout).toContain('"task_queue":"bullmq"');
   });
 
   it('postgres: the URL from DATABASE_URL; SIGINT shuts down like SIGTERM', async () => {
@@ -58,5 +69,6 @@ describe('stores from the config', () => {
       'SIGINT',
     );
     expect(server.output.stdout).toMatch(/"store":"postgres postgres:\/\//);
+    expect(server.output.stdout).toContain('"task_queue":"pg-boss"');
   });
 });

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ClaudeAgent } from '@claude-code-server/agent';
 import { CREDENTIAL_VARIABLES, NO_CREDENTIALS_FIX } from '@claude-code-server/core';
+import { createMemoryJobQueue } from '@claude-code-server/jobs';
 import bytes from 'bytes';
 import type { Express } from 'express';
 import { type Logger, pino } from 'pino';
@@ -150,10 +151,13 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     instanceId,
     heartbeatMs: options.tasks.heartbeat_ms,
     retentionMs: options.tasks.retention_ms,
+    queueIsShared: options.taskQueue !== undefined,
   });
   const tasks = new TaskRunner({
     registry,
     turns,
+    queue: options.taskQueue ?? createMemoryJobQueue({ retentionMs: options.tasks.retention_ms }),
+    concurrency: options.tasks.concurrency,
     logger,
     instanceId,
     heartbeatMs: options.tasks.heartbeat_ms,
@@ -166,6 +170,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
   );
   // Tasks left unfinished by a server that is gone are reported failed from the start.
   await sweeper.sweep();
+  await tasks.start();
 
   const health = new HealthCheck(store, claudeConfigOf(options.claude), logger);
   if (!health.credentialsFound()) {
@@ -242,9 +247,11 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     // Turns still waiting for a slot fail now (503); the running ones get until the deadline.
     running.abortWaiting(new ShutdownAbort());
     for (const server of servers) server.close();
+    // This node takes no more jobs; those waiting stay in a shared queue for the other nodes.
+    const tasksDrained = tasks.drain();
     await drainTurns(running, deadlineMs, new ShutdownAbort(), logger);
     websocket?.close();
-    await tasks.drain();
+    await tasksDrained;
     tasks.stop();
     sweeper.stop();
     for (const off of unsubscribe) off();

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { JobQueue } from '@claude-code-server/jobs';
 import type { ClaudeCodeServer } from '@claude-code-server/server';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../log/create-logger.js';
@@ -8,6 +9,7 @@ import { serveConsole } from '../start/serve-console.js';
 import { buildServer, listen } from '../start/server-factory.js';
 import { serverUrl } from '../start/server-url.js';
 import { createStoreFromConfig } from '../store/create-store.js';
+import { createTaskQueueFromConfig, taskQueueName } from '../store/create-task-queue.js';
 import { describeStore } from '../store/describe-store.js';
 
 export interface StartOptions {
@@ -30,18 +32,27 @@ export async function runStart(options: StartOptions): Promise<number> {
   const store = await createStoreFromConfig(config.store);
   let server: ClaudeCodeServer | undefined;
   let http: Server;
+  let taskQueue: JobQueue | undefined;
   try {
-    server = await buildServer(config.server, store, logger);
+    taskQueue = await createTaskQueueFromConfig(config.server.tasks.queue, config.store);
+    server = await buildServer(config.server, store, logger, taskQueue);
     http = await listen(server, config.listen.host, config.listen.port);
     if (config.console.enabled) serveConsole(http, server);
   } catch (error) {
     await server?.shutdown({ deadlineMs: 0 }).catch(() => {});
+    // A server that never started did not close the queue.
+    if (!server) await taskQueue?.close().catch(() => {});
     await store.close().catch(() => {});
     throw error;
   }
   const url = serverUrl(http);
   logger.info(
-    { url, store: describeStore(config.store), config: config.file ?? 'defaults' },
+    {
+      url,
+      store: describeStore(config.store),
+      task_queue: taskQueueName(config.server.tasks.queue, config.store),
+      config: config.file ?? 'defaults',
+    },
     `claude-code-server listening on ${url}`,
   );
   if (config.console.enabled) logger.info({ console: `${url}/console/` }, `web console at ${url}/console/`);

@@ -7,6 +7,7 @@ import {
 } from '@claude-code-server/server/internal';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { taskQueueProblems } from '../store/create-task-queue.js';
 import {
   APP_OWNED_KEYS,
   appOwnedConfigSchema,
@@ -118,6 +119,9 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   if (isPlainObject(raw.log)) sectionInput.log = serverLog;
   const section = validateServerSection(sectionInput);
   if (!section.success) problems.push(...section.problems);
+  if (app.success && section.success) {
+    problems.push(...taskQueueProblems(section.data.tasks.queue, app.data.store));
+  }
 
   if (problems.length > 0 || !app.success || !section.success) {
     throw new ConfigError('CONFIG_INVALID', labelled(problems, fileLabel, origins));

@@ -1,17 +1,22 @@
 import type { Server } from 'node:http';
+import type { JobQueue } from '@claude-code-server/jobs';
 import { type ClaudeCodeServer, createServer } from '@claude-code-server/server';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import type { ServerSection } from '../config/server-section.js';
 import { AppError } from '../errors.js';
 
-/** Builds the HTTP server from the validated config section, the store and the logger. */
+/**
+ * Builds the HTTP server from the validated config section, the store, the logger and the task
+ * queue (undefined: the in-process one). The server closes the queue at shutdown.
+ */
 export function buildServer(
   section: ServerSection,
   store: SessionStore,
   logger: Logger,
+  taskQueue?: JobQueue,
 ): Promise<ClaudeCodeServer> {
-  return createServer({ ...section, store, logger });
+  return createServer({ ...section, store, logger, ...(taskQueue ? { taskQueue } : {}) });
 }
 
 /** Listens on host:port; LISTEN_FAILED says why it could not, and what to change. */

@@ -241,6 +241,19 @@ export class TurnService {
     return response;
   }
 
+  /** This node's directory of a project (a queued task may run on a node other than the one that took it). */
+  workDirOf(project: string): string {
+    const dir = this.deps.projectDirs[project];
+    if (dir === undefined) {
+      throw badRequest(
+        'project',
+        `unknown project ${JSON.stringify(project)} on this server (configured: ${this.deps.projects.join(', ')})`,
+        'UNKNOWN_PROJECT',
+      );
+    }
+    return dir;
+  }
+
   /** The request's project, else the session's, else the default this key may use. */
   private async projectFor(
     principal: Principal,

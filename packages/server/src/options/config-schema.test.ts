@@ -158,4 +158,12 @@ describe('serverConfigSchema', () => {
     ]);
     expect(serverConfigSchema.parse({ projects, agent: { lease_wait_ms: 0 } }).agent.lease_wait_ms).toBe(0);
   });
+
+  it('names a task queue that is not one', () => {
+    expect(problems({ projects, tasks: { queue: 'kafka' } })).toEqual([
+      'tasks.queue: "kafka" is not a queue: must be one of auto, in-process, bullmq, pg-boss',
+    ]);
+    expect(problems({ projects, tasks: { concurrency: -1 } })[0]).toMatch(/^tasks.concurrency:/);
+    expect(serverConfigSchema.parse({ projects }).tasks).toMatchObject({ queue: 'auto', concurrency: 16 });
+  });
 });

@@ -109,11 +109,25 @@ export const limitsSchema = z
     message: 'must not be above max_timeout_ms',
   });
 
+export const TASK_QUEUES = ['auto', 'in-process', 'bullmq', 'pg-boss'] as const;
+
 export const tasksSchema = z.strictObject({
   /** A finished task is kept this long, then deleted. */
   retention_ms: positiveInt.default(86_400_000),
   /** How often a running task's record shows it is alive; three missed beats mean its server died. */
   heartbeat_ms: timerMs(100).default(10_000),
+  /** How many async tasks this node runs at once; 0: it only takes them, other nodes of a shared queue run them. */
+  concurrency: z.number().int().min(0).max(1000).default(16),
+  /**
+   * Which job queue tasks go through: `in-process`, `bullmq` or `pg-boss`; `auto` (default) takes the
+   * store's (apps/server builds it). createServer uses its `taskQueue` option, or the in-process queue.
+   */
+  queue: z
+    .enum(TASK_QUEUES, {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a queue: must be one of ${TASK_QUEUES.join(', ')}`,
+    })
+    .default('auto'),
 });
 
 export const corsSchema = z.strictObject({

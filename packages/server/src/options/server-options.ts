@@ -1,6 +1,7 @@
 import { ClaudeAgent } from '@claude-code-server/agent';
 import type { Hooks, ToolServer } from '@claude-code-server/core';
 import { snakeCase } from '@claude-code-server/core/internal';
+import type { JobQueue } from '@claude-code-server/jobs';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -36,6 +37,13 @@ function isApprovalHandOff(value: unknown): value is ApprovalHandOff {
   );
 }
 
+function isJobQueue(value: unknown): value is JobQueue {
+  if (typeof value !== 'object' || value === null) return false;
+  return ['enqueue', 'work', 'cancel', 'get', 'close'].every(
+    (name) => typeof (value as Record<string, unknown>)[name] === 'function',
+  );
+}
+
 const agentInstanceSchema = z.instanceof(ClaudeAgent, { error: 'must be a ClaudeAgent or agent options' });
 
 /**
@@ -50,6 +58,12 @@ export const serverOptionsSchema = z
     logger: z.custom<Logger>(isLogger, 'must be a pino logger').optional(),
     /** Where pending permission requests wait and answers are handed over (default: this process). */
     approvals: z.custom<ApprovalHandOff>(isApprovalHandOff, 'must be an ApprovalHandOff').optional(),
+    /**
+     * A job queue the nodes share (BullMQ, pg-boss from the jobs packages): async tasks run on whichever
+     * node works it, and wait there across restarts. The server works it and closes it at shutdown.
+     * Default: an in-process queue (tasks run where they were taken).
+     */
+    taskQueue: z.custom<JobQueue>(isJobQueue, 'must be a JobQueue (e.g. from a jobs package)').optional(),
     /** In-process tool servers (core's createToolServer) every session gets, beside the plugins'. */
     toolServers: z
       .array(z.custom<ToolServer>(), { error: typeError('must be an array of tool servers') })
@@ -57,7 +71,32 @@ export const serverOptionsSchema = z
     /** Hook callbacks (core's Hooks) every session gets, beside the plugins'. */
     hooks: z.custom<Hooks>().optional(),
   })
-  .superRefine(checkConfig);
+  .superRefine(checkConfig)
+  .superRefine((options, ctx) => {
+    const queue = options.tasks.queue;
+    if (options.taskQueue === undefined && (queue === 'bullmq' || queue === 'pg-boss')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tasks', 'queue'],
+        message: `${queue} needs a taskQueue (e.g. from @claude-code-server/jobs-${queue === 'bullmq' ? 'bullmq' : 'pgboss'})`,
+      });
+    }
+    if (options.taskQueue !== undefined && queue === 'in-process') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tasks', 'queue'],
+        message: 'in-process does not go with a taskQueue: leave one of them out',
+      });
+    }
+    if (options.tasks.concurrency === 0 && options.taskQueue === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tasks', 'concurrency'],
+        message:
+          '0 needs a taskQueue other nodes work (BullMQ, pg-boss): with the in-process queue no task would run',
+      });
+    }
+  });
 
 export type ServerOptions = z.input<typeof serverOptionsSchema>;
 export type ParsedServerOptions = z.output<typeof serverOptionsSchema>;

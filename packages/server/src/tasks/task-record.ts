@@ -55,10 +55,18 @@ function pidAlive(pid: number): boolean {
 
 /**
  * An unfinished task whose server is gone: its process no longer exists on this host, or it missed
- * three heartbeats (another host, or a hung process).
+ * three heartbeats (another host, or a hung process). The server running it is the one that took it,
+ * or, on a shared queue, the one whose worker started it.
  */
-export function isOrphaned(record: TaskRecord, currentInstance: string, now: number): boolean {
+export function isOrphaned(
+  record: TaskRecord,
+  currentInstance: string,
+  now: number,
+  queueIsShared = false,
+): boolean {
   if (isFinished(record) || record.instance === currentInstance) return false;
+  // A pending task of a shared queue is a job that outlives its node: any node will run it.
+  if (queueIsShared && record.status === 'pending') return false;
   if (record.host === hostname() && record.pid !== process.pid && !pidAlive(record.pid)) return true;
   return now - record.heartbeatAt > 3 * record.heartbeatMs;
 }

@@ -9,6 +9,8 @@ export interface TaskRegistryOptions {
   instanceId: string;
   heartbeatMs: number;
   retentionMs: number;
+  /** Tasks wait in a queue other nodes work (BullMQ, pg-boss): a pending one is never an orphan. */
+  queueIsShared: boolean;
 }
 
 /** A stored task and, once completed, its result. */
@@ -82,7 +84,8 @@ export class TaskRegistry {
       await this.store.deleteTask(tenant, taskId);
       return null;
     }
-    if (isOrphaned(record, this.options.instanceId, now)) await this.markRestarted(record, now);
+    if (isOrphaned(record, this.options.instanceId, now, this.options.queueIsShared))
+      await this.markRestarted(record, now);
     if (record.status !== 'completed' || task.result === null) return { record, result: null };
     return { record, result: JSON.parse(task.result) as ChatResponseBody };
   }
@@ -104,7 +107,7 @@ export class TaskRegistry {
           if (!record) continue;
           if (this.expired(record, now)) {
             if (await this.store.deleteTask(tenant, task.id)) deleted++;
-          } else if (isOrphaned(record, this.options.instanceId, now)) {
+          } else if (isOrphaned(record, this.options.instanceId, now, this.options.queueIsShared)) {
             await this.markRestarted(record, now);
             orphaned++;
           }

@@ -1,22 +1,19 @@
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Job, JobCancelledError, type JobQueue, type JsonValue } from '@claude-code-server/jobs';
 import type { Logger } from 'pino';
 import { chatResponseBody } from '../chat/response-body.js';
 import type { PreparedTurn, TurnEvent, TurnService } from '../chat/turn-service.js';
 import { HttpError, notFound } from '../errors/http-error.js';
 import { toHttpError } from '../errors/map-error.js';
-import { isFinished, isOrphaned, type TaskRecord } from './task-record.js';
-import type { StoredTask, TaskRegistry } from './task-registry.js';
+import { isFinished, type TaskRecord } from './task-record.js';
+import { RESTARTED, type StoredTask, type TaskRegistry } from './task-registry.js';
 
-/** The reason a DELETE /task aborts a turn with. */
-class TaskCancelled extends Error {
-  constructor() {
-    super('the task was cancelled');
-    this.name = 'TaskCancelled';
-  }
-}
+/** What a queued job carries: the prepared turn but its working directory (the running node's own). */
+export type TaskPayload = Omit<PreparedTurn, 'workDir'>;
 
 interface LocalTask {
   record: TaskRecord;
-  controller: AbortController;
   /** Settles when the task has reached a final status and it is stored. */
   settled: Promise<void>;
   /** Record writes of one task go one after another, so a late heartbeat never undoes a status. */
@@ -26,30 +23,55 @@ interface LocalTask {
 export interface TaskRunnerOptions {
   registry: TaskRegistry;
   turns: TurnService;
+  queue: JobQueue;
+  /** How many tasks this node runs at once; 0: it only submits, other nodes run them. */
+  concurrency: number;
   logger: Logger;
   instanceId: string;
   heartbeatMs: number;
 }
 
-/** Runs async tasks on this instance: status changes, heartbeats, cancel, and the final result. */
+/** How long a cancel waits for the node running the task to store `cancelled`. */
+const CANCEL_WAIT_MS = 15_000;
+
+/**
+ * Runs async tasks through the job queue: a submitted task is a job that whichever node works the
+ * queue runs (status changes, heartbeats, the final result in the task's record); cancel goes through
+ * the queue, so it reaches the turn on any node.
+ */
 export class TaskRunner {
   private readonly local = new Map<string, LocalTask>();
   private readonly heartbeat: NodeJS.Timeout;
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly options: TaskRunnerOptions) {
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
     this.heartbeat.unref();
   }
 
-  /** Stores a pending task for the turn and starts it in the background. */
+  /** Starts this node's workers (none with concurrency 0). */
+  async start(): Promise<void> {
+    if (this.options.concurrency === 0) return;
+    await this.options.queue.work((job, signal) => this.runJob(job, signal), {
+      concurrency: this.options.concurrency,
+    });
+  }
+
+  /** Stores a pending task for the turn and queues it. */
   async submit(turn: PreparedTurn): Promise<TaskRecord> {
     const record = await this.options.registry.create(turn.tenant, turn.userId, turn.sessionId);
     // As stored: the turn may start (and the record change) before this returns.
     const submitted = { ...record };
-    const controller = new AbortController();
-    const task: LocalTask = { record, controller, settled: Promise.resolve(), writes: Promise.resolve() };
-    this.local.set(record.taskId, task);
-    task.settled = this.execute(task, turn).finally(() => this.local.delete(record.taskId));
+    const { workDir: _local, ...payload } = turn;
+    try {
+      await this.options.queue.enqueue(record.taskId, payload as unknown as JsonValue);
+    } catch (error) {
+      // Never left pending without a job: the record says why it did not run.
+      const http = toHttpError(error);
+      this.finish(record, 'failed', http.code, http.message);
+      await this.options.registry.save(record).catch(() => undefined);
+      throw http;
+    }
     return submitted;
   }
 
@@ -62,30 +84,33 @@ export class TaskRunner {
     return stored;
   }
 
-  /** Cancels a pending or running task of this instance; 409 when it already finished or runs elsewhere. */
+  /**
+   * Cancels a pending or running task, on whichever node runs it: a waiting job is dropped and the
+   * task stored `cancelled` here, a running one is aborted there and this waits for its record to
+   * say so. 409 when it already finished.
+   */
   async cancel(tenant: string, taskId: string): Promise<StoredTask> {
-    const local = this.local.get(taskId);
-    if (local && local.record.tenant === tenant) {
-      local.controller.abort(new TaskCancelled());
-      await local.settled;
+    const stored = await this.get(tenant, taskId);
+    if (isFinished(stored.record)) throw finishedError(stored.record);
+    const outcome = await this.options.queue.cancel(taskId);
+    if (outcome === 'dropped' || outcome === 'unknown') {
+      // Never ran (or the queue no longer has it, as after a restart of the in-process queue).
+      const { record } = stored;
+      this.finish(record, 'cancelled', 'CANCELLED', 'the task was cancelled');
+      await this.options.registry.save(record);
       return this.get(tenant, taskId);
     }
-    const stored = await this.get(tenant, taskId);
-    if (isFinished(stored.record)) {
-      throw new HttpError(409, 'TASK_FINISHED', `task ${taskId} already ${stored.record.status}`, {
-        details: { task_id: taskId, status: stored.record.status },
-      });
-    }
-    if (!isOrphaned(stored.record, this.options.instanceId, Date.now())) {
-      throw new HttpError(409, 'TASK_ELSEWHERE', `task ${taskId} runs on another server instance`, {
-        details: { task_id: taskId },
-      });
-    }
-    return stored;
+    const local = this.local.get(taskId);
+    if (local) await local.settled;
+    const settled = await this.waitFinished(tenant, taskId);
+    if (outcome === 'finished' && settled.record.status !== 'cancelled') throw finishedError(settled.record);
+    return settled;
   }
 
-  /** Resolves once every task of this instance has stored its final status. */
+  /** Stops taking jobs and resolves once every task of this node has stored its final status. */
   async drain(): Promise<void> {
+    this.closing ??= this.options.queue.close();
+    await this.closing;
     await Promise.allSettled([...this.local.values()].map((task) => task.settled));
   }
 
@@ -94,12 +119,46 @@ export class TaskRunner {
     clearInterval(this.heartbeat);
   }
 
-  private async execute(task: LocalTask, turn: PreparedTurn): Promise<void> {
+  private async waitFinished(tenant: string, taskId: string): Promise<StoredTask> {
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    for (;;) {
+      const stored = await this.get(tenant, taskId);
+      if (isFinished(stored.record) || Date.now() > deadline) return stored;
+      await sleep(100);
+    }
+  }
+
+  private async runJob(job: Job, signal: AbortSignal): Promise<void> {
+    const payload = job.payload as unknown as TaskPayload;
+    const stored = await this.options.registry.get(payload.tenant, job.taskId);
+    // Deleted, or finished already (cancelled before it started, or failed by the heartbeat rule).
+    if (!stored || isFinished(stored.record)) return;
+    const { record } = stored;
+    const task: LocalTask = { record, settled: Promise.resolve(), writes: Promise.resolve() };
+    // The record names the node running it, so the heartbeat rule watches this node from now on.
+    record.instance = this.options.instanceId;
+    record.host = hostname();
+    record.pid = process.pid;
+    record.heartbeatAt = Date.now();
+    record.heartbeatMs = this.options.heartbeatMs;
+    if (job.attempt > 1) {
+      // The node that ran it died mid-turn: the turn may have reached the CLI, so it is never run again.
+      this.finish(record, 'failed', RESTARTED.code, RESTARTED.message);
+      await this.options.registry.save(record);
+      return;
+    }
+    this.local.set(job.taskId, task);
+    task.settled = this.execute(task, payload, signal).finally(() => this.local.delete(job.taskId));
+    await task.settled;
+  }
+
+  private async execute(task: LocalTask, payload: TaskPayload, signal: AbortSignal): Promise<void> {
     const { record } = task;
     try {
+      const turn: PreparedTurn = { ...payload, workDir: this.options.turns.workDirOf(payload.project) };
       const response = await this.options.turns.run(
         turn,
-        task.controller.signal,
+        signal,
         (event) => this.trackApprovals(task, event),
         () => {
           record.status = 'running';
@@ -113,22 +172,25 @@ export class TaskRunner {
         record.errorCode = response.error?.code ?? null;
         record.errorMessage = response.error?.message ?? null;
       }
+      record.finishedAt = Date.now();
     } catch (error) {
-      if (task.controller.signal.reason instanceof TaskCancelled) {
-        record.status = 'cancelled';
-        record.errorCode = 'CANCELLED';
-        record.errorMessage = 'the task was cancelled';
+      if (signal.reason instanceof JobCancelledError) {
+        this.finish(record, 'cancelled', 'CANCELLED', 'the task was cancelled');
       } else {
         const http = toHttpError(error);
-        record.status = 'failed';
-        record.errorCode = http.code;
-        record.errorMessage = http.message;
+        this.finish(record, 'failed', http.code, http.message);
       }
     }
-    record.finishedAt = Date.now();
     record.pendingPermissions = [];
     this.persist(task);
     await task.writes;
+  }
+
+  private finish(record: TaskRecord, status: 'failed' | 'cancelled', code: string, message: string): void {
+    record.status = status;
+    record.errorCode = code;
+    record.errorMessage = message;
+    record.finishedAt = Date.now();
   }
 
   /** A running task waits for approval while any of its permission requests is open (stored, so any node shows it). */
@@ -168,4 +230,10 @@ export class TaskRunner {
       this.persist(task);
     }
   }
+}
+
+function finishedError(record: TaskRecord): HttpError {
+  return new HttpError(409, 'TASK_FINISHED', `task ${record.taskId} already ${record.status}`, {
+    details: { task_id: record.taskId, status: record.status },
+  });
 }
