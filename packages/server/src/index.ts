@@ -60,6 +60,8 @@ export {
   wsReadyFrameSchema,
   wsServerFrameSchema,
 } from './api/ws-frame-schemas.js';
+export type { ApprovalAnswer, ApprovalHandOff, PendingApproval } from './approvals/approval-hand-off.js';
+export { InProcessApprovalHandOff } from './approvals/in-process-hand-off.js';
 export { HttpError } from './errors/http-error.js';
 export {
   InvalidServerOptionsError,

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { JobQueue } from '@claude-code-server/jobs';
 import type { ClaudeCodeServer } from '@claude-code-server/server';
+import { createApprovalHandOffFromConfig } from '../approvals/create-hand-off.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../log/create-logger.js';
 import { shutDown } from '../start/graceful-shutdown.js';
@@ -33,15 +34,17 @@ export async function runStart(options: StartOptions): Promise<number> {
   let server: ClaudeCodeServer | undefined;
   let http: Server;
   let taskQueue: JobQueue | undefined;
+  const approvals = await createApprovalHandOffFromConfig(config.store);
   try {
     taskQueue = await createTaskQueueFromConfig(config.server.tasks.queue, config.store);
-    server = await buildServer(config.server, store, logger, taskQueue);
+    server = await buildServer(config.server, store, logger, taskQueue, approvals);
     http = await listen(server, config.listen.host, config.listen.port);
     if (config.console.enabled) serveConsole(http, server);
   } catch (error) {
     await server?.shutdown({ deadlineMs: 0 }).catch(() => {});
     // A server that never started did not close the queue.
     if (!server) await taskQueue?.close().catch(() => {});
+    await approvals?.shutdown();
     await store.close().catch(() => {});
     throw error;
   }
@@ -71,5 +74,6 @@ export async function runStart(options: StartOptions): Promise<number> {
     for (const name of SIGNALS) process.on(name, onSignal);
   });
   await shutDown({ http, server, store, logger, deadlineMs: config.listen.shutdown_deadline_ms }, signal);
+  await approvals?.shutdown();
   return 0;
 }

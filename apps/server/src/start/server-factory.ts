@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { JobQueue } from '@claude-code-server/jobs';
-import { type ClaudeCodeServer, createServer } from '@claude-code-server/server';
+import { type ApprovalHandOff, type ClaudeCodeServer, createServer } from '@claude-code-server/server';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import type { ServerSection } from '../config/server-section.js';
@@ -8,15 +8,23 @@ import { AppError } from '../errors.js';
 
 /**
  * Builds the HTTP server from the validated config section, the store, the logger and the task
- * queue (undefined: the in-process one). The server closes the queue at shutdown.
+ * queue and approvals hand-off (undefined: the in-process ones). The server closes the queue at
+ * shutdown; the hand-off is the caller's to close.
  */
 export function buildServer(
   section: ServerSection,
   store: SessionStore,
   logger: Logger,
   taskQueue?: JobQueue,
+  approvals?: ApprovalHandOff,
 ): Promise<ClaudeCodeServer> {
-  return createServer({ ...section, store, logger, ...(taskQueue ? { taskQueue } : {}) });
+  return createServer({
+    ...section,
+    store,
+    logger,
+    ...(taskQueue ? { taskQueue } : {}),
+    ...(approvals ? { approvals } : {}),
+  });
 }
 
 /** Listens on host:port; LISTEN_FAILED says why it could not, and what to change. */
