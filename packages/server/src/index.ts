@@ -69,6 +69,7 @@ export {
   ServerError,
   type ServerErrorCode,
 } from './errors/server-error.js';
+export type { SharedRateLimits } from './limits/rate-limiter.js';
 export { buildOpenApiDocument } from './openapi/document.js';
 export type { ClaudeSectionConfig } from './options/claude-section.js';
 export type {

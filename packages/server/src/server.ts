@@ -203,7 +203,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     metrics: options.metrics.enabled,
     websocket: options.websocket.enabled,
   };
-  const rateLimiter = new RateLimiter();
+  const rateLimiter = new RateLimiter(options.rateLimits);
   const app = buildApp(ctx, {
     keys,
     rateLimiter,

@@ -3,6 +3,7 @@ import type { JobQueue } from '@claude-code-server/jobs';
 import type { ClaudeCodeServer } from '@claude-code-server/server';
 import { createApprovalHandOffFromConfig } from '../approvals/create-hand-off.js';
 import { loadConfig } from '../config/load-config.js';
+import { createRateLimitsFromConfig, type OpenRateLimits } from '../limits/create-rate-limits.js';
 import { createLogger } from '../log/create-logger.js';
 import { shutDown } from '../start/graceful-shutdown.js';
 import { prepareProjects } from '../start/prepare-projects.js';
@@ -34,10 +35,12 @@ export async function runStart(options: StartOptions): Promise<number> {
   let server: ClaudeCodeServer | undefined;
   let http: Server;
   let taskQueue: JobQueue | undefined;
+  let limits: OpenRateLimits | undefined;
   const approvals = await createApprovalHandOffFromConfig(config.store);
   try {
     taskQueue = await createTaskQueueFromConfig(config.server.tasks.queue, config.store);
-    server = await buildServer(config.server, store, logger, taskQueue, approvals);
+    limits = await createRateLimitsFromConfig(config.store);
+    server = await buildServer(config.server, store, logger, taskQueue, approvals, limits?.rateLimits);
     http = await listen(server, config.listen.host, config.listen.port);
     if (config.console.enabled) serveConsole(http, server);
   } catch (error) {
@@ -45,6 +48,7 @@ export async function runStart(options: StartOptions): Promise<number> {
     // A server that never started did not close the queue.
     if (!server) await taskQueue?.close().catch(() => {});
     await approvals?.shutdown();
+    await limits?.close();
     await store.close().catch(() => {});
     throw error;
   }
@@ -75,5 +79,6 @@ export async function runStart(options: StartOptions): Promise<number> {
   });
   await shutDown({ http, server, store, logger, deadlineMs: config.listen.shutdown_deadline_ms }, signal);
   await approvals?.shutdown();
+  await limits?.close();
   return 0;
 }

@@ -1,6 +1,11 @@
 import type { Server } from 'node:http';
 import type { JobQueue } from '@claude-code-server/jobs';
-import { type ApprovalHandOff, type ClaudeCodeServer, createServer } from '@claude-code-server/server';
+import {
+  type ApprovalHandOff,
+  type ClaudeCodeServer,
+  createServer,
+  type SharedRateLimits,
+} from '@claude-code-server/server';
 import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import type { ServerSection } from '../config/server-section.js';
@@ -8,7 +13,7 @@ import { AppError } from '../errors.js';
 
 /**
  * Builds the HTTP server from the validated config section, the store, the logger and the task
- * queue and approvals hand-off (undefined: the in-process ones). The server closes the queue at
+ * queue, approvals hand-off and shared rate limits (undefined: the in-process ones). The server closes the queue at
  * shutdown; the hand-off is the caller's to close.
  */
 export function buildServer(
@@ -17,6 +22,7 @@ export function buildServer(
   logger: Logger,
   taskQueue?: JobQueue,
   approvals?: ApprovalHandOff,
+  rateLimits?: SharedRateLimits,
 ): Promise<ClaudeCodeServer> {
   return createServer({
     ...section,
@@ -24,6 +30,7 @@ export function buildServer(
     logger,
     ...(taskQueue ? { taskQueue } : {}),
     ...(approvals ? { approvals } : {}),
+    ...(rateLimits ? { rateLimits } : {}),
   });
 }
 

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ApprovalHandOff } from '../approvals/approval-hand-off.js';
 import { InvalidServerOptionsError } from '../errors/server-error.js';
+import type { SharedRateLimits } from '../limits/rate-limiter.js';
 import { agentSectionSchema, checkConfig, serverConfigShape } from './config-schema.js';
 import { mappingOr, typeError } from './zod-helpers.js';
 import { type IssueProblem, issueProblems, problemLine, safeParsePlain } from './zod-issues.js';
@@ -44,6 +45,15 @@ function isJobQueue(value: unknown): value is JobQueue {
   );
 }
 
+function isSharedRateLimits(value: unknown): value is SharedRateLimits {
+  if (typeof value !== 'object' || value === null) return false;
+  const shared = value as Record<string, unknown>;
+  return (
+    (shared.type === 'redis' && typeof shared.client === 'object' && shared.client !== null) ||
+    (shared.type === 'postgres' && typeof shared.pool === 'object' && shared.pool !== null)
+  );
+}
+
 const agentInstanceSchema = z.instanceof(ClaudeAgent, { error: 'must be a ClaudeAgent or agent options' });
 
 /**
@@ -64,6 +74,16 @@ export const serverOptionsSchema = z
      * Default: an in-process queue (tasks run where they were taken).
      */
     taskQueue: z.custom<JobQueue>(isJobQueue, 'must be a JobQueue (e.g. from a jobs package)').optional(),
+    /**
+     * Where the per-key rate limits are counted across nodes: `{ type: 'redis', client }` (ioredis) or
+     * `{ type: 'postgres', pool }` (pg). Default: in this process's memory.
+     */
+    rateLimits: z
+      .custom<SharedRateLimits>(
+        isSharedRateLimits,
+        "must be { type: 'redis', client } or { type: 'postgres', pool }",
+      )
+      .optional(),
     /** In-process tool servers (core's createToolServer) every session gets, beside the plugins'. */
     toolServers: z
       .array(z.custom<ToolServer>(), { error: typeError('must be an array of tool servers') })
