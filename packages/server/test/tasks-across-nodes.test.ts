@@ -1,7 +1,9 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { type CliTestEnv, createCliTestEnv } from '@claude-code-server/core/testing';
 import { type FakeAnthropic, replies, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import type { JobQueue } from '@claude-code-server/jobs';
@@ -22,6 +24,7 @@ import {
   type TaskBody,
 } from '../src/index.js';
 
+const DYING_NODE = fileURLToPath(new URL('./support/dying-node.ts', import.meta.url));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -29,20 +32,23 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 interface Backend {
   store(): SessionStore;
   queue(): JobQueue;
+  /** How a worker of another process opens the same queue. */
+  worker: ['bullmq' | 'pg-boss', Record<string, unknown>];
   cleanup(): Promise<void>;
 }
 
 function redisBackend(): Backend {
   const id = randomUUID().slice(0, 8);
+  const queueOptions = {
+    name: `tasks-${id}`,
+    url: REDIS_URL,
+    prefix: `ccs-nodes-jobs-${id}`,
+    staleAfterMs: 1000,
+  };
   return {
     store: () => createRedisSessionStore({ url: REDIS_URL, keyPrefix: `ccs-nodes-${id}:` }),
-    queue: () =>
-      createBullMQJobQueue({
-        name: `tasks-${id}`,
-        url: REDIS_URL,
-        prefix: `ccs-nodes-jobs-${id}`,
-        staleAfterMs: 1000,
-      }),
+    queue: () => createBullMQJobQueue(queueOptions),
+    worker: ['bullmq', queueOptions],
     async cleanup() {
       const redis = new Redis(REDIS_URL);
       for (const pattern of [`ccs-nodes-${id}:*`, `ccs-nodes-jobs-${id}:*`]) {
@@ -57,16 +63,17 @@ function redisBackend(): Backend {
 function postgresBackend(): Backend {
   const id = randomUUID().slice(0, 8);
   const schemas = [`ccs_nodes_${id}`, `ccs_nodes_jobs_${id}`];
+  const queueOptions = {
+    name: 'tasks',
+    url: DATABASE_URL,
+    schema: schemas[1],
+    staleAfterMs: 1000,
+    pollIntervalMs: 200,
+  };
   return {
     store: () => createPostgresSessionStore({ url: DATABASE_URL, schema: schemas[0] }),
-    queue: () =>
-      createPgBossJobQueue({
-        name: 'tasks',
-        url: DATABASE_URL,
-        schema: schemas[1],
-        staleAfterMs: 1000,
-        pollIntervalMs: 200,
-      }),
+    queue: () => createPgBossJobQueue(queueOptions),
+    worker: ['pg-boss', queueOptions],
     async cleanup() {
       const client = new pg.Client({ connectionString: DATABASE_URL });
       await client.connect();
@@ -74,6 +81,29 @@ function postgresBackend(): Backend {
       await client.end();
     },
   };
+}
+
+/** Starts a worker process on the backend's queue; resolves once it took a job. */
+function startDyingNode(backend: Backend): { child: ChildProcess; took: Promise<string> } {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', DYING_NODE, backend.worker[0], JSON.stringify(backend.worker[1])],
+    {
+      cwd: dirname(DYING_NODE),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const took = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /took (\S+)/.exec(out);
+      if (match) resolve(match[1] as string);
+    });
+    child.once('exit', (code, signal) => reject(new Error(`the worker process exited (${code ?? signal})`)));
+  });
+  took.catch(() => undefined);
+  return { child, took };
 }
 
 let fake: FakeAnthropic;
@@ -200,6 +230,23 @@ describe.each([
     b = await startNode(backend, 1, 1);
     const task = await waitForTask(a, accepted.body.task_id, ['completed', 'failed']);
     expect(task).toMatchObject({ status: 'completed', result: { content: 'Run after the restart.' } });
+  });
+
+  it('fails a task whose node died while it ran, and never runs its turn twice', async () => {
+    await b.close();
+    const dying = startDyingNode(backend);
+    const message = `Dies with its node on ${tag}`;
+    const accepted = await request(a.server.app)
+      .post('/chat/async')
+      .send({ message, user_id: user('di') });
+    expect(await dying.took).toBe(accepted.body.task_id);
+    dying.child.kill('SIGKILL');
+
+    // The queue hands the job on (attempt 2) once the dead worker's lock or heartbeat runs out.
+    b = await startNode(backend, 1, 1);
+    const task = await waitForTask(a, accepted.body.task_id, ['completed', 'failed', 'cancelled']);
+    expect(task).toMatchObject({ status: 'failed', error_code: 'SERVER_RESTARTED', result: null });
+    expect(fake.conversationRequests().some((r) => r.lastUserText === message)).toBe(false);
   });
 });
 
