@@ -149,6 +149,25 @@ async function throughput(maxLive: number): Promise<{ perSecond: number; spawned
   }
 }
 
+/** The ceiling: USERS raw warm CLI processes (no server, no store), TURNS turns each, all at once. */
+async function rawThroughput(): Promise<number> {
+  const sessions = await Promise.all(
+    Array.from({ length: USERS }, () => ClaudeSession.start({ config: cli.config })),
+  );
+  try {
+    await Promise.all(sessions.map((session) => session.send('warm up')));
+    const start = performance.now();
+    await Promise.all(
+      sessions.map(async (session) => {
+        for (let n = 0; n < TURNS; n++) await session.send(`m${n}`);
+      }),
+    );
+    return (USERS * TURNS) / ((performance.now() - start) / 1000);
+  } finally {
+    await Promise.all(sessions.map((session) => session.close()));
+  }
+}
+
 /** The design the server replaces: a CLI spawned per message, resuming the conversation each time. */
 async function spawnPerMessage(): Promise<number> {
   const client = new ClaudeCodeClient(cli.config);
@@ -206,6 +225,7 @@ try {
   }
 
   const spawned = await spawnPerMessage();
+  const rawLoad = await rawThroughput();
   for (const maxLive of [USERS, CHURN_SLOTS]) {
     const load = await throughput(maxLive);
     rows.push([
@@ -214,6 +234,14 @@ try {
       `${spawned.toFixed(1)} turns/s spawn per message (${SPAWN_USERS} users x ${SPAWN_TURNS})`,
       times(load.perSecond, spawned),
     ]);
+    if (maxLive === USERS) {
+      rows.push([
+        `the same load, against ${USERS} raw warm CLI processes (no server)`,
+        `${load.perSecond.toFixed(1)} turns/s through the server`,
+        `${rawLoad.toFixed(1)} turns/s raw warm CLI`,
+        times(load.perSecond, rawLoad),
+      ]);
+    }
   }
 } finally {
   await fake.close();
