@@ -278,9 +278,10 @@ describe('GET /ws', () => {
     // About 12 MB of deltas: more than the kernel's socket buffers on both ends hold.
     const chunk = 'z'.repeat(4096);
     h.fake.enqueue(replies.text(chunk.repeat(3000), { chunks: Array(3000).fill(chunk) }));
-    client.send({ type: 'message', turn_id: 'flood', message: 'Write a lot', user_id: 'hal' });
-    await client.event('flood', 'session');
+    // Stops reading at once: a client that read while the turn began would let the kernel grow its
+    // receive window (tcp_rmem goes up to 32 MB here) until the whole flood fits in it.
     client.socket.pause();
+    client.send({ type: 'message', turn_id: 'flood', message: 'Write a lot', user_id: 'hal' });
     expect((await failed).error.code).toBe('ABORTED');
     client.socket.resume();
     await client.whenClosed();
