@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '@claude-code-server/app-server/dist/errors.js';
+import { UsageError } from '@claude-code-server/app-server/shared';
 
 export type Command =
   | { command: 'help' }
@@ -10,7 +10,7 @@ export type Command =
 export const USAGE = `Usage: claude-code-server-bot <command> [options]
 
 Commands:
-  start     serve the webhooks of the platforms bot.yaml enables (Slack, Discord, Teams, Google Chat, Telegram)
+  start     serve the webhooks of the platforms bot.yaml enables (Slack, Discord, Teams, Google Chat, Telegram, Lark, WeCom, WeChat)
   doctor    check the config, the CLI and its credentials, the store, the Chat SDK state and each platform's variables
   help      this text
 

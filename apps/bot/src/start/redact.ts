@@ -1,1 +1,1 @@
-export { redactUrl } from '@claude-code-server/app-server/dist/store/redact-url.js';
+export { redactUrl } from '@claude-code-server/app-server/shared';
