@@ -1,0 +1,122 @@
+/**
+ * `pnpm bench`: what a turn costs when a conversation's requests alternate between two
+ * `claude-code-server start` processes on one shared store (PostgreSQL, else Redis; BENCH_STORE picks),
+ * each with its own CLI config dir, the real `claude` against fake-anthropic (instant replies).
+ * p50/p95 of POST /chat for (a) warm turns on one node, (b) alternating nodes with
+ * cluster.advertise_url set (the turn is forwarded to the session's warm process), (c) alternating
+ * nodes without it (each switch resumes the conversation); the three interleaved turn by turn in one
+ * run, so the ratios (b)/(a) and (c)/(a) compare like with like.
+ */
+import { performance } from 'node:perf_hooks';
+import { rules } from '@claude-code-server/fake-anthropic';
+import pg from 'pg';
+import { Cluster, type ClusterNode } from '../test/cluster/cluster.js';
+import { call, chat } from '../test/cluster/cluster-api.js';
+import {
+  DATABASE_URL,
+  postgresBackend,
+  redisBackend,
+  type SharedBackend,
+} from '../test/cluster/shared-backends.js';
+
+const TURNS = Number(process.env.BENCH_TURNS ?? 30);
+
+async function postgresAnswers(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function chooseBackend(): Promise<SharedBackend> {
+  const wanted = process.env.BENCH_STORE;
+  if (wanted === 'redis') return redisBackend();
+  if (wanted === 'postgres' || (await postgresAnswers())) return postgresBackend();
+  return redisBackend();
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] ?? Number.NaN;
+}
+const ms = (v: number) => (v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
+const times = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}x`;
+
+/** One conversation and the nodes its turns go to, in turn. */
+class Conversation {
+  readonly latencies: number[] = [];
+  warmTurns = 0;
+  private turn = 0;
+
+  constructor(
+    readonly label: string,
+    private readonly userId: string,
+    private readonly nodes: ClusterNode[],
+  ) {}
+
+  /** Sends the next turn to the next node; the first turn (a cold start) is not counted. */
+  async next(): Promise<void> {
+    const node = this.nodes[this.turn % this.nodes.length] as ClusterNode;
+    const started = performance.now();
+    const answer = await chat(node.url, { message: `turn ${this.turn}`, user_id: this.userId });
+    const elapsed = performance.now() - started;
+    if (answer.status !== 200 || answer.body.success !== true) {
+      throw new Error(
+        `${this.label}: turn ${this.turn} answered ${answer.status} ${JSON.stringify(answer.body)}`,
+      );
+    }
+    if (this.turn > 0) {
+      this.latencies.push(elapsed);
+      if (answer.body.metadata?.warm === true) this.warmTurns++;
+    }
+    this.turn++;
+  }
+}
+
+const backend = await chooseBackend();
+const cluster = await Cluster.create('affinity-bench', backend);
+cluster.fake.addRule(rules.echo);
+try {
+  const [plainA, plainB, affineA, affineB] = await Promise.all([
+    cluster.addNode('plain-a'),
+    cluster.addNode('plain-b'),
+    cluster.addNode('affine-a', { advertise: true }),
+    cluster.addNode('affine-b', { advertise: true }),
+  ]);
+  const warm = new Conversation('(a) warm turns on one node', 'bench-warm', [plainA]);
+  const affine = new Conversation('(b) alternating nodes, cluster.advertise_url set', 'bench-affine', [
+    affineA,
+    affineB,
+  ]);
+  const resumed = new Conversation('(c) alternating nodes, no advertise_url', 'bench-resumed', [
+    plainA,
+    plainB,
+  ]);
+  const conversations = [warm, affine, resumed];
+  for (let turn = 0; turn <= TURNS; turn++) {
+    for (const conversation of conversations) await conversation.next();
+  }
+
+  const health = await call(plainA.url, 'GET', '/health');
+  console.log(
+    `affinity bench: two nodes on a shared ${backend.name} store, claude ${health.body.claude_version} against fake-anthropic (instant replies)`,
+  );
+  console.log(`POST /chat, ${TURNS} turns each after a first cold one, the three interleaved\n`);
+  console.log('| turns | p50 | p95 | p50 / (a) | p95 / (a) | answered warm |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  const [a50, a95] = [percentile(warm.latencies, 50), percentile(warm.latencies, 95)];
+  for (const conversation of conversations) {
+    const [p50, p95] = [percentile(conversation.latencies, 50), percentile(conversation.latencies, 95)];
+    console.log(
+      `| ${conversation.label} | ${ms(p50)} | ${ms(p95)} | ${times(p50, a50)} | ${times(p95, a95)} | ${conversation.warmTurns}/${conversation.latencies.length} |`,
+    );
+  }
+} finally {
+  await cluster.close();
+}
