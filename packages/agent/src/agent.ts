@@ -83,6 +83,11 @@ export class ClaudeAgent {
     return this.options.ownerId;
   }
 
+  /** Where other nodes reach this agent, recorded with its turns (null: not given). */
+  get ownerAddress(): string | null {
+    return this.options.ownerAddress;
+  }
+
   /** The CLI config dir whose transcripts this agent reads and writes. */
   get configDir(): string {
     return this.options.configDir;

@@ -1,7 +1,11 @@
 export { AgentBusyError, type AgentBusyScope } from './admission/agent-busy-error.js';
 export type { AdmissionStats } from './admission/turn-admission.js';
 export { type AgentStats, ClaudeAgent } from './agent.js';
-export type { AgentPoolOptions, ClaudeAgentOptions } from './config/agent-options.js';
+export {
+  type AgentPoolOptions,
+  type ClaudeAgentOptions,
+  DEFAULT_LEASE_TTL_MS,
+} from './config/agent-options.js';
 export { type AgentOverrides, permissionModeRank, toolCovers } from './config/overrides.js';
 export {
   AgentAbortedError,
@@ -24,7 +28,7 @@ export {
 } from './formatters.js';
 export type { AgentEventName, AgentListener } from './observers.js';
 export { sessionIdFor } from './session-ids.js';
-export { AGENT_METADATA_KEY, type AgentSessionState } from './session-state.js';
+export { AGENT_METADATA_KEY, type AgentSessionState, readSessionState } from './session-state.js';
 export { projectSlug, transcriptPath } from './transcript/project-slug.js';
 export type {
   AgentChatOptions,

@@ -7,8 +7,10 @@ export const AGENT_METADATA_KEY = 'claudeAgent';
 export interface AgentSessionState {
   /** Turns whose transcript reached the store; any agent that runs a turn increments it. */
   turns: number;
-  /** `ownerId` of the agent that ran the last turn. */
+  /** `ownerId` of the agent that ran the last turn (with an `ownerAddress`: that runs it, from its start). */
   lastOwner: string | null;
+  /** Where that agent said it can be reached (its `ownerAddress`), or null. */
+  lastOwnerAddress: string | null;
   /** How many times the conversation had to start over because its transcript was gone. */
   freshStarts: number;
 }
@@ -24,6 +26,7 @@ export function readSessionState(record: SessionRecord): AgentSessionState {
   return {
     turns: asCount(value.turns),
     lastOwner: typeof value.lastOwner === 'string' ? value.lastOwner : null,
+    lastOwnerAddress: typeof value.lastOwnerAddress === 'string' ? value.lastOwnerAddress : null,
     freshStarts: asCount(value.freshStarts),
   };
 }

@@ -14,6 +14,7 @@ function agentOptionsOf(agent: Record<string, unknown>, permissions: Record<stri
     agent: config.agent,
     limits: config.limits,
     permissions: config.permissions,
+    cluster: config.cluster,
     principals: [],
     projectDirs: { main: '/srv/main' },
     defaultProject: 'main',

@@ -8,6 +8,7 @@ import { ProjectDirectoryError } from './errors/server-error.js';
 import { type ClaudeSectionConfig, claudeConfigOf } from './options/claude-section.js';
 import type {
   AgentSectionConfig,
+  ClusterConfig,
   LimitsConfig,
   ParsedServerConfig,
   PermissionsConfig,
@@ -43,6 +44,7 @@ export function buildAgentOptions(input: {
   agent: AgentSectionConfig;
   limits: LimitsConfig;
   permissions: PermissionsConfig;
+  cluster: ClusterConfig;
   principals: readonly Principal[];
   projectDirs: Record<string, string>;
   defaultProject: string;
@@ -85,6 +87,7 @@ export function buildAgentOptions(input: {
   if (agent.lease_ttl_ms !== undefined) options.leaseTtlMs = agent.lease_ttl_ms;
   if (agent.lease_wait_ms !== undefined) options.leaseWaitMs = agent.lease_wait_ms;
   if (agent.owner_id !== undefined) options.ownerId = agent.owner_id;
+  if (input.cluster.advertise_url !== undefined) options.ownerAddress = input.cluster.advertise_url;
   if (agent.formatter !== undefined) options.formatter = agent.formatter;
   if (agent.allowed_models !== undefined) options.allowedModels = agent.allowed_models;
   return options;

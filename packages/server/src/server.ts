@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { ClaudeAgent } from '@claude-code-server/agent';
+import { ClaudeAgent, DEFAULT_LEASE_TTL_MS } from '@claude-code-server/agent';
 import { CREDENTIAL_VARIABLES, NO_CREDENTIALS_FIX } from '@claude-code-server/core';
 import { createMemoryJobQueue } from '@claude-code-server/jobs';
 import bytes from 'bytes';
@@ -12,10 +12,12 @@ import { ApprovalBroker } from './approvals/approval-broker.js';
 import { InProcessApprovalHandOff } from './approvals/in-process-hand-off.js';
 import { KeyTable } from './auth/key-table.js';
 import { ShutdownAbort, TurnService } from './chat/turn-service.js';
+import { SessionAffinity } from './cluster/session-affinity.js';
 import { InvalidServerOptionsError } from './errors/server-error.js';
 import { HealthCheck } from './health/health-check.js';
 import { buildApp } from './http/build-app.js';
 import { RateLimiter } from './limits/rate-limiter.js';
+import { TurnSlots } from './limits/turn-slots.js';
 import { measuredStore } from './metrics/measured-store.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { ModelNames } from './openai/model-names.js';
@@ -78,6 +80,18 @@ function refusePluginsBesideAnInstance(options: ParsedServerOptions): void {
   throw new InvalidServerOptionsError(problems, given[0] as string);
 }
 
+/** A node's advertised URL is recorded by its agent's turns: one passed in must record the same. */
+function checkAdvertisedAddress(options: ParsedServerOptions, agent: ClaudeAgent): void {
+  const advertised = options.cluster.advertise_url;
+  if (advertised === undefined || agent.ownerAddress === advertised) return;
+  throw new InvalidServerOptionsError(
+    [
+      `cluster.advertise_url: the ClaudeAgent passed records ${JSON.stringify(agent.ownerAddress)} with its turns: give it ownerAddress: ${JSON.stringify(advertised)}`,
+    ],
+    'cluster.advertise_url',
+  );
+}
+
 /** Builds the HTTP server over a ClaudeAgent; throws InvalidServerOptionsError naming each bad option. */
 export async function createServer(input: ServerOptions): Promise<ClaudeCodeServer> {
   const options = parseServerOptions(input);
@@ -114,12 +128,14 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
             agent: options.agent,
             limits: options.limits,
             permissions: options.permissions,
+            cluster: options.cluster,
             principals: keys.principals,
             projectDirs,
             defaultProject,
             plugins,
           }),
         );
+  if (!ownsAgent) checkAdvertisedAddress(options, agent);
   metrics?.observeAgent(agent);
 
   const instanceId = `server-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -146,7 +162,25 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     maxTimeoutMs: options.limits.max_timeout_ms,
     includeContent: options.log.include_content,
     ...(metrics ? { observer: metrics } : {}),
+    // A key's turn slots are leases like the sessions', freed as fast when a node dies.
+    slots: new TurnSlots(
+      store,
+      agent.ownerId,
+      options.agent instanceof ClaudeAgent
+        ? DEFAULT_LEASE_TTL_MS
+        : (options.agent.lease_ttl_ms ?? DEFAULT_LEASE_TTL_MS),
+    ),
   });
+  const affinity =
+    options.cluster.advertise_url === undefined
+      ? undefined
+      : new SessionAffinity({
+          store,
+          ownerId: agent.ownerId,
+          selfAddress: options.cluster.advertise_url,
+          connectTimeoutMs: options.cluster.forward_connect_timeout_ms,
+          logger,
+        });
   const registry = new TaskRegistry(store, {
     instanceId,
     heartbeatMs: options.tasks.heartbeat_ms,
@@ -208,6 +242,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     keys,
     rateLimiter,
     corsOrigins: options.cors.origins,
+    ...(affinity ? { affinity } : {}),
     bodyLimit: options.limits.body_limit,
     openapi: buildOpenApiDocument({ version: SERVER_VERSION, secured: !keys.anonymous, ...listed }),
     ...(metrics
@@ -256,6 +291,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     sweeper.stop();
     for (const off of unsubscribe) off();
     if (ownsAgent) await agent.close();
+    affinity?.close();
     for (const server of servers) server.closeAllConnections();
     logger.info('shutdown complete');
   };

@@ -12,6 +12,7 @@ export const ENV_OVERRIDES = {
   CCS_API_KEYS: 'API keys, comma-separated, each `secret` or `name=secret` (see README)',
   CCS_LOG_LEVEL: 'log.level',
   CCS_LOG_PRETTY: 'log.pretty (1/true or 0/false)',
+  CCS_ADVERTISE_URL: "cluster.advertise_url: this node's URL as the other nodes reach it",
 } as const;
 
 /** A number when the text is one, else the text (so validation can say what is wrong with it). */
@@ -121,6 +122,11 @@ export function applyEnvOverrides(raw: RawConfig, env: NodeJS.ProcessEnv, origin
     origins.set('server.host', 'CCS_HOST');
   }
   applyStore(raw, env, origins);
+  const advertised = present(env, 'CCS_ADVERTISE_URL');
+  if (advertised !== undefined) {
+    objectAt(raw, 'cluster').advertise_url = advertised;
+    origins.set('cluster.advertise_url', 'CCS_ADVERTISE_URL');
+  }
   const apiKeys = present(env, 'CCS_API_KEYS');
   if (apiKeys !== undefined) applyApiKeys(raw, apiKeys, origins);
   const level = present(env, 'CCS_LOG_LEVEL');

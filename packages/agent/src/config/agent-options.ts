@@ -63,12 +63,20 @@ export interface ClaudeAgentOptions {
   hooks?: Hooks;
   /** Events for which a call may bring hooks of its own (`chat(..., { hooks })`), which narrow the agent's. */
   callHookEvents?: HookEvent[];
-  /** Time to live of a session lease, renewed while a turn runs (default 30 s). */
+  /**
+   * Time to live of a session lease, renewed every third of it while a turn runs (default 4 s): how
+   * long the session of an agent that died mid-turn stays locked for the others.
+   */
   leaseTtlMs?: number;
   /** How long a message waits for another agent to finish a turn of its session (default 5 minutes). */
   leaseWaitMs?: number;
   /** Names this agent in leases and session metadata (default host, pid and a random part). */
   ownerId?: string;
+  /**
+   * Where other nodes reach this agent (e.g. its server's URL), recorded with every turn it runs so
+   * a node that gets the session's next message can hand it to the process that is warm.
+   */
+  ownerAddress?: string;
   /** The CLI config dir (CLAUDE_CONFIG_DIR) this agent's processes use for transcripts. */
   configDir?: string;
   /** Models a call may pick with `overrides.model` (default: any). */
@@ -92,6 +100,7 @@ export interface ResolvedAgentOptions {
   leaseTtlMs: number;
   leaseWaitMs: number;
   ownerId: string;
+  ownerAddress: string | null;
   configDir: string;
   allowedModels: readonly string[] | undefined;
 }
@@ -112,6 +121,9 @@ const STORE_METHODS = [
   'releaseLease',
 ] as const;
 
+/** Short, so a session whose agent died is free for the others within seconds. */
+export const DEFAULT_LEASE_TTL_MS = 4_000;
+
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const scalarsSchema = z.object({
@@ -131,6 +143,7 @@ const scalarsSchema = z.object({
   leaseTtlMs: z.number().int().min(1_000).max(3_600_000).optional(),
   leaseWaitMs: nonNegativeInt.optional(),
   ownerId: z.string().min(1).max(200).optional(),
+  ownerAddress: z.string().min(1).max(2_000).optional(),
   configDir: z.string().min(1).optional(),
   allowedModels: z.array(z.string().min(1)).optional(),
   canUseTool: z.custom<CanUseTool>((v) => typeof v === 'function', 'must be a function').optional(),
@@ -229,9 +242,10 @@ export function resolveAgentOptions(options: ClaudeAgentOptions): ResolvedAgentO
       hooks: options.hooks,
       turnHookEvents: options.callHookEvents,
     }),
-    leaseTtlMs: parsed.data.leaseTtlMs ?? 30_000,
+    leaseTtlMs: parsed.data.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
     leaseWaitMs: parsed.data.leaseWaitMs ?? 5 * 60_000,
     ownerId: parsed.data.ownerId ?? `agent-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    ownerAddress: parsed.data.ownerAddress ?? null,
     configDir,
     allowedModels: parsed.data.allowedModels,
   };

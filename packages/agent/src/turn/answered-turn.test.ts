@@ -36,6 +36,7 @@ describe('AnsweredTurn', () => {
         metadata: {},
         freshStarts: 0,
         ownerId: 'agent-a',
+        ownerAddress: null,
         path,
       },
       (turns) => stored.push(turns),

@@ -16,6 +16,7 @@ export interface AnsweredTurnFacts {
   metadata: Metadata;
   freshStarts: number;
   ownerId: string;
+  ownerAddress: string | null;
   /** The local transcript file of the Claude session. */
   path: string;
 }
@@ -59,6 +60,7 @@ export class AnsweredTurn {
         metadata: withSessionState(facts.metadata, {
           turns: this.turnsAfter,
           lastOwner: facts.ownerId,
+          lastOwnerAddress: facts.ownerAddress,
           freshStarts: facts.freshStarts,
         }),
       });

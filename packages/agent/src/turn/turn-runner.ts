@@ -10,7 +10,7 @@ import { burstPrompt } from '../formatters.js';
 import { type HeldLease, LeaseTaker } from '../lease.js';
 import type { AgentObservers } from '../observers.js';
 import type { ProcessSource } from '../process/process-source.js';
-import { mergeCallerMetadata, readSessionState } from '../session-state.js';
+import { mergeCallerMetadata, readSessionState, withSessionState } from '../session-state.js';
 import { transcriptFileSize, waitForTranscriptFlush } from '../transcript/local-transcript.js';
 import { transcriptPath } from '../transcript/project-slug.js';
 import type { TranscriptSync } from '../transcript/transcript-sync.js';
@@ -226,7 +226,8 @@ export class TurnRunner {
     const before = previous?.answered;
     const opened = await openSession(this.store, job);
     // An unsaved turn is older than one still being stored, which stores everything after it anyway.
-    const stored = before ? opened : await this.catchUp(job.sessionId, lease, opened);
+    const caughtUp = before ? opened : await this.catchUp(job.sessionId, lease, opened);
+    const stored = await this.claimForThisNode(caughtUp);
     const record = before ? { ...stored, claudeSessionId: before.claudeSessionId } : stored;
     if (settings.project !== undefined && settings.project !== record.project) {
       throw new ProjectMismatchError(job.sessionId, record.project, settings.project);
@@ -281,6 +282,7 @@ export class TurnRunner {
         metadata: mergeCallerMetadata(record.metadata, settings.sessionMetadata),
         freshStarts,
         ownerId: this.deps.options.ownerId,
+        ownerAddress: this.deps.options.ownerAddress,
         path,
       });
       // The next turn of the session may use the process while this one is stored.
@@ -311,6 +313,24 @@ export class TurnRunner {
    * Stores the transcript of this agent's last turn of the session if that failed after the answer
    * (the store was away), provided no turn has been stored since. Returns the current record.
    */
+  /**
+   * With an `ownerAddress`, the record names this agent as soon as its turn starts (not only once the
+   * turn is saved), so a node that gets the session's next message meanwhile sends it here.
+   */
+  private async claimForThisNode(record: SessionRecord): Promise<SessionRecord> {
+    const { ownerId, ownerAddress } = this.deps.options;
+    const state = readSessionState(record);
+    if (ownerAddress === null || (state.lastOwner === ownerId && state.lastOwnerAddress === ownerAddress)) {
+      return record;
+    }
+    const metadata = withSessionState(record.metadata, {
+      ...state,
+      lastOwner: ownerId,
+      lastOwnerAddress: ownerAddress,
+    });
+    return this.store.updateSession(record.id, { metadata });
+  }
+
   private async catchUp(sessionId: string, lease: HeldLease, record: SessionRecord): Promise<SessionRecord> {
     const unsaved = this.unsaved.get(sessionId);
     if (!unsaved) return record;

@@ -46,13 +46,20 @@ export async function takeRateLimit(rateLimiter: RateLimiter, principal: Princip
   }
 }
 
-/** Finds the request's principal (401 without a valid key) and applies its rate limit (429). */
-export function authenticate(keys: KeyTable, rateLimiter: RateLimiter) {
+/**
+ * Finds the request's principal (401 without a valid key) and applies its rate limit (429), except
+ * for requests `rateLimitedLater` leaves to a later step.
+ */
+export function authenticate(
+  keys: KeyTable,
+  rateLimiter: RateLimiter,
+  rateLimitedLater: (req: Request) => boolean = () => false,
+) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (!keys.anonymous) res.setHeader('WWW-Authenticate', 'Bearer');
     const principal = principalFor(keys, presentedKey(req.headers));
     res.removeHeader('WWW-Authenticate');
-    await takeRateLimit(rateLimiter, principal);
+    if (!rateLimitedLater(req)) await takeRateLimit(rateLimiter, principal);
     res.locals.principal = principal;
     next();
   };

@@ -37,6 +37,7 @@ export class KeyTable {
         tools: defaultTools,
         projects: null,
         rateLimit: limits.rate_limit,
+        maxConcurrentTurns: undefined,
       };
       return;
     }
@@ -51,6 +52,7 @@ export class KeyTable {
         tools: key.tools ?? defaultTools,
         projects: key.projects === undefined || key.projects.includes('*') ? null : new Set(key.projects),
         rateLimit: key.rate_limit ?? limits.rate_limit,
+        maxConcurrentTurns: key.max_concurrent_turns,
       },
     }));
   }

@@ -19,4 +19,6 @@ export interface Principal {
   /** Projects a request may use; null: all. */
   projects: ReadonlySet<string> | null;
   rateLimit: RateLimitConfig | undefined;
+  /** Turns of this key running at once across the nodes (undefined: no limit of its own). */
+  maxConcurrentTurns: number | undefined;
 }

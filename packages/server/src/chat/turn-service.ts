@@ -12,6 +12,7 @@ import type { ApprovalBroker, ApprovalEvent } from '../approvals/approval-broker
 import type { Principal } from '../auth/principal.js';
 import { badRequest, forbidden, HttpError } from '../errors/http-error.js';
 import { toHttpError } from '../errors/map-error.js';
+import type { TurnSlot, TurnSlots } from '../limits/turn-slots.js';
 import type { AttachmentsConfig } from '../options/config-schema.js';
 import {
   checkProjectAccess,
@@ -51,6 +52,10 @@ export interface PreparedTurn {
   waitForApproval: boolean;
   /** The project's directory, the turn's working directory. */
   workDir: string;
+  /** The key's `max_concurrent_turns`, held across nodes (undefined: none). */
+  maxConcurrentTurns: number | undefined;
+  /** The key's turn slot once `admit` took it (never stored with a task). */
+  slot?: TurnSlot;
 }
 
 export interface TurnServiceDeps {
@@ -71,6 +76,8 @@ export interface TurnServiceDeps {
   observer?: TurnObserver;
   approvals: ApprovalBroker;
   attachments: AttachmentsConfig;
+  /** Where the keys' `max_concurrent_turns` are counted. */
+  slots: TurnSlots;
 }
 
 /** The reason a shutdown aborts running turns with; such a turn answers 503. */
@@ -120,6 +127,7 @@ export class TurnService {
       keyTools: principal.tools,
       waitForApproval: body.wait_for_approval ?? waitByDefault,
       workDir: this.deps.projectDirs[project] as string,
+      maxConcurrentTurns: principal.maxConcurrentTurns,
     };
   }
 
@@ -133,15 +141,46 @@ export class TurnService {
   }
 
   /**
+   * `checkAdmission`, then takes one of the key's turn slots for `run` (which gives it back), waiting
+   * up to `waitMs` for one: 429 CONCURRENCY_LIMITED when the key's turns fill every slot on the nodes.
+   */
+  async admit(turn: PreparedTurn, waitMs = 0, signal?: AbortSignal): Promise<void> {
+    this.checkAdmission(turn);
+    await this.takeSlot(turn, waitMs, signal);
+  }
+
+  private async takeSlot(turn: PreparedTurn, waitMs: number, signal: AbortSignal | undefined): Promise<void> {
+    if (turn.slot || turn.maxConcurrentTurns === undefined || turn.keyName === null) return;
+    turn.slot = await this.deps.slots.take(turn.keyName, turn.maxConcurrentTurns, waitMs, signal);
+  }
+
+  /**
    * Runs the turn once the agent's admission gives it a slot (`onStart` is called then). With
    * `onEvent`, the agent's events and the turn's permission requests are forwarded as they happen.
-   * Aborting `signal` drops a waiting turn or interrupts a running one.
+   * Aborting `signal` drops a waiting turn or interrupts a running one. The key's turn slot (taken
+   * here unless `admit` took it) is given back when it ends.
    */
   async run(
     turn: PreparedTurn,
     signal?: AbortSignal,
     onEvent?: (event: TurnEvent) => void,
     onStart?: () => void,
+  ): Promise<AgentResponse> {
+    await this.takeSlot(turn, 0, signal);
+    try {
+      return await this.runAdmitted(turn, signal, onEvent, onStart);
+    } finally {
+      const slot = turn.slot;
+      turn.slot = undefined;
+      await slot?.release().catch(() => undefined);
+    }
+  }
+
+  private async runAdmitted(
+    turn: PreparedTurn,
+    signal: AbortSignal | undefined,
+    onEvent: ((event: TurnEvent) => void) | undefined,
+    onStart: (() => void) | undefined,
   ): Promise<AgentResponse> {
     const controller = this.deps.running.start(signal);
     const started = Date.now();

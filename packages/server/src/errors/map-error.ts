@@ -50,9 +50,10 @@ const STATUS_BY_CODE = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
+  CONCURRENCY_LIMITED: 429,
   SERVER_BUSY: 429,
   SHUTTING_DOWN: 503,
-  TASK_ELSEWHERE: 409,
+  NODE_LOST: 502,
   TASK_FINISHED: 409,
   INTERNAL: 500,
   // apps/server: start-up errors, never an answer to a request

@@ -1,6 +1,8 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { authenticate } from '../auth/authenticate.js';
 import type { KeyTable } from '../auth/key-table.js';
+import { affinityMiddleware, answeredWhereTheSessionIs } from '../cluster/affinity-middleware.js';
+import type { SessionAffinity } from '../cluster/session-affinity.js';
 import { errorMiddleware } from '../errors/error-middleware.js';
 import { HttpError } from '../errors/http-error.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
@@ -33,11 +35,14 @@ export interface AppSettings {
   metrics?: { metrics: ServerMetrics; config: MetricsConfig; routes: readonly string[] };
   /** The OpenAI-compatible routes under /v1 (absent: off). */
   openai?: OpenAiSettings;
+  /** Chat requests go to their session's node (absent: every request is answered here). */
+  affinity?: SessionAffinity;
 }
 
 /**
  * The Express app: request id and access log first, then CORS, the shutdown gate, the public routes,
- * authentication (before any body is read), the JSON body, the API routes, 404 and the error shape.
+ * authentication (before any body is read), the JSON body, session affinity (a chat request goes to
+ * its session's node), the API routes, 404 and the error shape.
  */
 export function buildApp(ctx: RouteContext, settings: AppSettings): Express {
   const app = express();
@@ -54,11 +59,13 @@ export function buildApp(ctx: RouteContext, settings: AppSettings): Express {
   registerPublicRoutes(publicRouter, ctx, settings.openapi);
   if (settings.metrics) registerMetricsRoute(publicRouter, settings.metrics.metrics, settings.metrics.config);
   app.use(publicRouter);
-  const auth = authenticate(settings.keys, settings.rateLimiter);
+  const { affinity } = settings;
+  const auth = authenticate(settings.keys, settings.rateLimiter, affinity && answeredWhereTheSessionIs);
   app.use((req: Request, res: Response, next: NextFunction) =>
     PROTECTED_PATH.test(req.path) ? auth(req, res, next) : next(),
   );
   app.use(express.json({ limit: settings.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  if (affinity) app.use(affinityMiddleware(affinity, settings.rateLimiter));
   const apiRouter = express.Router();
   registerChatRoutes(apiRouter, ctx);
   registerTaskRoutes(apiRouter, ctx);

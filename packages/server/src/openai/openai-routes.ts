@@ -152,8 +152,9 @@ export function registerOpenAiRoutes(router: Router, ctx: RouteContext, settings
   router.post('/v1/chat/completions', async (req: Request, res: Response) => {
     const { turn, body, identity } = await prepare(ctx, settings, req, res);
     if (body.stream) {
-      // A full queue is a plain 429; once the stream is open, failures come as error chunks.
-      ctx.turns.checkAdmission(turn);
+      // A full queue (or no turn slot left for the key) is a plain 429; once the stream is open,
+      // failures come as error chunks.
+      await ctx.turns.admit(turn);
       await streamTurn(ctx, res, turn, body, identity);
       return;
     }

@@ -61,6 +61,8 @@ export const apiKeySchema = z
     /** Project names this key may use (default all). */
     projects: z.array(nonEmptyString).optional(),
     rate_limit: rateLimitSchema.optional(),
+    /** Turns of this key running at once, counted across every node that shares the store. */
+    max_concurrent_turns: positiveInt.max(1_000).optional(),
     allow_bypass: z.boolean().default(false),
   })
   .superRefine((key, ctx) => {
@@ -108,6 +110,36 @@ export const limitsSchema = z
     path: ['default_timeout_ms'],
     message: 'must not be above max_timeout_ms',
   });
+
+/** An http(s) URL without query or fragment. */
+const httpUrl = nonEmptyString.superRefine((text, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(text)} is not a URL (e.g. http://10.0.0.5:8000)`,
+    });
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', message: `must be an http:// or https:// URL, got ${url.protocol}` });
+  } else if (url.search !== '' || url.hash !== '') {
+    ctx.addIssue({ code: 'custom', message: 'must have no query or fragment' });
+  }
+});
+
+/** Several nodes behind one load balancer, on one shared store. */
+export const clusterSchema = z.strictObject({
+  /**
+   * This node's own URL as the other nodes reach it (not the load balancer's). With it, a message for
+   * a session whose last turn ran on another node is forwarded to that node's warm process.
+   */
+  advertise_url: httpUrl.optional(),
+  /** How long a node tries to reach a session's node before it answers the message itself. */
+  forward_connect_timeout_ms: timerMs(1).default(1_000),
+});
 
 export const TASK_QUEUES = ['auto', 'in-process', 'bullmq', 'pg-boss'] as const;
 
@@ -230,6 +262,7 @@ export const serverConfigShape = {
   permissions: permissionsSchema.default(() => permissionsSchema.parse({})),
   attachments: attachmentsConfigSchema.default(() => attachmentsConfigSchema.parse({})),
   websocket: websocketSchema.default(() => websocketSchema.parse({})),
+  cluster: clusterSchema.default(() => clusterSchema.parse({})),
   /** Modules of the operator's in-process tools and hooks (`export toolServers` / `hooks`), loaded at start. */
   plugins: z.array(nonEmptyString, { error: typeError('must be a list of module paths') }).default([]),
 };
@@ -321,6 +354,7 @@ export type RateLimitConfig = z.output<typeof rateLimitSchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;
 export type AgentSectionConfig = z.output<typeof agentSectionSchema>;
 export type MetricsConfig = z.output<typeof metricsSchema>;
+export type ClusterConfig = z.output<typeof clusterSchema>;
 export type OpenAiConfig = z.output<typeof openaiSchema>;
 export type {
   AttachmentsConfig,

@@ -13,6 +13,7 @@ function principal(overrides: Partial<Principal> = {}): Principal {
     tools: ['Read', 'Grep', 'Glob'],
     projects: null,
     rateLimit: undefined,
+    maxConcurrentTurns: undefined,
     ...overrides,
   };
 }

@@ -50,9 +50,10 @@ export function registerChatRoutes(router: Router, ctx: RouteContext): void {
   router.post('/chat/stream', async (req: Request, res: Response) => {
     const body = validate(chatRequestSchema, req.body, 'body');
     const turn = await ctx.turns.prepare(principalOf(res), body, res.locals.requestId, true);
-    // A full queue is refused as a plain JSON 429; otherwise the stream opens now, so a turn that waits
-    // for a slot gets keep-alives too, and whatever fails later comes as an `error` event.
-    ctx.turns.checkAdmission(turn);
+    // A full queue (or the key's every turn slot taken) is refused as a plain JSON 429; otherwise the
+    // stream opens now, so a turn that waits for a slot gets keep-alives too, and whatever fails later
+    // comes as an `error` event.
+    await ctx.turns.admit(turn);
     const signal = clientGone(res);
     const sse = openStream(ctx, res, turn.requestId);
     try {

@@ -62,7 +62,7 @@ export class TaskRunner {
     const record = await this.options.registry.create(turn.tenant, turn.userId, turn.sessionId);
     // As stored: the turn may start (and the record change) before this returns.
     const submitted = { ...record };
-    const { workDir: _local, ...payload } = turn;
+    const { workDir: _local, slot: _held, ...payload } = turn;
     try {
       await this.options.queue.enqueue(record.taskId, payload as unknown as JsonValue);
     } catch (error) {
@@ -156,6 +156,8 @@ export class TaskRunner {
     const { record } = task;
     try {
       const turn: PreparedTurn = { ...payload, workDir: this.options.turns.workDirOf(payload.project) };
+      // A task waits (still pending) for one of its key's turn slots, as long as its turn may run.
+      await this.options.turns.admit(turn, turn.timeoutMs, signal);
       const response = await this.options.turns.run(
         turn,
         signal,

@@ -177,7 +177,7 @@ export class WsConnection {
     }
     await takeRateLimit(this.deps.rateLimiter, principal);
     const turn = await ctx.turns.prepare(principal, body, this.connectionId, true);
-    ctx.turns.checkAdmission(turn);
+    await ctx.turns.admit(turn);
     const controller = new AbortController();
     this.turns.set(turnId, controller);
     this.send({ type: 'accepted', turn_id: turnId, session_id: turn.sessionId });
