@@ -278,6 +278,21 @@ describe('environment overrides win over the file', () => {
     expect(config.server.claude.env).toEqual({ ANTHROPIC_BASE_URL: 'http://env', OTHER: 'x' });
   });
 
+  it("CCS_ADVERTISE_URL is the node's cluster.advertise_url, checked as a URL", () => {
+    const config = load('cluster:\n  advertise_url: http://file:8000\n', {
+      CCS_ADVERTISE_URL: 'http://10.0.0.5:8000',
+    });
+    expect(config.server.cluster.advertise_url).toBe('http://10.0.0.5:8000');
+    expect(problemsOf(null, { CCS_ADVERTISE_URL: 'server-1:8000' })).toEqual([
+      expect.stringMatching(
+        /^CCS_ADVERTISE_URL \(cluster\.advertise_url\): must be an http:\/\/ or https:\/\/ URL/,
+      ),
+    ]);
+    expect(problemsOf('cluster:\n  advertise_url: not a url\n')).toEqual([
+      expect.stringMatching(/cluster\.advertise_url: "not a url" is not a URL/),
+    ]);
+  });
+
   it('log level and pretty', () => {
     const config = load('log:\n  level: warn\n', { CCS_LOG_LEVEL: 'debug', CCS_LOG_PRETTY: '1' });
     expect(config.log).toEqual({ level: 'debug', pretty: true });

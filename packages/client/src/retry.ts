@@ -12,12 +12,13 @@ export interface RetryOptions {
 export const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 2, maxDelayMs: 30_000 };
 
 /**
- * Codes the server answers before it accepts a message (the key's rate, a full queue, shutdown):
+ * Codes the server answers before it accepts a message (the key's rate or its turns at once, a full queue, shutdown):
  * nothing was stored or run, so a POST may be sent again. Any other 429/503 of a POST (a turn that
  * failed after it was accepted) is thrown, so a message is never sent twice.
  */
 export const REFUSED_BEFORE_ACCEPTED: readonly ErrorCode[] = [
   'RATE_LIMITED',
+  'CONCURRENCY_LIMITED',
   'SERVER_BUSY',
   'AGENT_BUSY',
   'SHUTTING_DOWN',

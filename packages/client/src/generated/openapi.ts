@@ -1098,7 +1098,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description Rate limit or turn queue full; see Retry-After. */
+      /** @description Rate limit (RATE_LIMITED), the key's max_concurrent_turns (CONCURRENCY_LIMITED) or the turn queue full; see Retry-After. */
       429: {
         headers: {
           [name: string]: unknown;
@@ -1107,7 +1107,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description The Claude Code CLI or the Anthropic API failed. */
+      /** @description The Claude Code CLI or the Anthropic API failed, or the node running the session's turn went away (NODE_LOST). */
       502: {
         headers: {
           [name: string]: unknown;
@@ -1203,7 +1203,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description Rate limit or turn queue full; see Retry-After. */
+      /** @description Rate limit (RATE_LIMITED), the key's max_concurrent_turns (CONCURRENCY_LIMITED) or the turn queue full; see Retry-After. */
       429: {
         headers: {
           [name: string]: unknown;
@@ -1212,7 +1212,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description The Claude Code CLI or the Anthropic API failed. */
+      /** @description The Claude Code CLI or the Anthropic API failed, or the node running the session's turn went away (NODE_LOST). */
       502: {
         headers: {
           [name: string]: unknown;
@@ -1308,7 +1308,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description Rate limit or turn queue full; see Retry-After. */
+      /** @description Rate limit (RATE_LIMITED), the key's max_concurrent_turns (CONCURRENCY_LIMITED) or the turn queue full; see Retry-After. */
       429: {
         headers: {
           [name: string]: unknown;
@@ -1317,7 +1317,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description The Claude Code CLI or the Anthropic API failed. */
+      /** @description The Claude Code CLI or the Anthropic API failed, or the node running the session's turn went away (NODE_LOST). */
       502: {
         headers: {
           [name: string]: unknown;

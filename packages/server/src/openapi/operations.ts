@@ -49,9 +49,14 @@ const AUTH_ERRORS = {
 const TURN_ERRORS = {
   '400': err('A field is invalid (the message names it), or the body is not JSON.'),
   ...AUTH_ERRORS,
+  '429': err(
+    "Rate limit (RATE_LIMITED), the key's max_concurrent_turns (CONCURRENCY_LIMITED) or the turn queue full; see Retry-After.",
+  ),
   '409': err('The session belongs to another user or project.'),
   '413': err('The body is larger than the configured limit.'),
-  '502': err('The Claude Code CLI or the Anthropic API failed.'),
+  '502': err(
+    "The Claude Code CLI or the Anthropic API failed, or the node running the session's turn went away (NODE_LOST).",
+  ),
   '503': err('The server is shutting down, or the CLI or store is unavailable.'),
   '504': err('The turn ran past its timeout and was interrupted.'),
 };
