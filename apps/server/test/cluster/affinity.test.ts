@@ -1,0 +1,151 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { replies, rules } from '@claude-code-server/fake-anthropic';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster, type ClusterNode } from './cluster.js';
+import { chat, chatStream, history } from './cluster-api.js';
+import { BACKENDS } from './shared-backends.js';
+
+/** A message starting with this is never answered by the model: its turn runs until its CLI dies. */
+const HOLD = 'HOLD';
+/** A message starting with this is answered in about two seconds. */
+const SLOW = 'SLOW';
+/** A key that may have one turn running at a time, across every node. */
+const SINGLE_KEY = 'cluster-single-key-0123456789';
+
+describe.each(BACKENDS)('nodes with cluster.advertise_url on a shared %s', (_label, makeBackend) => {
+  const backend = makeBackend();
+  let cluster: Cluster;
+  let a: ClusterNode;
+  let b: ClusterNode;
+
+  /** A session whose last turn ran on A (so A's CLI process of it is warm). */
+  async function sessionOnA(user: string): Promise<{ sessionId: string; claudeSessionId: string }> {
+    const first = await chat(a.url, { message: `My name is ${user}`, user_id: user });
+    expect(first.body).toMatchObject({ success: true });
+    // The answer goes out a few ms before the turn's transcript is stored; a node killed in between
+    // would take that turn with it. These tests kill A later, not in that window.
+    await sleep(300);
+    return { sessionId: first.body.session_id, claudeSessionId: first.body.claude_session_id };
+  }
+
+  beforeAll(async () => {
+    cluster = await Cluster.create(`affinity-${backend.name}`, backend);
+    cluster.fake.addRule((request) => (request.lastUserText.startsWith(HOLD) ? replies.hang() : undefined));
+    cluster.fake.addRule((request) =>
+      request.lastUserText.startsWith(SLOW)
+        ? replies.text('slowly answered', { chunks: 5, delayMs: 500 })
+        : undefined,
+    );
+    cluster.fake.addRule(rules.memory);
+    cluster.fake.addRule(rules.echo);
+    const options = {
+      advertise: true,
+      extraKeysYaml: ['    - name: single', `      key: ${SINGLE_KEY}`, '      max_concurrent_turns: 1'].join(
+        '\n',
+      ),
+    };
+    [a, b] = await Promise.all([cluster.addNode('a', options), cluster.addNode('b', options)]);
+  });
+  let stopped = false;
+  // A test that failed halfway leaves the next one both nodes.
+  afterEach(async () => {
+    if (stopped) return;
+    for (const node of [a, b]) if (node && !node.running) await node.start();
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    expect(await backend.leftovers()).toEqual([]);
+  });
+
+  it("turns alternating between nodes are answered by the warm process of the session's node", async () => {
+    const user = 'Ann';
+    const { sessionId, claudeSessionId } = await sessionOnA(user);
+    const turns = [
+      [b, 'What is my name?', 'Your name is Ann.'],
+      [a, 'The sea is calm', 'The sea is calm'],
+      [b, 'The wind is up', 'The wind is up'],
+      [a, 'What is my name?', 'Your name is Ann.'],
+    ] as const;
+    for (const [node, message, content] of turns) {
+      const reply = await chat(node.url, { message, user_id: user, session_id: sessionId });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ success: true, content, metadata: { warm: true } });
+    }
+    // B handed every turn to A: it never ran the conversation, so its CLI config dir has no transcript of it.
+    expect(a.hasTranscript(claudeSessionId)).toBe(true);
+    expect(b.hasTranscript(claudeSessionId)).toBe(false);
+    expect((await history(b.url, sessionId, user)).map((message) => message.content)).toEqual([
+      'My name is Ann',
+      'Nice to meet you, Ann. I will remember your name.',
+      ...turns.flatMap(([, message, content]) => [message, content]),
+    ]);
+  });
+
+  it('a message for a session whose node is gone is answered by the other node, resumed there', async () => {
+    const user = 'Bob';
+    const { sessionId } = await sessionOnA(user);
+    await a.kill();
+    const reply = await chat(b.url, { message: 'What is my name?', user_id: user, session_id: sessionId });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      success: true,
+      content: 'Your name is Bob.',
+      metadata: { warm: false },
+    });
+    await a.start();
+    // The session is B's now: its next turn on A goes to B's warm process.
+    const next = await chat(a.url, { message: 'Still there?', user_id: user, session_id: sessionId });
+    expect(next.body).toMatchObject({ success: true, content: 'Still there?', metadata: { warm: true } });
+  });
+
+  it('a forwarded /chat whose node dies mid-turn answers 502 NODE_LOST, and the session goes on', async () => {
+    const user = 'Cai';
+    const { sessionId } = await sessionOnA(user);
+    const lost = chat(b.url, { message: `${HOLD} on A`, user_id: user, session_id: sessionId });
+    await cluster.fake.waitForRequest((request) => request.lastUserText === `${HOLD} on A`);
+    await a.kill();
+    const answer = await lost;
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ success: false, error: { code: 'NODE_LOST' } });
+    // Sent again, the message is answered on B once A's lease of the session has run out.
+    const again = await chat(b.url, { message: 'What is my name?', user_id: user, session_id: sessionId });
+    expect(again.body).toMatchObject({ success: true, content: 'Your name is Cai.' });
+  });
+
+  it('a forwarded /chat/stream whose node dies mid-turn ends with a NODE_LOST error event', async () => {
+    const user = 'Dee';
+    const { sessionId } = await sessionOnA(user);
+    const streamed = chatStream(b.url, {
+      message: `${HOLD} the stream`,
+      user_id: user,
+      session_id: sessionId,
+    });
+    await cluster.fake.waitForRequest((request) => request.lastUserText === `${HOLD} the stream`);
+    await a.kill();
+    const { status, events } = await streamed;
+    expect(status).toBe(200);
+    expect(events.at(-1)).toMatchObject({
+      event: 'error',
+      data: { success: false, error: { code: 'NODE_LOST' }, status: 502 },
+    });
+    expect(events.some((event) => event.event === 'done')).toBe(false);
+  });
+
+  it("a key's max_concurrent_turns holds across nodes: 429 CONCURRENCY_LIMITED while its turn runs elsewhere", async () => {
+    const slow = chat(a.url, { message: `${SLOW} please`, user_id: 'single-1' }, SINGLE_KEY);
+    await cluster.fake.waitForRequest((request) => request.lastUserText === `${SLOW} please`);
+    const refused = await chat(b.url, { message: 'meanwhile', user_id: 'single-2' }, SINGLE_KEY);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ success: false, error: { code: 'CONCURRENCY_LIMITED' } });
+    expect((await slow).body).toMatchObject({ success: true, content: 'slowly answered' });
+    // Once that turn ended, its slot is free on every node.
+    const after = await chat(b.url, { message: 'now', user_id: 'single-2' }, SINGLE_KEY);
+    expect(after.body).toMatchObject({ success: true, content: 'now' });
+  });
+
+  it('every node stops with exit 0 and leaves no CLI process', async () => {
+    stopped = true;
+    for (const exit of await cluster.stopAll()) expect(exit).toEqual({ code: 0, signal: null });
+    expect(cluster.liveCliProcesses()).toEqual([]);
+  });
+});
