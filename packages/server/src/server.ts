@@ -180,6 +180,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
           selfAddress: options.cluster.advertise_url,
           connectTimeoutMs: options.cluster.forward_connect_timeout_ms,
           logger,
+          ...(metrics ? { observe: (outcome) => metrics.forwarded(outcome) } : {}),
         });
   const registry = new TaskRegistry(store, {
     instanceId,

@@ -99,6 +99,17 @@ async function answer(node: Node, body: Record<string, unknown>) {
   return json;
 }
 
+const WITH_METRICS = { metrics: { enabled: true, public: true } };
+
+/** The value of `ccs_forwarded_requests_total` for an outcome, as the node's /metrics shows it. */
+async function forwards(node: Node, outcome: string): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`ccs_forwarded_requests_total{outcome="${outcome}"}`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 async function streamEvents(node: Node, body: Record<string, unknown>): Promise<SseMessage[]> {
   const res = await postStream(`${node.url}/chat/stream`, body, { headers: { 'x-api-key': KEY } });
   expect(res.status).toBe(200);
@@ -112,7 +123,7 @@ async function streamEvents(node: Node, body: Record<string, unknown>): Promise<
 describe('session affinity between two nodes of one store', () => {
   it('answers a message that reaches the other node with the warm process of the node that ran the session', async () => {
     const store = createMemorySessionStore();
-    const [a, b] = [await startNode(store), await startNode(store)];
+    const [a, b] = [await startNode(store), await startNode(store, WITH_METRICS)];
     const first = await answer(a, { message: 'My name is Ada', user_id: 'ada' });
     expect(first.metadata.warm).toBe(false);
     const second = await answer(b, { message: 'What is my name?', user_id: 'ada' });
@@ -131,6 +142,7 @@ describe('session affinity between two nodes of one store', () => {
     expect(done.content).toContain('Your name is Ada');
     expect(done.metadata).toMatchObject({ warm: true, turn: 4 });
     expect(events.filter((event) => event.event === 'delta').length).toBeGreaterThan(0);
+    expect(await forwards(b, 'answered')).toBe(2);
   });
 
   it('without cluster.advertise_url each node answers itself, resuming the conversation', async () => {
@@ -145,7 +157,7 @@ describe('session affinity between two nodes of one store', () => {
 
   it('answers on the node that got the message when the session’s node is gone, keeping the conversation', async () => {
     const store = createMemorySessionStore();
-    const [a, b] = [await startNode(store), await startNode(store)];
+    const [a, b] = [await startNode(store), await startNode(store, WITH_METRICS)];
     await answer(a, { message: 'My name is Cy', user_id: 'cy' });
     await stopNode(a);
     const second = await answer(b, { message: 'What is my name?', user_id: 'cy' });
@@ -154,11 +166,12 @@ describe('session affinity between two nodes of one store', () => {
     // b ran it, and the next message stays on b.
     const third = await answer(b, { message: 'What is my name?', user_id: 'cy' });
     expect(third.metadata.warm).toBe(true);
+    expect(await forwards(b, 'unreachable')).toBe(1);
   });
 
   it('reports NODE_LOST when the session’s node goes away after it took the message', async () => {
     const store = createMemorySessionStore();
-    const [a, b] = [await startNode(store), await startNode(store)];
+    const [a, b] = [await startNode(store), await startNode(store, WITH_METRICS)];
     await answer(a, { message: 'My name is Di', user_id: 'di' });
 
     const pending = chat(b, { message: 'Count slowly', user_id: 'di' });
@@ -186,6 +199,7 @@ describe('session affinity between two nodes of one store', () => {
       event: 'error',
       data: { error: { code: 'NODE_LOST' }, status: 502 },
     });
+    expect(await forwards(b, 'node_lost')).toBe(2);
   });
 
   it('counts a forwarded request once against the key’s shared rate limit, on the node that answers it', async () => {

@@ -34,7 +34,12 @@ export interface SessionAffinityOptions {
   selfAddress: string;
   connectTimeoutMs: number;
   logger: Logger;
+  /** Told how each forward ended (metrics). */
+  observe?: (outcome: ForwardMetricOutcome) => void;
 }
+
+/** How a forward ended: the owner answered, could not take it, or went away after taking it. */
+export type ForwardMetricOutcome = 'answered' | 'unreachable' | 'node_lost';
 
 /** What became of a forwarded request: `unreachable` means the owner never took it, so answer here. */
 export type ForwardOutcome = 'forwarded' | 'unreachable';
@@ -108,7 +113,28 @@ export class SessionAffinity {
     };
     const secure = target.protocol === 'https:';
     const transport = secure ? https : http;
-    return new Promise<ForwardOutcome>((resolve, reject) => {
+    const observe = (outcome: ForwardMetricOutcome) => {
+      try {
+        this.options.observe?.(outcome);
+      } catch {
+        // Metrics never disturb a request.
+      }
+    };
+    return new Promise<ForwardOutcome>((resolveWith, rejectWith) => {
+      // The socket's error and the answer's end can both report one loss: the first one counts.
+      let settled = false;
+      const resolve = (outcome: ForwardOutcome, lost = false) => {
+        if (settled) return;
+        settled = true;
+        observe(lost ? 'node_lost' : outcome === 'forwarded' ? 'answered' : 'unreachable');
+        resolveWith(outcome);
+      };
+      const reject = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        observe('node_lost');
+        rejectWith(error);
+      };
       // The owner says it has the request (102) before it runs anything: a failure before that is safe to answer here.
       let taken = false;
       const upstream = transport.request(target, {
@@ -150,7 +176,7 @@ export class SessionAffinity {
         }
         taken = true;
         this.relay(answer, res).then(
-          () => resolve('forwarded'),
+          (cutOff) => resolve('forwarded', cutOff),
           (error: unknown) => reject(error),
         );
       });
@@ -168,7 +194,8 @@ export class SessionAffinity {
   }
 
   /** Passes the owner's answer on; an event stream only whole events, so a cut one can end with an error event. */
-  private relay(answer: IncomingMessage, res: Response): Promise<void> {
+  /** Resolves true when the owner's answer was cut off. */
+  private relay(answer: IncomingMessage, res: Response): Promise<boolean> {
     res.status(answer.statusCode ?? 502);
     for (const [name, value] of Object.entries(passedOn(answer.headers))) {
       if (name !== 'x-request-id') res.setHeader(name, value);
@@ -193,16 +220,16 @@ export class SessionAffinity {
       answer.on('close', () => {
         if (answer.complete) {
           res.end(pending);
-          resolve();
+          resolve(false);
         } else if (stream && !res.writableEnded) {
           const lost = nodeLost();
           res.end(`event: error\ndata: ${JSON.stringify({ ...lost.toBody(), status: lost.status })}\n\n`);
-          resolve();
+          resolve(true);
         } else if (!res.headersSent) {
           reject(nodeLost());
         } else {
           res.destroy();
-          resolve();
+          resolve(true);
         }
       });
     });

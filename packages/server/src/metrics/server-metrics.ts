@@ -2,6 +2,7 @@ import type { AgentResponse, ClaudeAgent } from '@claude-code-server/agent';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { TurnObserver } from '../chat/turn-observer.js';
 import type { PreparedTurn } from '../chat/turn-service.js';
+import type { ForwardMetricOutcome } from '../cluster/session-affinity.js';
 import type { HttpError } from '../errors/http-error.js';
 
 /** Every series is named `ccs_<what>`; prom-client's process and Node.js series keep their own names. */
@@ -43,6 +44,7 @@ export class ServerMetrics implements TurnObserver {
   private readonly httpSeconds: Histogram<'method' | 'route'>;
   private readonly storeSeconds: Histogram<'operation'>;
   private readonly storeErrors: Counter<'operation' | 'code'>;
+  private readonly forwards: Counter<'outcome'>;
 
   constructor() {
     const registers = [this.registry];
@@ -112,6 +114,17 @@ export class ServerMetrics implements TurnObserver {
       labelNames: ['operation', 'code'],
       registers,
     });
+    this.forwards = new Counter({
+      name: `${PREFIX}forwarded_requests_total`,
+      help: 'Chat requests sent to the node holding their session warm, by outcome (answered: that node answered; unreachable: answered here instead; node_lost: that node went away after taking it)',
+      labelNames: ['outcome'],
+      registers,
+    });
+  }
+
+  /** One chat request sent to the node holding its session (see SessionAffinity). */
+  forwarded(outcome: ForwardMetricOutcome): void {
+    this.forwards.inc({ outcome });
   }
 
   /** Gauges and counters read from the agent (its admission and pool) when scraped. */
