@@ -57,9 +57,14 @@ afterAll(async () => {
 });
 
 /** Starts a node: the listener first, so that its URL can be the address it advertises. */
-async function startNode(store: SessionStore, options: Partial<ServerOptions> = {}, advertise = true) {
+async function startNode(
+  store: SessionStore,
+  options: Partial<ServerOptions> = {},
+  advertise = true,
+  port = 0,
+) {
   const http = createHttpServer();
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const cli = await createCliTestEnv({ baseUrl: fake.url, prefix: 'ccs-affinity' });
   const server = await createServer({
@@ -167,6 +172,21 @@ describe('session affinity between two nodes of one store', () => {
     const third = await answer(b, { message: 'What is my name?', user_id: 'cy' });
     expect(third.metadata.warm).toBe(true);
     expect(await forwards(b, 'unreachable')).toBe(1);
+  });
+
+  it('sends the messages of a session to its node again once that node is back at its address', async () => {
+    const store = createMemorySessionStore();
+    const [a, b] = [await startNode(store), await startNode(store)];
+    await answer(a, { message: 'My name is Eva', user_id: 'eva' });
+    await answer(b, { message: 'hello', user_id: 'eva' });
+    const port = Number(new URL(a.url).port);
+    await stopNode(a);
+    const restarted = await startNode(store, {}, true, port);
+    const next = await answer(b, { message: 'What is my name?', user_id: 'eva' });
+    expect(next.content).toContain('Your name is Eva');
+    // The restarted node resumed the conversation; b only passed the message on.
+    expect(restarted.server.agent.stats().turnsStarted).toBe(1);
+    expect(b.server.agent.stats().turnsStarted).toBe(0);
   });
 
   it('reports NODE_LOST when the session’s node goes away after it took the message', async () => {

@@ -101,7 +101,7 @@ export class SessionAffinity {
    * connection within the timeout, or it is shutting down); rejects with 502 NODE_LOST when it took
    * it and went away before answering. A stream cut off that way ends with a NODE_LOST `error` event.
    */
-  forward(req: Request, res: Response, address: string): Promise<ForwardOutcome> {
+  forward(req: Request, res: Response, address: string, freshConnection = false): Promise<ForwardOutcome> {
     const target = new URL(`${address.replace(/\/+$/, '')}${req.url}`);
     const payload = Buffer.from(JSON.stringify(req.body ?? {}));
     const headers = {
@@ -140,7 +140,7 @@ export class SessionAffinity {
       const upstream = transport.request(target, {
         method: 'POST',
         headers,
-        agent: secure ? this.agents.https : this.agents.http,
+        agent: freshConnection ? false : secure ? this.agents.https : this.agents.http,
       });
       const connectTimer = setTimeout(
         () => upstream.destroy(new Error(`no connection within ${this.options.connectTimeoutMs} ms`)),
@@ -163,8 +163,16 @@ export class SessionAffinity {
       };
       upstream.on('error', (error) => {
         if (res.headersSent) return;
-        if (!taken) unreachable(error.message);
-        else reject(nodeLost());
+        if (!taken && upstream.reusedSocket && !freshConnection && !settled) {
+          // A kept-alive connection the owner closed (it restarted, say): once more on a new one.
+          settled = true;
+          clearTimeout(connectTimer);
+          this.forward(req, res, address, true).then(resolveWith, rejectWith);
+        } else if (!taken) {
+          unreachable(error.message);
+        } else {
+          reject(nodeLost());
+        }
       });
       upstream.on('response', (answer) => {
         clearTimeout(connectTimer);
