@@ -8,7 +8,6 @@
  * run, so the ratios (b)/(a) and (c)/(a) compare like with like.
  */
 import { performance } from 'node:perf_hooks';
-import { rules } from '@claude-code-server/fake-anthropic';
 import pg from 'pg';
 import { Cluster, type ClusterNode } from '../test/cluster/cluster.js';
 import { call, chat } from '../test/cluster/cluster-api.js';
@@ -81,7 +80,6 @@ class Conversation {
 
 const backend = await chooseBackend();
 const cluster = await Cluster.create('affinity-bench', backend);
-cluster.fake.addRule(rules.echo);
 try {
   const [plainA, plainB, affineA, affineB] = await Promise.all([
     cluster.addNode('plain-a'),

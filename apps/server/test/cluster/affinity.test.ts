@@ -1,12 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { replies, rules } from '@claude-code-server/fake-anthropic';
+import { replies } from '@claude-code-server/fake-anthropic';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, type ClusterNode } from './cluster.js';
-import { chat, chatStream, history } from './cluster-api.js';
+import { Cluster, type ClusterNode, HOLD, LIMITED_KEY } from './cluster.js';
+import { call, chat, chatStream, history, waitForTask } from './cluster-api.js';
 import { BACKENDS } from './shared-backends.js';
 
-/** A message starting with this is never answered by the model: its turn runs until its CLI dies. */
-const HOLD = 'HOLD';
 /** A message starting with this is answered in about two seconds. */
 const SLOW = 'SLOW';
 /** A key that may have one turn running at a time, across every node. */
@@ -30,14 +28,11 @@ describe.each(BACKENDS)('nodes with cluster.advertise_url on a shared %s', (_lab
 
   beforeAll(async () => {
     cluster = await Cluster.create(`affinity-${backend.name}`, backend);
-    cluster.fake.addRule((request) => (request.lastUserText.startsWith(HOLD) ? replies.hang() : undefined));
     cluster.fake.addRule((request) =>
       request.lastUserText.startsWith(SLOW)
         ? replies.text('slowly answered', { chunks: 5, delayMs: 500 })
         : undefined,
     );
-    cluster.fake.addRule(rules.memory);
-    cluster.fake.addRule(rules.echo);
     const options = {
       advertise: true,
       extraKeysYaml: ['    - name: single', `      key: ${SINGLE_KEY}`, '      max_concurrent_turns: 1'].join(
@@ -137,10 +132,37 @@ describe.each(BACKENDS)('nodes with cluster.advertise_url on a shared %s', (_lab
     const refused = await chat(b.url, { message: 'meanwhile', user_id: 'single-2' }, SINGLE_KEY);
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ success: false, error: { code: 'CONCURRENCY_LIMITED' } });
+    // An async task of the key waits for the slot instead.
+    const accepted = await call(b.url, 'POST', '/chat/async', {
+      body: { message: 'queued for the slot', user_id: 'single-3' },
+      key: SINGLE_KEY,
+    });
+    expect(accepted.status).toBe(202);
     expect((await slow).body).toMatchObject({ success: true, content: 'slowly answered' });
-    // Once that turn ended, its slot is free on every node.
+    const task = await waitForTask(
+      b.url,
+      accepted.body.task_id,
+      ['completed', 'failed', 'cancelled'],
+      30_000,
+      SINGLE_KEY,
+    );
+    expect(task).toMatchObject({ status: 'completed', result: { content: 'queued for the slot' } });
+    // Once those turns ended, the slot is free on every node.
     const after = await chat(b.url, { message: 'now', user_id: 'single-2' }, SINGLE_KEY);
     expect(after.body).toMatchObject({ success: true, content: 'now' });
+  });
+
+  it("a forwarded request counts once against the key's shared rate limit", async () => {
+    const user = 'limited-affine';
+    const first = await chat(a.url, { message: 'one', user_id: user }, LIMITED_KEY);
+    expect(first.status).toBe(200);
+    // B hands it to A, which answers it: two requests of the key's two a minute, not three.
+    const second = await chat(b.url, { message: 'two', user_id: user }, LIMITED_KEY);
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ success: true, content: 'two', metadata: { warm: true } });
+    const third = await chat(b.url, { message: 'three', user_id: user }, LIMITED_KEY);
+    expect(third.status).toBe(429);
+    expect(third.body.error.code).toBe('RATE_LIMITED');
   });
 
   it('every node stops with exit 0 and leaves no CLI process', async () => {

@@ -64,10 +64,11 @@ export async function waitForTask(
   taskId: string,
   statuses: string[],
   timeoutMs = 60_000,
+  key?: string,
 ): Promise<Json> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const answer = await call(baseUrl, 'GET', `/task/${taskId}`);
+    const answer = await call(baseUrl, 'GET', `/task/${taskId}`, { key });
     if (answer.status !== 200) throw new Error(`task: ${answer.status} ${JSON.stringify(answer.body)}`);
     if (statuses.includes(answer.body.status)) return answer.body;
     if (Date.now() > deadline) {

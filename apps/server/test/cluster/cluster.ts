@@ -2,10 +2,13 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FakeAnthropic } from '@claude-code-server/fake-anthropic';
+import { type FakeAnthropic, replies, rules } from '@claude-code-server/fake-anthropic';
 import { type AppFixture, createAppFixture, liveProcessesWithEnv } from '../fixtures.js';
 import { type StartedServer, startServer } from '../run-cli.js';
 import type { SharedBackend } from './shared-backends.js';
+
+/** A message starting with this is never answered by the model: its turn runs until its CLI dies. */
+export const HOLD = 'HOLD';
 
 /** The API key every node accepts, without limits of its own. */
 export const MAIN_KEY = 'cluster-main-key-0123456789';
@@ -119,7 +122,11 @@ export async function waitUntil(what: string, check: () => boolean, timeoutMs = 
   }
 }
 
-/** Nodes on one shared store, one fake Messages API for all of them (the model every machine calls). */
+/**
+ * Nodes on one shared store, one fake Messages API for all of them (the model every machine calls):
+ * it holds messages starting with HOLD unanswered, answers the memory rule's name questions, and
+ * echoes what no rule answers (rules added later come after the first two).
+ */
 export class Cluster {
   readonly nodes: ClusterNode[] = [];
 
@@ -129,7 +136,11 @@ export class Cluster {
   ) {}
 
   static async create(prefix: string, backend: SharedBackend): Promise<Cluster> {
-    return new Cluster(await createAppFixture(prefix), backend);
+    const fixture = await createAppFixture(prefix);
+    fixture.fake.addRule((request) => (request.lastUserText.startsWith(HOLD) ? replies.hang() : undefined));
+    fixture.fake.addRule(rules.memory);
+    fixture.fake.setDefault((request) => replies.text(request.lastUserText));
+    return new Cluster(fixture, backend);
   }
 
   get fake(): FakeAnthropic {

@@ -1,11 +1,8 @@
-import { type RecordedRequest, replies, rules } from '@claude-code-server/fake-anthropic';
+import type { RecordedRequest } from '@claude-code-server/fake-anthropic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, type ClusterNode, LIMITED_KEY } from './cluster.js';
+import { Cluster, type ClusterNode, HOLD, LIMITED_KEY } from './cluster.js';
 import { call, chat, history, waitForTask } from './cluster-api.js';
 import { BACKENDS } from './shared-backends.js';
-
-/** A message starting with this is never answered by the model: its turn runs until its CLI dies. */
-const HOLD = 'HOLD';
 
 describe.each(BACKENDS)('claude-code-server nodes on a shared %s', (_label, makeBackend) => {
   const backend = makeBackend();
@@ -21,9 +18,6 @@ describe.each(BACKENDS)('claude-code-server nodes on a shared %s', (_label, make
 
   beforeAll(async () => {
     cluster = await Cluster.create(`cluster-${backend.name}`, backend);
-    cluster.fake.addRule((request) => (request.lastUserText.startsWith(HOLD) ? replies.hang() : undefined));
-    cluster.fake.addRule(rules.memory);
-    cluster.fake.addRule(rules.echo);
     // Started at once, as a deployment would: the first start migrates the shared store.
     [a, b, c] = await Promise.all([
       cluster.addNode('a'),
