@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresApprovalHandOff } from './postgres-hand-off.js';
+import { LISTENER_APPLICATION_NAME, PostgresApprovalHandOff } from './postgres-hand-off.js';
 import { RedisApprovalHandOff } from './redis-hand-off.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -161,4 +161,53 @@ describe.each(['redis', 'postgres'] as const)('approvals across nodes on %s', (b
     );
     expect(again.status).toBe(404);
   });
+
+  it.runIf(backend === 'postgres')(
+    'an answer given while the waiting node had lost its LISTEN connection reaches the turn once it is back',
+    async () => {
+      const [a, b] = nodes as [Node, Node];
+      fake.enqueue(
+        replies.toolUse('Write', {
+          file_path: join((clis[0] as CliTestEnv).workDir, 'after-reconnect.txt'),
+          content: 'x\n',
+        }),
+        replies.text('Written after the reconnect.'),
+      );
+      const accepted = await call(`${a.url}/chat/async`, 'POST', {
+        message: 'write after a reconnect',
+        user_id: 'reconnect',
+        wait_for_approval: true,
+      });
+      let pending: Array<{ request_id: string }> = [];
+      while (pending.length === 0) {
+        await sleep(100);
+        pending = (await call(`${b.url}/session/user_reconnect/permissions`, 'GET')).body.pending ?? [];
+      }
+      // The database drops every listening connection of this test's nodes (as a restart would).
+      const admin = new pg.Client({ connectionString: DATABASE_URL });
+      await admin.connect();
+      const { rowCount } = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE application_name = $1 AND query LIKE $2`,
+        [LISTENER_APPLICATION_NAME, `%${schemas[1]}_answers%`],
+      );
+      await admin.end();
+      expect(rowCount).toBe(2);
+      const answered = await call(
+        `${b.url}/session/user_reconnect/permissions/${pending[0]?.request_id}`,
+        'POST',
+        { behavior: 'allow' },
+      );
+      expect(answered.status).toBe(200);
+      let task = await call(`${a.url}/task/${accepted.body.task_id}`, 'GET');
+      while (!['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+        await sleep(100);
+        task = await call(`${a.url}/task/${accepted.body.task_id}`, 'GET');
+      }
+      expect(task.body).toMatchObject({
+        status: 'completed',
+        result: { content: 'Written after the reconnect.' },
+      });
+    },
+  );
 });

@@ -10,12 +10,18 @@ export interface PostgresApprovalHandOffOptions {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+/** How long after losing its listening connection a node connects again, doubling up to the most. */
+const RELISTEN_FIRST_MS = 500;
+const RELISTEN_MAX_MS = 10_000;
+/** Names the listening connections in pg_stat_activity. */
+export const LISTENER_APPLICATION_NAME = 'claude-code-server approvals';
 
 /**
  * Pending approvals on PostgreSQL, for several nodes: each request is a row every node reads (rows
  * past `expires_at` count as gone), and an answer is written into its row by whichever node got it
  * (only the first: `answer IS NULL`), then NOTIFY tells the node holding the waiting turn, which
- * takes the answer from the row.
+ * takes the answer from the row. A listening connection that drops (a database restart) is made
+ * again, and the answers written meanwhile are taken then.
  */
 export class PostgresApprovalHandOff implements ApprovalHandOff {
   private readonly pool: pg.Pool;
@@ -24,6 +30,7 @@ export class PostgresApprovalHandOff implements ApprovalHandOff {
   private readonly waiting = new Map<string, OnAnswer>();
   private ready: Promise<void> | undefined;
   private listener: pg.Client | undefined;
+  private closed = false;
 
   constructor(private readonly options: PostgresApprovalHandOffOptions) {
     if (!IDENTIFIER.test(options.schema)) {
@@ -96,6 +103,7 @@ export class PostgresApprovalHandOff implements ApprovalHandOff {
 
   /** Ends the listening connection and the pool. */
   async shutdown(): Promise<void> {
+    this.closed = true;
     this.waiting.clear();
     await this.listener?.end().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
@@ -121,13 +129,7 @@ export class PostgresApprovalHandOff implements ApprovalHandOff {
            )`,
         )
         .catch(created);
-      const listener = new pg.Client({ connectionString: this.options.url });
-      await listener.connect();
-      listener.on('notification', (message) => {
-        if (message.channel === this.channel && message.payload) void this.take(message.payload);
-      });
-      await listener.query(`LISTEN "${this.channel}"`);
-      this.listener = listener;
+      await this.listen();
     })();
     this.ready.catch(() => {
       this.ready = undefined;
@@ -135,14 +137,59 @@ export class PostgresApprovalHandOff implements ApprovalHandOff {
     return this.ready;
   }
 
-  /** Takes an answer another node wrote for a turn of this node. */
+  /** Opens the connection that LISTENs for answers; a drop of it is noticed, not thrown. */
+  private async listen(): Promise<void> {
+    const listener = new pg.Client({
+      connectionString: this.options.url,
+      application_name: LISTENER_APPLICATION_NAME,
+    });
+    listener.on('error', () => this.lost(listener));
+    listener.on('end', () => this.lost(listener));
+    listener.on('notification', (message) => {
+      if (message.channel === this.channel && message.payload) void this.take(message.payload);
+    });
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN "${this.channel}"`);
+    } catch (error) {
+      await listener.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.closed) {
+      await listener.end().catch(() => undefined);
+      return;
+    }
+    this.listener = listener;
+    // Answers written while nothing listened here (none on the first start).
+    for (const requestId of this.waiting.keys()) void this.take(requestId);
+  }
+
+  private lost(listener: pg.Client): void {
+    if (this.closed || this.listener !== listener) return;
+    this.listener = undefined;
+    listener.end().catch(() => undefined);
+    this.relisten(RELISTEN_FIRST_MS);
+  }
+
+  private relisten(delayMs: number): void {
+    const timer = setTimeout(() => {
+      if (this.closed) return;
+      this.listen().catch(() => this.relisten(Math.min(delayMs * 2, RELISTEN_MAX_MS)));
+    }, delayMs);
+    timer.unref();
+  }
+
+  /** Takes an answer another node wrote for a turn of this node, if there is one yet. */
   private async take(requestId: string): Promise<void> {
     const onAnswer = this.waiting.get(requestId);
     if (!onAnswer) return;
-    const { rows } = await this.pool.query<{ answer: ApprovalAnswer | null }>(
-      `DELETE FROM ${this.table} WHERE request_id = $1 RETURNING answer`,
-      [requestId],
-    );
+    const { rows } = await this.pool
+      .query<{ answer: ApprovalAnswer | null }>(
+        `DELETE FROM ${this.table} WHERE request_id = $1 AND answer IS NOT NULL RETURNING answer`,
+        [requestId],
+      )
+      // Taken at the next notification, or after the next reconnect.
+      .catch(() => ({ rows: [] as Array<{ answer: ApprovalAnswer | null }> }));
     const answer = rows[0]?.answer;
     if (answer) onAnswer(answer);
   }
