@@ -3,6 +3,11 @@ import { Redis } from 'ioredis';
 
 type OnAnswer = (answer: ApprovalAnswer) => boolean;
 
+/** Names the subscribing connections in CLIENT LIST. */
+export const SUBSCRIBER_CONNECTION_NAME = 'claude-code-server-approvals';
+/** How often a node looks for answers left for it whose message it missed (people answer in seconds). */
+const SWEEP_MS = 2_000;
+
 export interface RedisApprovalHandOffOptions {
   url: string;
   /** Prefix of the keys and the channel (the store's key prefix, so two deployments on one Redis stay apart). */
@@ -11,9 +16,10 @@ export interface RedisApprovalHandOffOptions {
 
 /**
  * Pending approvals on Redis, for several nodes: each request is a key expiring at its `expiresAt`
- * (every node reads it), a session's requests a sorted set, and an answer a message on one channel
- * that the node holding the waiting turn picks up. The first `deliver` takes the request (its key is
- * deleted atomically), so two answers never both reach the turn.
+ * (every node reads it), a session's requests a sorted set. The first `deliver` takes the request (its
+ * key is deleted atomically), so two answers never both reach the turn, and leaves the answer in a key
+ * of its own, announced on one channel: the node holding the waiting turn takes it when the message
+ * comes, or when its subscription is back after a lost connection, whichever is first.
  */
 export class RedisApprovalHandOff implements ApprovalHandOff {
   private readonly client: Redis;
@@ -21,18 +27,30 @@ export class RedisApprovalHandOff implements ApprovalHandOff {
   private readonly waiting = new Map<string, OnAnswer>();
   private readonly channel: string;
   private subscribed: Promise<unknown> | undefined;
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RedisApprovalHandOffOptions) {
     this.client = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    this.subscriber = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    this.subscriber = new Redis(options.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      connectionName: SUBSCRIBER_CONNECTION_NAME,
+    });
     this.channel = `${options.prefix}approval-answers`;
     this.subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
+    // Subscribed again after a lost connection: the answers announced meanwhile are in their keys.
+    this.subscriber.on('ready', () => {
+      for (const requestId of this.waiting.keys()) void this.take(requestId);
+    });
   }
 
   async open(pending: PendingApproval, onAnswer: OnAnswer): Promise<void> {
     this.subscribed ??= this.subscriber.subscribe(this.channel);
     await this.subscribed;
     this.waiting.set(pending.requestId, onAnswer);
+    this.sweep ??= setInterval(() => {
+      for (const requestId of this.waiting.keys()) void this.take(requestId);
+    }, SWEEP_MS).unref();
     const ttl = Math.max(1, pending.expiresAt - Date.now());
     await this.client
       .multi()
@@ -44,8 +62,12 @@ export class RedisApprovalHandOff implements ApprovalHandOff {
 
   async close(requestId: string): Promise<void> {
     this.waiting.delete(requestId);
+    if (this.waiting.size === 0) {
+      clearInterval(this.sweep);
+      this.sweep = undefined;
+    }
     const pending = await this.get(requestId);
-    const removal = this.client.multi().del(this.key(requestId));
+    const removal = this.client.multi().del(this.key(requestId), this.answerKey(requestId));
     if (pending) removal.zrem(this.sessionKey(pending.storedSessionId), requestId);
     await removal.exec();
   }
@@ -70,25 +92,43 @@ export class RedisApprovalHandOff implements ApprovalHandOff {
     // Answered in this process: no round trip.
     const local = this.waiting.get(requestId);
     if (local) return local(answer);
-    const receivers = await this.client.publish(this.channel, JSON.stringify({ requestId, answer }));
-    return receivers > 0;
+    const ttl = Math.max(1, pending.expiresAt - Date.now());
+    await this.client
+      .multi()
+      .set(this.answerKey(requestId), JSON.stringify(answer), 'PX', ttl)
+      .publish(this.channel, JSON.stringify({ requestId }))
+      .exec();
+    return true;
   }
 
   /** Disconnects both clients. */
   async shutdown(): Promise<void> {
     this.waiting.clear();
+    clearInterval(this.sweep);
     await Promise.allSettled([this.client.quit(), this.subscriber.quit()]);
   }
 
   private onMessage(message: string): void {
-    let parsed: { requestId?: unknown; answer?: ApprovalAnswer };
+    let parsed: { requestId?: unknown };
     try {
       parsed = JSON.parse(message) as typeof parsed;
     } catch {
       return;
     }
-    if (typeof parsed.requestId !== 'string' || !parsed.answer) return;
-    this.waiting.get(parsed.requestId)?.(parsed.answer);
+    if (typeof parsed.requestId === 'string') void this.take(parsed.requestId);
+  }
+
+  /** Takes the answer another node left for a turn waiting here, if there is one. */
+  private async take(requestId: string): Promise<void> {
+    const onAnswer = this.waiting.get(requestId);
+    if (!onAnswer) return;
+    // Left for the next message or reconnect when Redis cannot be reached now.
+    const json = await this.client.getdel(this.answerKey(requestId)).catch(() => null);
+    if (json) onAnswer(JSON.parse(json) as ApprovalAnswer);
+  }
+
+  private answerKey(requestId: string): string {
+    return `${this.options.prefix}approval-answer:${requestId}`;
   }
 
   private key(requestId: string): string {
