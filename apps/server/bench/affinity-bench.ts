@@ -5,9 +5,11 @@
  * p50/p95 of POST /chat for (a) warm turns on one node, (b) alternating nodes with
  * cluster.advertise_url set (the turn is forwarded to the session's warm process), (c) alternating
  * nodes without it (each switch resumes the conversation); the three interleaved turn by turn in one
- * run, so the ratios (b)/(a) and (c)/(a) compare like with like.
+ * run, so the ratios (b)/(a) and (c)/(a) compare like with like. (b) is also shown for its forwarded
+ * turns alone (the half sent to the node that does not hold the session).
  */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { Cluster, type ClusterNode } from '../test/cluster/cluster.js';
 import { call, chat } from '../test/cluster/cluster-api.js';
@@ -19,6 +21,8 @@ import {
 } from '../test/cluster/shared-backends.js';
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 30);
+/** A pause before each turn, so what the previous one left running (storing, closing a process) is done. */
+const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 250);
 
 async function postgresAnswers(): Promise<boolean> {
   const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
@@ -47,10 +51,16 @@ function percentile(values: number[], p: number): number {
 const ms = (v: number) => (v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
 const times = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}x`;
 
+/** One measured turn: how long POST /chat took, where it was sent, whether a warm process answered. */
+interface Sample {
+  ms: number;
+  node: ClusterNode;
+  warm: boolean;
+}
+
 /** One conversation and the nodes its turns go to, in turn. */
 class Conversation {
-  readonly latencies: number[] = [];
-  warmTurns = 0;
+  readonly samples: Sample[] = [];
   private turn = 0;
 
   constructor(
@@ -70,13 +80,16 @@ class Conversation {
         `${this.label}: turn ${this.turn} answered ${answer.status} ${JSON.stringify(answer.body)}`,
       );
     }
-    if (this.turn > 0) {
-      this.latencies.push(elapsed);
-      if (answer.body.metadata?.warm === true) this.warmTurns++;
-    }
+    if (this.turn > 0) this.samples.push({ ms: elapsed, node, warm: answer.body.metadata?.warm === true });
     this.turn++;
   }
 }
+
+const quantile = (samples: Sample[], q: number) =>
+  percentile(
+    samples.map((sample) => sample.ms),
+    q,
+  );
 
 const backend = await chooseBackend();
 const cluster = await Cluster.create('affinity-bench', backend);
@@ -96,23 +109,38 @@ try {
     plainA,
     plainB,
   ]);
-  const conversations = [warm, affine, resumed];
   for (let turn = 0; turn <= TURNS; turn++) {
-    for (const conversation of conversations) await conversation.next();
+    for (const conversation of [warm, affine, resumed]) {
+      await sleep(PAUSE_MS);
+      await conversation.next();
+    }
   }
 
   const health = await call(plainA.url, 'GET', '/health');
   console.log(
     `affinity bench: two nodes on a shared ${backend.name} store, claude ${health.body.claude_version} against fake-anthropic (instant replies)`,
   );
-  console.log(`POST /chat, ${TURNS} turns each after a first cold one, the three interleaved\n`);
+  console.log(
+    `POST /chat, ${TURNS} turns each after a first cold one, the three interleaved, ${PAUSE_MS} ms apart\n`,
+  );
+  const rows: Array<[string, Sample[]]> = [
+    [warm.label, warm.samples],
+    [affine.label, affine.samples],
+    // The session's first turn ran on affine-a: every turn sent to affine-b is forwarded there.
+    [
+      '(b) only the turns sent to the other node (forwarded)',
+      affine.samples.filter((s) => s.node === affineB),
+    ],
+    [resumed.label, resumed.samples],
+  ];
+  const [a50, a95] = [quantile(warm.samples, 50), quantile(warm.samples, 95)];
   console.log('| turns | p50 | p95 | p50 / (a) | p95 / (a) | answered warm |');
   console.log('| --- | --- | --- | --- | --- | --- |');
-  const [a50, a95] = [percentile(warm.latencies, 50), percentile(warm.latencies, 95)];
-  for (const conversation of conversations) {
-    const [p50, p95] = [percentile(conversation.latencies, 50), percentile(conversation.latencies, 95)];
+  for (const [label, samples] of rows) {
+    const [p50, p95] = [quantile(samples, 50), quantile(samples, 95)];
+    const warmTurns = samples.filter((sample) => sample.warm).length;
     console.log(
-      `| ${conversation.label} | ${ms(p50)} | ${ms(p95)} | ${times(p50, a50)} | ${times(p95, a95)} | ${conversation.warmTurns}/${conversation.latencies.length} |`,
+      `| ${label} | ${ms(p50)} | ${ms(p95)} | ${times(p50, a50)} | ${times(p95, a95)} | ${warmTurns}/${samples.length} |`,
     );
   }
 } finally {
