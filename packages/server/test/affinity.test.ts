@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ClaudeCodeServer, createServer, type ServerOptions } from '../src/index.js';
+import { LogCapture } from './harness.js';
 import { parseSse, postStream, type SseMessage } from './sse-client.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -128,7 +129,11 @@ async function streamEvents(node: Node, body: Record<string, unknown>): Promise<
 describe('session affinity between two nodes of one store', () => {
   it('answers a message that reaches the other node with the warm process of the node that ran the session', async () => {
     const store = createMemorySessionStore();
-    const [a, b] = [await startNode(store), await startNode(store, WITH_METRICS)];
+    const log = new LogCapture();
+    const [a, b] = [
+      await startNode(store),
+      await startNode(store, { ...WITH_METRICS, logger: pino({ level: 'info' }, log) }),
+    ];
     const first = await answer(a, { message: 'My name is Ada', user_id: 'ada' });
     expect(first.metadata.warm).toBe(false);
     const second = await answer(b, { message: 'What is my name?', user_id: 'ada' });
@@ -148,6 +153,10 @@ describe('session affinity between two nodes of one store', () => {
     expect(done.metadata).toMatchObject({ warm: true, turn: 4 });
     expect(events.filter((event) => event.event === 'delta').length).toBeGreaterThan(0);
     expect(await forwards(b, 'answered')).toBe(2);
+    // b's access log names where each request went, and holds no prompt.
+    const requests = log.lines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'request');
+    expect(requests.filter((line) => line.forwarded_to === a.url)).toHaveLength(2);
+    expect(log.text).not.toContain('What is my name');
   });
 
   it('without cluster.advertise_url each node answers itself, resuming the conversation', async () => {

@@ -27,7 +27,9 @@ export function affinityMiddleware(affinity: SessionAffinity, rateLimiter: RateL
       const owner = await affinity.ownerOf(principal, req.body);
       if (owner !== undefined) {
         try {
+          res.locals.forwardedTo = owner;
           if ((await affinity.forward(req, res, owner)) === 'forwarded') return;
+          res.locals.forwardedTo = undefined;
         } catch (error) {
           // A client that left needs no answer.
           if (res.destroyed || res.writableEnded) return;

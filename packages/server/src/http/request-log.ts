@@ -18,13 +18,15 @@ function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
 
 /** The one line per request: never headers, query values or bodies (they can hold keys, prompts and user ids). */
 function requestLine(req: IncomingMessage, res: ServerResponse, durationMs: number) {
-  const principal = (res as Response).locals.principal as Principal | undefined;
+  const { locals } = res as Response;
+  const principal = locals.principal as Principal | undefined;
   return {
     method: req.method,
     path: (req as Request).path,
     status: res.statusCode,
     duration_ms: durationMs,
     ...(principal ? { key: principal.keyName, tenant: principal.tenant } : {}),
+    ...(typeof locals.forwardedTo === 'string' ? { forwarded_to: locals.forwardedTo } : {}),
     ...(res.writableFinished ? {} : { aborted: true }),
   };
 }
