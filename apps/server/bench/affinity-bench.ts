@@ -94,12 +94,12 @@ const quantile = (samples: Sample[], q: number) =>
 const backend = await chooseBackend();
 const cluster = await Cluster.create('affinity-bench', backend);
 try {
-  const [plainA, plainB, affineA, affineB] = await Promise.all([
-    cluster.addNode('plain-a'),
-    cluster.addNode('plain-b'),
-    cluster.addNode('affine-a', { advertise: true }),
-    cluster.addNode('affine-b', { advertise: true }),
-  ]);
+  const [plainA, plainB, affineA, affineB] = (await cluster.addNodes([
+    ['plain-a'],
+    ['plain-b'],
+    ['affine-a', { advertise: true }],
+    ['affine-b', { advertise: true }],
+  ])) as [ClusterNode, ClusterNode, ClusterNode, ClusterNode];
   const warm = new Conversation('(a) warm turns on one node', 'bench-warm', [plainA]);
   const affine = new Conversation('(b) alternating nodes, cluster.advertise_url set', 'bench-affine', [
     affineA,

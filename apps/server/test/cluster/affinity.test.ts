@@ -39,7 +39,10 @@ describe.each(BACKENDS)('nodes with cluster.advertise_url on a shared %s', (_lab
         '\n',
       ),
     };
-    [a, b] = await Promise.all([cluster.addNode('a', options), cluster.addNode('b', options)]);
+    [a, b] = (await cluster.addNodes([
+      ['a', options],
+      ['b', options],
+    ])) as [ClusterNode, ClusterNode];
   });
   let stopped = false;
   // A test that failed halfway leaves the next one both nodes.

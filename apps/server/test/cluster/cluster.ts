@@ -51,13 +51,22 @@ export class ClusterNode {
     return this.server !== undefined;
   }
 
+  /** A start under way, so that a cluster closing meanwhile waits for it (and then stops the node). */
+  starting: Promise<unknown> | undefined;
+
   /** Starts the node (again) on its port, config and CLI config dir. */
   async start(): Promise<this> {
-    if (this.server) throw new Error(`node ${this.name} is running`);
-    this.server = await startServer(['--config', this.configPath], {
+    if (this.server || this.starting) throw new Error(`node ${this.name} is running`);
+    const started = startServer(['--config', this.configPath], {
       env: { ...this.env, CLAUDE_CONFIG_DIR: this.claudeConfigDir, HOME: this.dir },
       cwd: this.dir,
     });
+    this.starting = started;
+    try {
+      this.server = await started;
+    } finally {
+      this.starting = undefined;
+    }
     return this;
   }
 
@@ -147,6 +156,20 @@ export class Cluster {
     return this.fixture.fake;
   }
 
+  /**
+   * Adds and starts nodes: the first alone (it migrates the shared store and makes the job queue),
+   * then the others at once. Rejects with the first failure, once every start has ended.
+   */
+  async addNodes(specs: Array<[name: string, options?: NodeOptions]>): Promise<ClusterNode[]> {
+    const [first, ...others] = specs;
+    if (!first) return [];
+    const firstNode = await this.addNode(...first);
+    const results = await Promise.allSettled(others.map((spec) => this.addNode(...spec)));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return [firstNode, ...results.map((result) => (result as PromiseFulfilledResult<ClusterNode>).value)];
+  }
+
   /** Writes a node's config.yaml (the same for every node but its port and options) and starts it. */
   async addNode(name: string, options: NodeOptions = {}): Promise<ClusterNode> {
     const dir = join(this.fixture.dir, name);
@@ -163,6 +186,7 @@ export class Cluster {
    * end; resolves with how each process ended.
    */
   async stopAll(): Promise<Array<{ code: number | null; signal: NodeJS.Signals | null }>> {
+    await Promise.allSettled(this.nodes.map((node) => node.starting));
     const exits = await Promise.all(
       this.nodes
         .filter((node) => node.running)

@@ -18,12 +18,11 @@ describe.each(BACKENDS)('claude-code-server nodes on a shared %s', (_label, make
 
   beforeAll(async () => {
     cluster = await Cluster.create(`cluster-${backend.name}`, backend);
-    // Started at once, as a deployment would: the first start migrates the shared store.
-    [a, b, c] = await Promise.all([
-      cluster.addNode('a'),
-      cluster.addNode('b'),
-      cluster.addNode('c', { concurrency: 0 }),
-    ]);
+    [a, b, c] = (await cluster.addNodes([['a'], ['b'], ['c', { concurrency: 0 }]])) as [
+      ClusterNode,
+      ClusterNode,
+      ClusterNode,
+    ];
     for (const node of [a, b, c]) {
       expect(node.server?.output.stdout).toContain(`"task_queue":"${backend.taskQueue}"`);
     }
