@@ -155,6 +155,54 @@ describe.each(BACKENDS)('nodes with cluster.advertise_url on a shared %s', (_lab
     expect(after.body).toMatchObject({ success: true, content: 'now' });
   });
 
+  it("a burst to both nodes at once is answered by the session's node, one message after the other", async () => {
+    const user = 'Fay';
+    const { sessionId, claudeSessionId } = await sessionOnA(user);
+    const messages = Array.from({ length: 6 }, (_, i) => `burst ${i + 1}`);
+    const answers = await Promise.all(
+      messages.map((message, i) =>
+        chat((i % 2 === 0 ? a : b).url, { message, user_id: user, session_id: sessionId }),
+      ),
+    );
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.body).toMatchObject({ success: true, content: messages[i], metadata: { warm: true } });
+    }
+    const stored = (await history(a.url, sessionId, user)).slice(2);
+    for (let i = 0; i < stored.length; i += 2) {
+      expect(stored[i + 1]).toMatchObject({ role: 'assistant', content: stored[i]?.content });
+    }
+    expect(
+      stored
+        .filter((m) => m.role === 'user')
+        .map((m) => m.content)
+        .sort(),
+    ).toEqual(messages);
+    expect(b.hasTranscript(claudeSessionId)).toBe(false);
+  });
+
+  it("while the session's node shuts down (SIGTERM), its messages are answered by the other node", async () => {
+    const user = 'Gus';
+    const { sessionId } = await sessionOnA(user);
+    // A turn handed from B to A leaves B a kept-alive connection to A.
+    const handed = await chat(b.url, { message: 'handed over', user_id: user, session_id: sessionId });
+    expect(handed.body).toMatchObject({ success: true, metadata: { warm: true } });
+    // Another turn keeps A draining for about two seconds.
+    const draining = chat(a.url, { message: `${SLOW} while draining`, user_id: 'gus-other' });
+    await cluster.fake.waitForRequest((request) => request.lastUserText === `${SLOW} while draining`);
+    const stopped = a.stop();
+    await sleep(200);
+    const reply = await chat(b.url, { message: 'What is my name?', user_id: user, session_id: sessionId });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      success: true,
+      content: 'Your name is Gus.',
+      metadata: { warm: false },
+    });
+    // The turn A was running when it was told to stop still finished there.
+    expect((await draining).body).toMatchObject({ success: true, content: 'slowly answered' });
+    expect(await stopped).toEqual({ code: 0, signal: null });
+  });
+
   it("a forwarded request counts once against the key's shared rate limit", async () => {
     const user = 'limited-affine';
     const first = await chat(a.url, { message: 'one', user_id: user }, LIMITED_KEY);
