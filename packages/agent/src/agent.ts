@@ -88,6 +88,11 @@ export class ClaudeAgent {
     return this.options.ownerAddress;
   }
 
+  /** Events for which a call may bring hooks of its own (its `callHookEvents`). */
+  get callHookEvents(): readonly HookEvent[] {
+    return this.options.extensions.turnHookEvents;
+  }
+
   /** The CLI config dir whose transcripts this agent reads and writes. */
   get configDir(): string {
     return this.options.configDir;

@@ -140,9 +140,12 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
 
   const instanceId = `server-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const running = new RunningTurns();
+  // The directories a turn's tools may use besides its project's.
+  const extraDirs = claudeConfigOf(options.claude).addDirs ?? [];
   const approvals = new ApprovalBroker(
     options.approvals ?? new InProcessApprovalHandOff(),
     options.permissions.approval_timeout_ms,
+    extraDirs,
   );
   const turns = new TurnService({
     approvals,
@@ -162,6 +165,7 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     maxTimeoutMs: options.limits.max_timeout_ms,
     includeContent: options.log.include_content,
     ...(metrics ? { observer: metrics } : {}),
+    extraDirs,
     // A key's turn slots are leases like the sessions', freed as fast when a node dies.
     slots: new TurnSlots(
       store,

@@ -1,6 +1,7 @@
-import { mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { replies } from '@claude-code-server/fake-anthropic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, approvalServer, exists, KEYS } from './approval-setup.js';
@@ -128,5 +129,45 @@ describe('approvals never grant a path outside the turn’s working directory (r
     ]);
     expect(await exists(outside)).toBe(false);
     expect(await exists(inside)).toBe(false);
+  });
+});
+
+describe('tools a key pre-approves never reach outside the working directory (real CLI)', () => {
+  it('denies Read, Grep and Glob of paths outside before they run, and lets them run inside', async () => {
+    // The defaults: Read, Grep and Glob pre-approved, so the CLI runs them without asking anyone.
+    const server = await h.server({ claude: { config_dir: h.cli.configDir, env: h.cli.env, max_turns: 12 } });
+    const listening = await server.listen(0);
+    const openUrl = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    await writeFile(join(elsewhere, 'secret.txt'), 'the secret\n');
+    const calls = [
+      ['toolu_read_out', 'Read', { file_path: join(elsewhere, 'secret.txt') }],
+      ['toolu_read_up', 'Read', { file_path: `../${basename(elsewhere)}/secret.txt` }],
+      ['toolu_read_home', 'Read', { file_path: '~/.bash_history' }],
+      ['toolu_grep_out', 'Grep', { pattern: 'secret', path: elsewhere }],
+      ['toolu_glob_abs', 'Glob', { pattern: `${elsewhere}/*.txt` }],
+      ['toolu_read_in', 'Read', { file_path: join(h.cli.workDir, 'README.md') }],
+      ['toolu_glob_in', 'Glob', { pattern: '**/*.md' }],
+    ] as const;
+    h.fake.enqueue(
+      ...calls.map(([id, tool, input]) => replies.toolUse(tool, input, { id })),
+      replies.text('Looked around.'),
+    );
+    const res = await postStream(`${openUrl}/chat/stream`, { message: 'look around', user_id: 'alice' });
+    const events: SseMessage[] = [];
+    for await (const message of parseSse(res.body as ReadableStream<Uint8Array>)) {
+      if (message.event !== undefined) events.push(message);
+    }
+    expect(named(events, 'permission_request')).toEqual([]);
+    expect(named(events, 'done')[0]?.data).toMatchObject({ content: 'Looked around.' });
+    for (const [id, tool] of calls.slice(0, 5)) {
+      const result = toolResult(id);
+      expect(result, id).toMatchObject({ isError: true });
+      expect(result?.content, id).toContain(`${tool} of `);
+      expect(result?.content, id).toContain('is outside the working directory');
+      expect(result?.content, id).not.toContain('the secret');
+    }
+    expect(toolResult('toolu_read_in')).toMatchObject({ isError: false });
+    expect(toolResult('toolu_read_in')?.content).toContain('The main project.');
+    expect(toolResult('toolu_glob_in')?.content).toContain('README.md');
   });
 });

@@ -78,6 +78,8 @@ export class ApprovalBroker {
   constructor(
     private readonly handOff: ApprovalHandOff,
     private readonly timeoutMs: number,
+    /** Directories besides a turn's project that its tools may use (`claude.add_dirs`). */
+    private readonly extraDirs: readonly string[] = [],
   ) {}
 
   /** The permission callback of one turn; `listener` hears of each request and how it ended. */
@@ -96,7 +98,7 @@ export class ApprovalBroker {
           message: `${toolName} needs permission, and this API key may not grant it.`,
         };
       }
-      const outside = pathsOutside(turn.workDir, input)[0];
+      const outside = pathsOutside(turn.workDir, input, { toolName, extraDirs: this.extraDirs })[0];
       if (outside) {
         return deniedOutside(toolName, outside.path, turn.workDir);
       }
@@ -163,7 +165,9 @@ export class ApprovalBroker {
           .open(pending, (answer: ApprovalAnswer) => {
             // The answering node refuses such an answer (400); checked here too, where the turn runs.
             const outsideAnswer =
-              answer.behavior === 'allow' ? pathsOutside(turn.workDir, answer.updatedInput)[0] : undefined;
+              answer.behavior === 'allow'
+                ? pathsOutside(turn.workDir, answer.updatedInput, { toolName, extraDirs: this.extraDirs })[0]
+                : undefined;
             return finish(
               outsideAnswer
                 ? deniedOutside(toolName, outsideAnswer.path, turn.workDir)
@@ -227,7 +231,10 @@ export class ApprovalBroker {
     }
     const outsideInput =
       body.behavior === 'allow' && pending.workDir !== undefined
-        ? pathsOutside(pending.workDir, body.updated_input)[0]
+        ? pathsOutside(pending.workDir, body.updated_input, {
+            toolName: pending.toolName,
+            extraDirs: this.extraDirs,
+          })[0]
         : undefined;
     if (outsideInput) {
       throw badRequest(

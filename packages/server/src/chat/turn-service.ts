@@ -22,6 +22,7 @@ import {
 } from '../policy/turn-policy.js';
 import { storedSessionId, storedUserId } from '../tenancy.js';
 import type { RunningTurns } from '../turns/running-turns.js';
+import { workingDirectoryHook } from '../approvals/working-directory.js';
 import { checkAttachments } from './attachment-limits.js';
 import type { TurnObserver } from './turn-observer.js';
 
@@ -78,6 +79,8 @@ export interface TurnServiceDeps {
   attachments: AttachmentsConfig;
   /** Where the keys' `max_concurrent_turns` are counted. */
   slots: TurnSlots;
+  /** Directories besides a turn's project that its tools may use (`claude.add_dirs`). */
+  extraDirs: readonly string[];
 }
 
 /** The reason a shutdown aborts running turns with; such a turn answers 503. */
@@ -258,8 +261,11 @@ export class TurnService {
     onStart: () => void,
   ): Promise<AgentResponse> {
     const canUseTool = this.deps.approvals.canUseToolFor(turn, onEvent);
+    // An agent passed in without PreToolUse call hooks relies on the approvals' check alone.
+    const guarded = this.deps.agent.callHookEvents.includes('PreToolUse');
     const options = {
       canUseTool,
+      ...(guarded ? { hooks: { PreToolUse: [workingDirectoryHook(turn.workDir, this.deps.extraDirs)] } } : {}),
       ...(turn.attachments ? { attachments: turn.attachments } : {}),
       onStart,
       userId: turn.storedUserId,
