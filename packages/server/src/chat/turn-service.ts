@@ -9,6 +9,7 @@ import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import type { ChatRequestBody } from '../api/request-schemas.js';
 import type { ApprovalBroker, ApprovalEvent } from '../approvals/approval-broker.js';
+import { workingDirectoryHook } from '../approvals/working-directory.js';
 import type { Principal } from '../auth/principal.js';
 import { badRequest, forbidden, HttpError } from '../errors/http-error.js';
 import { toHttpError } from '../errors/map-error.js';
@@ -22,7 +23,6 @@ import {
 } from '../policy/turn-policy.js';
 import { storedSessionId, storedUserId } from '../tenancy.js';
 import type { RunningTurns } from '../turns/running-turns.js';
-import { workingDirectoryHook } from '../approvals/working-directory.js';
 import { checkAttachments } from './attachment-limits.js';
 import type { TurnObserver } from './turn-observer.js';
 
@@ -265,7 +265,9 @@ export class TurnService {
     const guarded = this.deps.agent.callHookEvents.includes('PreToolUse');
     const options = {
       canUseTool,
-      ...(guarded ? { hooks: { PreToolUse: [workingDirectoryHook(turn.workDir, this.deps.extraDirs)] } } : {}),
+      ...(guarded
+        ? { hooks: { PreToolUse: [workingDirectoryHook(turn.workDir, this.deps.extraDirs)] } }
+        : {}),
       ...(turn.attachments ? { attachments: turn.attachments } : {}),
       onStart,
       userId: turn.storedUserId,
