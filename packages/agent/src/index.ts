@@ -30,6 +30,12 @@ export type { AgentEventName, AgentListener } from './observers.js';
 export { sessionIdFor } from './session-ids.js';
 export { AGENT_METADATA_KEY, type AgentSessionState, readSessionState } from './session-state.js';
 export { projectSlug, transcriptPath } from './transcript/project-slug.js';
+export {
+  type PathCheckOptions,
+  type PathOutside,
+  pathsOutside,
+  workingDirectoryHook,
+} from './turn/working-directory-guard.js';
 export type {
   AgentChatOptions,
   AgentEvent,

@@ -13,6 +13,8 @@ describe('pool.permissionTimeoutMs (real CLI)', () => {
     const agent = await t.h.agent(t.store, {
       config: { permissionMode: 'default', allowedTools: [], maxTurns: 3 },
       pool: { maxLive: 1, spares: 0, permissionTimeoutMs: 200 },
+      // A read outside the project that reaches the permission check (the project guard would deny it first).
+      confineToProject: false,
     });
     let abandoned = false;
     t.h.fake.enqueue(

@@ -30,6 +30,8 @@ describe('permissions, overrides and tool approvals (real CLI)', () => {
     agent = await t.h.agent(t.store, {
       config: { permissionMode: 'default', allowedTools: ['Read'], maxTurns: 5 },
       projects: { docs: project, other: await t.h.dir('other') },
+      // These reads outside the project go to the CLI's permission check (the project guard would deny them first).
+      confineToProject: false,
       // The agent's policy: never the secret; anything else, one line at most.
       canUseTool: (toolName, input) => {
         agentAsked.push(toolName);

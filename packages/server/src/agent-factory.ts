@@ -80,8 +80,6 @@ export function buildAgentOptions(input: {
     maxConcurrentTurns: limits.max_concurrent_turns ?? agent.max_live,
     maxQueue: limits.max_queue,
     maxQueuePerSession: limits.max_queue_per_session,
-    // Each turn's working-directory guard is a PreToolUse hook of its call (see TurnService).
-    callHookEvents: ['PreToolUse'],
   };
   if (input.plugins && input.plugins.toolServers.length > 0) options.toolServers = input.plugins.toolServers;
   if (input.plugins && Object.keys(input.plugins.hooks).length > 0) options.hooks = input.plugins.hooks;

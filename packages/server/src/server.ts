@@ -165,7 +165,6 @@ export async function createServer(input: ServerOptions): Promise<ClaudeCodeServ
     maxTimeoutMs: options.limits.max_timeout_ms,
     includeContent: options.log.include_content,
     ...(metrics ? { observer: metrics } : {}),
-    extraDirs,
     // A key's turn slots are leases like the sessions', freed as fast when a node dies.
     slots: new TurnSlots(
       store,

@@ -64,6 +64,13 @@ export interface ClaudeAgentOptions {
   /** Events for which a call may bring hooks of its own (`chat(..., { hooks })`), which narrow the agent's. */
   callHookEvents?: HookEvent[];
   /**
+   * Deny every tool call whose paths (`file_path`, `path`, `notebook_path`, Glob's `pattern`, Grep's
+   * `glob`, `~`...) lead outside the turn's project directory and `config.addDirs`, with a PreToolUse
+   * hook that runs before the CLI's permission check, so pre-approved tools are held to it too
+   * (default true). Commands a Bash call runs are not paths it can check.
+   */
+  confineToProject?: boolean;
+  /**
    * Time to live of a session lease, renewed every third of it while a turn runs (default 4 s): how
    * long the session of an agent that died mid-turn stays locked for the others.
    */
@@ -97,6 +104,7 @@ export interface ResolvedAgentOptions {
   canUseTool: CanUseTool | undefined;
   /** The tool servers, hooks and call-hook events every process registers. */
   extensions: SessionExtensions;
+  confineToProject: boolean;
   leaseTtlMs: number;
   leaseWaitMs: number;
   ownerId: string;
@@ -141,6 +149,7 @@ const scalarsSchema = z.object({
   maxQueuePerSession: positiveInt.optional(),
   debounceMs: timerMs(0).optional(),
   leaseTtlMs: z.number().int().min(1_000).max(3_600_000).optional(),
+  confineToProject: z.boolean().optional(),
   leaseWaitMs: nonNegativeInt.optional(),
   ownerId: z.string().min(1).max(200).optional(),
   ownerAddress: z.string().min(1).max(2_000).optional(),
@@ -149,6 +158,14 @@ const scalarsSchema = z.object({
   canUseTool: z.custom<CanUseTool>((v) => typeof v === 'function', 'must be a function').optional(),
   projects: z.record(z.string(), z.string()).optional(),
 });
+
+/** The call-hook events with PreToolUse added when the project guard (a PreToolUse hook of each turn) is on. */
+function withProjectGuard(events: unknown, guard: boolean): unknown {
+  // Anything but a list is parseHookEvents' to refuse.
+  if (!guard || (events !== undefined && !Array.isArray(events))) return events;
+  const list = (events ?? []) as unknown[];
+  return list.includes('PreToolUse') ? list : [...list, 'PreToolUse'];
+}
 
 function checkStore(store: unknown): SessionStore {
   if (typeof store !== 'object' || store === null) {
@@ -240,8 +257,9 @@ export function resolveAgentOptions(options: ClaudeAgentOptions): ResolvedAgentO
     extensions: parseExtensions({
       toolServers: options.toolServers,
       hooks: options.hooks,
-      turnHookEvents: options.callHookEvents,
+      turnHookEvents: withProjectGuard(options.callHookEvents, parsed.data.confineToProject !== false),
     }),
+    confineToProject: parsed.data.confineToProject ?? true,
     leaseTtlMs: parsed.data.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
     leaseWaitMs: parsed.data.leaseWaitMs ?? 5 * 60_000,
     ownerId: parsed.data.ownerId ?? `agent-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,

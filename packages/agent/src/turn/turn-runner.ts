@@ -1,4 +1,4 @@
-import type { ClaudeConfig } from '@claude-code-server/core';
+import type { ClaudeConfig, HookEvent, HookMatcher, Hooks } from '@claude-code-server/core';
 import type { SessionRecord, SessionStore } from '@claude-code-server/store';
 import type { TurnJob } from '../admission/turn-job.js';
 import type { ResolvedAgentOptions } from '../config/agent-options.js';
@@ -20,6 +20,12 @@ import { AnsweredTurn } from './answered-turn.js';
 import { type RunningTurn, runClaudeTurn } from './claude-turn.js';
 import { appendAnswer, appendQuestions, openSession } from './conversation-log.js';
 import { WarmProcesses } from './warm-processes.js';
+import { workingDirectoryHook } from './working-directory-guard.js';
+
+/** `hooks` with `matcher` run first for `event`. */
+function withHook(hooks: Hooks | undefined, event: HookEvent, matcher: HookMatcher): Hooks {
+  return { ...hooks, [event]: [matcher, ...(hooks?.[event] ?? [])] };
+}
 
 /** How long to wait, after a result, for the CLI to append the turn to its transcript file. */
 const TRANSCRIPT_FLUSH_CAP_MS = 3_000;
@@ -253,7 +259,9 @@ export class TurnRunner {
         timeoutMs: settings.timeoutMs,
         signal,
         canUseTool: narrowCanUseTool(this.deps.options.canUseTool, settings.canUseTool),
-        hooks: settings.hooks,
+        hooks: this.deps.options.confineToProject
+          ? withHook(settings.hooks, 'PreToolUse', workingDirectoryHook(cwd, config.addDirs ?? []))
+          : settings.hooks,
         onEvent: (event) => job.emit(event),
       });
       onRunning(turn);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pathsOutside } from '@claude-code-server/agent';
 import type { CanUseTool, PermissionDecision } from '@claude-code-server/core';
 import type {
   PermissionAnswerBody,
@@ -11,7 +12,6 @@ import { badRequest, forbidden, HttpError } from '../errors/http-error.js';
 import { toolsCover } from '../policy/turn-policy.js';
 import { storedSessionId } from '../tenancy.js';
 import type { ApprovalAnswer, ApprovalHandOff, PendingApproval } from './approval-hand-off.js';
-import { pathsOutside } from './working-directory.js';
 
 /** What a turn tells its listeners about its permission requests (as SSE and WS events). */
 export type ApprovalEvent =

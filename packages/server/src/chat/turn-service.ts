@@ -9,7 +9,6 @@ import type { SessionStore } from '@claude-code-server/store';
 import type { Logger } from 'pino';
 import type { ChatRequestBody } from '../api/request-schemas.js';
 import type { ApprovalBroker, ApprovalEvent } from '../approvals/approval-broker.js';
-import { workingDirectoryHook } from '../approvals/working-directory.js';
 import type { Principal } from '../auth/principal.js';
 import { badRequest, forbidden, HttpError } from '../errors/http-error.js';
 import { toHttpError } from '../errors/map-error.js';
@@ -79,8 +78,6 @@ export interface TurnServiceDeps {
   attachments: AttachmentsConfig;
   /** Where the keys' `max_concurrent_turns` are counted. */
   slots: TurnSlots;
-  /** Directories besides a turn's project that its tools may use (`claude.add_dirs`). */
-  extraDirs: readonly string[];
 }
 
 /** The reason a shutdown aborts running turns with; such a turn answers 503. */
@@ -261,13 +258,8 @@ export class TurnService {
     onStart: () => void,
   ): Promise<AgentResponse> {
     const canUseTool = this.deps.approvals.canUseToolFor(turn, onEvent);
-    // An agent passed in without PreToolUse call hooks relies on the approvals' check alone.
-    const guarded = this.deps.agent.callHookEvents.includes('PreToolUse');
     const options = {
       canUseTool,
-      ...(guarded
-        ? { hooks: { PreToolUse: [workingDirectoryHook(turn.workDir, this.deps.extraDirs)] } }
-        : {}),
       ...(turn.attachments ? { attachments: turn.attachments } : {}),
       onStart,
       userId: turn.storedUserId,

@@ -56,9 +56,8 @@ export interface PathCheckOptions {
 
 /**
  * The path fields of a tool input that lead outside `workDir` and `extraDirs` (relative paths are the
- * CLI's: against the working directory; `~` is the CLI's home, never inside). A client cannot escape
- * its project directory: approvals never grant those, and the server's PreToolUse hook denies them
- * even for tools that need no approval.
+ * CLI's: against the working directory; `~` is the CLI's home, never inside). The agent's PreToolUse
+ * guard denies those (see `confineToProject`), and the server's approvals never grant them.
  */
 export function pathsOutside(
   workDir: string,
@@ -67,7 +66,7 @@ export function pathsOutside(
 ): PathOutside[] {
   if (!input) return [];
   const root = realPathOf(workDir, '/');
-  const roots = [root, ...(options.extraDirs ?? []).map((dir) => realPathOf(dir, '/'))];
+  const roots = [root, ...(options.extraDirs ?? []).map((dir) => realPathOf(dir, root))];
   const inside = (path: string, base: string) =>
     !path.startsWith('~') && roots.some((dir) => isInside(dir, realPathOf(path, base)));
   const outside: PathOutside[] = [];
@@ -86,8 +85,8 @@ export function pathsOutside(
 
 /**
  * A PreToolUse hook for one turn: denies every tool call whose paths lead outside the turn's working
- * directory, before the CLI's own permission check (so also for tools a key pre-approves, which the
- * CLI runs without asking). The model is told why.
+ * directory, before the CLI's own permission check (so also for pre-approved tools, which the CLI runs
+ * without asking). The model is told why.
  */
 export function workingDirectoryHook(workDir: string, extraDirs: readonly string[] = []): HookMatcher {
   return {
