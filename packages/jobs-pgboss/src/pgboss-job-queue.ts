@@ -73,17 +73,31 @@ class PgBossJobQueueBackend implements JobQueueBackend {
     this.boss.on('error', () => {});
   }
 
-  /** One in-flight start: creates the schema and the queue once. */
+  /**
+   * One in-flight start: creates the schema and the queue once. Nodes starting together take turns
+   * under an advisory lock: pg-boss's schema and queue creation deadlock when they run at once.
+   */
   private ready(): Promise<void> {
     this.started ??= (async () => {
-      await this.boss.start();
-      const retries = this.options.deadWorkerRetries ?? 1;
-      await this.boss.createQueue(this.options.name, {
-        name: this.options.name,
-        retryLimit: retries,
-        retryDelay: 0,
-        expireInSeconds: this.staleAfterSeconds,
-      });
+      const lock = new pg.Client({ connectionString: this.url });
+      lock.on('error', () => {});
+      await lock.connect();
+      try {
+        await lock.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [
+          `ccs-jobs-pgboss:${this.schema}`,
+        ]);
+        await this.boss.start();
+        const retries = this.options.deadWorkerRetries ?? 1;
+        await this.boss.createQueue(this.options.name, {
+          name: this.options.name,
+          retryLimit: retries,
+          retryDelay: 0,
+          expireInSeconds: this.staleAfterSeconds,
+        });
+      } finally {
+        // Ending the session gives the lock back.
+        await lock.end().catch(() => undefined);
+      }
     })();
     // A failed start (PostgreSQL unreachable) is tried again by the next call.
     this.started.catch(() => {
