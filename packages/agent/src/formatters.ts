@@ -66,3 +66,16 @@ export function formatBurst(
 ): string {
   return messages.map((m) => formatter(m.text, m.meta)).join('\n');
 }
+
+/** The prompt with messages the CLI never saw (see `missedMessages`) before it, as context. */
+export function withMissedMessages(
+  prompt: string | Array<Record<string, unknown>>,
+  missed: ReadonlyArray<{ role: string; content: string }>,
+): string | Array<Record<string, unknown>> {
+  if (missed.length === 0) return prompt;
+  const lines = missed.map((message) => `${message.role}: ${message.content}`).join('\n');
+  const note =
+    'Earlier messages of this conversation that are not in your history (the server that answered ' +
+    `them stopped before it saved them):\n${lines}\n\n`;
+  return typeof prompt === 'string' ? `${note}${prompt}` : [{ type: 'text', text: note }, ...prompt];
+}

@@ -104,6 +104,40 @@ describe('when things go wrong (real CLI)', () => {
     await store.close();
   });
 
+  it('brings along an answered exchange whose agent died before it stored the counter and transcript', async () => {
+    const { store, failing } = createFlakyStore();
+    // Agent a answers, then cannot store the turn's counter (the store is away) and is never heard of again.
+    const a = await t.h.agent(store);
+    failing.add('updateSession');
+    const answered = await a.chat('My name is Noa', { userId: 'noa' });
+    expect(answered.content).toBe('Nice to meet you, Noa. I will remember your name.');
+    await a.whenIdle();
+    failing.clear();
+
+    const b = await t.h.agent(store);
+    const next = await b.chat('What do you know about me?', { userId: 'noa' });
+    expect(next.metadata.recoveredMessages).toBe(2);
+    const prompt = t.h.fake.conversationRequests().at(-1)?.lastUserText ?? '';
+    expect(prompt).toContain('user: My name is Noa');
+    expect(prompt).toContain('assistant: Nice to meet you, Noa.');
+    expect(prompt).toContain('What do you know about me?');
+    await b.whenIdle();
+    // Stored now, so the next turn brings nothing along.
+    const after = await b.chat('Anything else?', { userId: 'noa' });
+    expect(after.metadata.recoveredMessages).toBe(0);
+    expect(t.h.fake.conversationRequests().at(-1)?.lastUserText).toBe('Anything else?');
+    const history = await b.getConversationHistory('noa');
+    expect(history.messages.map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+    await store.close();
+  });
+
   /** An agent on Redis reached through a proxy the test can take down. */
   async function agentBehindProxy() {
     const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));

@@ -13,6 +13,12 @@ export interface AgentSessionState {
   lastOwnerAddress: string | null;
   /** How many times the conversation had to start over because its transcript was gone. */
   freshStarts: number;
+  /**
+   * The seq of the last message stored by the last turn whose counter is stored (null: not recorded
+   * yet). Messages after it that a new turn finds before its own were stored by a turn whose agent
+   * died before it stored the rest: the CLI never saw them, so the turn brings them along.
+   */
+  lastSeq: number | null;
 }
 
 function asCount(value: unknown): number {
@@ -28,6 +34,7 @@ export function readSessionState(record: SessionRecord): AgentSessionState {
     lastOwner: typeof value.lastOwner === 'string' ? value.lastOwner : null,
     lastOwnerAddress: typeof value.lastOwnerAddress === 'string' ? value.lastOwnerAddress : null,
     freshStarts: asCount(value.freshStarts),
+    lastSeq: typeof value.lastSeq === 'number' && Number.isInteger(value.lastSeq) ? value.lastSeq : null,
   };
 }
 

@@ -82,6 +82,11 @@ export interface AgentResponseMetadata {
   freshSession: boolean;
   /** A warm process was reused (false: a process was started or resumed for this turn). */
   warm: boolean;
+  /**
+   * Stored messages the CLI had not seen, brought along in this turn's prompt: those of a turn whose
+   * agent died after storing them, before it stored the rest (0 almost always).
+   */
+  recoveredMessages: number;
   project: string | null;
   model: string | undefined;
 }

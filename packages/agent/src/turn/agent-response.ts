@@ -33,6 +33,7 @@ export function toAgentResponse(
       turn: turns,
       freshSession: prepared.fresh,
       warm: prepared.warm,
+      recoveredMessages: 0,
       project: record.project,
       model: config.model,
     },

@@ -37,6 +37,7 @@ describe('AnsweredTurn', () => {
         freshStarts: 0,
         ownerId: 'agent-a',
         ownerAddress: null,
+        lastSeq: 2,
         path,
       },
       (turns) => stored.push(turns),

@@ -17,6 +17,8 @@ export interface AnsweredTurnFacts {
   freshStarts: number;
   ownerId: string;
   ownerAddress: string | null;
+  /** The seq of the last message the turn stored. */
+  lastSeq: number;
   /** The local transcript file of the Claude session. */
   path: string;
 }
@@ -62,6 +64,7 @@ export class AnsweredTurn {
           lastOwner: facts.ownerId,
           lastOwnerAddress: facts.ownerAddress,
           freshStarts: facts.freshStarts,
+          lastSeq: facts.lastSeq,
         }),
       });
       this.counterStored = true;

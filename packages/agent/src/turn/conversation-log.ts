@@ -70,3 +70,27 @@ export function appendAnswer(
     },
   });
 }
+
+/** The most messages of turns an agent did not finish storing that a turn brings along. */
+const MAX_MISSED_MESSAGES = 20;
+
+/**
+ * Answered exchanges stored after the last turn the record counts and before this turn's first
+ * message (`firstSeq`): a turn whose agent died after answering and before it stored its counter and
+ * transcript. Messages after the last answer (a turn that failed, or died before answering) are left
+ * out: their callers were told they failed. None when the record does not say where its last turn
+ * ended.
+ */
+export async function missedMessages(
+  store: SessionStore,
+  sessionId: string,
+  state: { turns: number; lastSeq: number | null },
+  firstSeq: number | undefined,
+): Promise<MessageRecord[]> {
+  const known = state.lastSeq ?? (state.turns === 0 ? 0 : null);
+  if (known === null || firstSeq === undefined || firstSeq <= known + 1) return [];
+  const page = await store.listMessages(sessionId, { before: firstSeq, limit: MAX_MISSED_MESSAGES });
+  const gap = page.messages.filter((message) => message.seq > known);
+  const lastAnswer = gap.findLastIndex((message) => message.role === 'assistant');
+  return gap.slice(0, lastAnswer + 1);
+}

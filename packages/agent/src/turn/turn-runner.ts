@@ -6,7 +6,7 @@ import { applyOverrides } from '../config/overrides.js';
 import type { ProjectDirectories } from '../config/projects.js';
 import { narrowCanUseTool } from '../config/tool-approval.js';
 import { ProjectMismatchError } from '../errors.js';
-import { burstPrompt } from '../formatters.js';
+import { burstPrompt, withMissedMessages } from '../formatters.js';
 import { type HeldLease, LeaseTaker } from '../lease.js';
 import type { AgentObservers } from '../observers.js';
 import type { ProcessSource } from '../process/process-source.js';
@@ -18,7 +18,7 @@ import type { AgentResponse } from '../types.js';
 import { toAgentResponse } from './agent-response.js';
 import { AnsweredTurn } from './answered-turn.js';
 import { type RunningTurn, runClaudeTurn } from './claude-turn.js';
-import { appendAnswer, appendQuestions, openSession } from './conversation-log.js';
+import { appendAnswer, appendQuestions, missedMessages, openSession } from './conversation-log.js';
 import { WarmProcesses } from './warm-processes.js';
 import { workingDirectoryHook } from './working-directory-guard.js';
 
@@ -41,6 +41,7 @@ interface AnsweredState {
   turns: number;
   claudeSessionId: string;
   freshStarts: number;
+  lastSeq: number;
 }
 
 /**
@@ -250,12 +251,14 @@ export class TurnRunner {
     let handedOver = false;
     try {
       const userSeqs = await appendQuestions(this.store, job);
+      const missed = await missedMessages(this.store, job.sessionId, state, userSeqs[0]);
       const claude = prepared.process.session;
       job.emit({ type: 'session', sessionId: job.sessionId, claudeSessionId: claude.sessionId });
       const fromBytes = await transcriptFileSize(
         transcriptPath(this.deps.options.configDir, cwd, claude.sessionId),
       );
-      const turn = runClaudeTurn(claude, burstPrompt(this.deps.options.formatter, job.messages), {
+      const prompt = withMissedMessages(burstPrompt(this.deps.options.formatter, job.messages), missed);
+      const turn = runClaudeTurn(claude, prompt, {
         timeoutMs: settings.timeoutMs,
         signal,
         canUseTool: narrowCanUseTool(this.deps.options.canUseTool, settings.canUseTool),
@@ -275,6 +278,8 @@ export class TurnRunner {
       const turns = state.turns + 1;
       if (prepared.fresh) this.counts.freshSessions++;
       const response = toAgentResponse(job, chat, record, config, prepared, userSeqs, assistant, turns);
+      response.metadata.recoveredMessages = missed.length;
+      const lastSeq = assistant?.seq ?? (userSeqs.at(-1) as number);
 
       // The process has seen the turn the store is about to hold; the session's next turn here runs on
       // it at once. Should storing fail, catchUp or the record's counter tells the next turn.
@@ -291,6 +296,7 @@ export class TurnRunner {
         freshStarts,
         ownerId: this.deps.options.ownerId,
         ownerAddress: this.deps.options.ownerAddress,
+        lastSeq,
         path,
       });
       // The next turn of the session may use the process while this one is stored.
@@ -307,7 +313,11 @@ export class TurnRunner {
         }
       };
       handedOver = true;
-      return { response, answered: { turns, claudeSessionId: chat.sessionId, freshStarts }, saveTranscript };
+      return {
+        response,
+        answered: { turns, claudeSessionId: chat.sessionId, freshStarts, lastSeq },
+        saveTranscript,
+      };
     } finally {
       if (!handedOver) {
         // The process may hold a turn the store does not have: the next turn starts from the files.
@@ -317,10 +327,6 @@ export class TurnRunner {
     }
   }
 
-  /**
-   * Stores the transcript of this agent's last turn of the session if that failed after the answer
-   * (the store was away), provided no turn has been stored since. Returns the current record.
-   */
   /**
    * With an `ownerAddress`, the record names this agent as soon as its turn starts (not only once the
    * turn is saved), so a node that gets the session's next message meanwhile sends it here.
@@ -339,6 +345,10 @@ export class TurnRunner {
     return this.store.updateSession(record.id, { metadata });
   }
 
+  /**
+   * Stores the transcript of this agent's last turn of the session if that failed after the answer
+   * (the store was away), provided no turn has been stored since. Returns the current record.
+   */
   private async catchUp(sessionId: string, lease: HeldLease, record: SessionRecord): Promise<SessionRecord> {
     const unsaved = this.unsaved.get(sessionId);
     if (!unsaved) return record;

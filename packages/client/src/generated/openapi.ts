@@ -411,6 +411,8 @@ export interface components {
         fresh_session: boolean;
         /** @description A warm CLI process answered. */
         warm: boolean;
+        /** @description Stored messages the CLI had not seen, brought along in this turn: those of a turn whose server stopped after answering and before it saved the rest (almost always 0). */
+        recovered_messages: number;
         project: string | null;
         model: string | null;
         turn: number;
@@ -457,6 +459,8 @@ export interface components {
           fresh_session: boolean;
           /** @description A warm CLI process answered. */
           warm: boolean;
+          /** @description Stored messages the CLI had not seen, brought along in this turn: those of a turn whose server stopped after answering and before it saved the rest (almost always 0). */
+          recovered_messages: number;
           project: string | null;
           model: string | null;
           turn: number;

@@ -25,6 +25,10 @@ export const chatMetadataSchema = z.object({
     .boolean()
     .meta({ description: 'The stored transcript was gone; the conversation restarted.' }),
   warm: z.boolean().meta({ description: 'A warm CLI process answered.' }),
+  recovered_messages: z.number().int().meta({
+    description:
+      'Stored messages the CLI had not seen, brought along in this turn: those of a turn whose server stopped after answering and before it saved the rest (almost always 0).',
+  }),
   project: z.string().nullable(),
   model: z.string().nullable(),
   turn: z.number().int(),

@@ -32,6 +32,7 @@ export function chatResponseBody(response: AgentResponse, sessionId: string): Ch
       })),
       fresh_session: response.freshSession,
       warm: response.metadata.warm,
+      recovered_messages: response.metadata.recoveredMessages,
       project: response.metadata.project,
       model: response.metadata.model ?? null,
       turn: response.metadata.turn,
