@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type FakeAnthropic, rules, startFakeAnthropic } from '@claude-code-server/fake-anthropic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerDir, podman, podmanOptions, podmanVersion, repoRoot, run } from '../src/podman.js';
@@ -162,5 +164,102 @@ describe.skipIf(installed === undefined && !required)('the server image, run wit
     expect(exit.stdout).toBe('0');
     const logs = await podman(['logs', container]);
     expect(logs.stdout).toContain('"msg":"shutdown complete"');
+  });
+});
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+describe.skipIf(installed === undefined && !required)('two containers of the image on one PostgreSQL', () => {
+  const names = [1, 2].map((n) => `ccs-container-node${n}-${process.pid}`);
+  const schema = `ccs_container_${process.pid}`;
+  const configDir = mkdtempSync(join(tmpdir(), 'ccs-container-cluster-'));
+  let fake: FakeAnthropic;
+  const urls: string[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeAnthropic();
+    fake.addRule(rules.memory);
+    // The image's user reads the file through a read-only mount.
+    const config = join(configDir, 'config.yaml');
+    writeFileSync(
+      config,
+      `store:\n  type: postgres\n  url: ${DATABASE_URL}\n  schema: ${schema}\n` +
+        'projects:\n  default:\n    path: /srv/claude-code-server/data\n',
+    );
+    chmodSync(configDir, 0o755);
+    chmodSync(config, 0o644);
+    const options = await podmanOptions(BASE_IMAGE);
+    // Started together, as compose starts them: the store's migration and the job queue's setup take turns.
+    await Promise.all(
+      names.map(async (name) => {
+        const port = await freePort();
+        const url = `http://127.0.0.1:${port}`;
+        urls.push(url);
+        const launched = await podman([
+          'run',
+          '--detach',
+          '--name',
+          name,
+          ...options,
+          '--network',
+          'host',
+          '--health-interval',
+          'disable',
+          '--volume',
+          `${configDir}:/srv/claude-code-server/cluster:ro`,
+          '--env',
+          'CCS_CONFIG=/srv/claude-code-server/cluster/config.yaml',
+          '--env',
+          'CCS_HOST=127.0.0.1',
+          '--env',
+          `CCS_PORT=${port}`,
+          '--env',
+          `CCS_ADVERTISE_URL=${url}`,
+          '--env',
+          `CCS_API_KEYS=test=${API_KEY}`,
+          '--env',
+          `ANTHROPIC_BASE_URL=${fake.url}`,
+          '--env',
+          'ANTHROPIC_API_KEY=test-key',
+          IMAGE,
+        ]);
+        if (launched.code !== 0) throw new Error(`podman run failed: ${launched.stderr}`);
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    if (installed !== undefined) {
+      for (const name of names) await podman(['rm', '--force', '--volumes', name]);
+    }
+    await fake?.close();
+    rmSync(configDir, { recursive: true, force: true });
+    const drop = [schema, `${schema}_jobs`, `${schema}_limits`, `${schema}_approvals`]
+      .map((name) => `DROP SCHEMA IF EXISTS ${name} CASCADE;`)
+      .join(' ');
+    await run('psql', [DATABASE_URL, '-q', '-c', drop]).catch(() => undefined);
+  });
+
+  it('answers a conversation alternating between them with the warm process of the node that has it', async () => {
+    for (const [i, url] of urls.entries()) {
+      const health = await waitForHealth(url, names[i] as string);
+      expect(await health.json()).toMatchObject({ status: 'healthy', store: 'ok' });
+    }
+    const chat = (url: string, message: string) =>
+      fetch(`${url}/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+        body: JSON.stringify({ message, user_id: 'zoe' }),
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as Record<string, unknown> }));
+    const [one, two] = urls as [string, string];
+    const first = await chat(one, 'My name is Zoe');
+    expect(first).toMatchObject({ status: 200, body: { metadata: { warm: false } } });
+    const second = await chat(two, 'What is my name?');
+    expect(second).toMatchObject({
+      status: 200,
+      body: { content: 'Your name is Zoe.', metadata: { warm: true, turn: 2 } },
+    });
+    const third = await chat(one, 'What is my name?');
+    expect(third).toMatchObject({ status: 200, body: { metadata: { warm: true, turn: 3 } } });
   });
 });
