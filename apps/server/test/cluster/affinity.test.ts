@@ -20,8 +20,9 @@ describe.each(BACKENDS)('nodes with cluster.advertise_url on a shared %s', (_lab
   async function sessionOnA(user: string): Promise<{ sessionId: string; claudeSessionId: string }> {
     const first = await chat(a.url, { message: `My name is ${user}`, user_id: user });
     expect(first.body).toMatchObject({ success: true });
-    // The answer goes out a few ms before the turn's transcript is stored; a node killed in between
-    // would take that turn with it. These tests kill A later, not in that window.
+    // The answer goes out a few ms before the turn's counter and transcript are stored; after a kill in
+    // between, the next turn gets the exchange as context in its prompt (recovered_messages), where the
+    // fake's memory rule, which reads earlier user turns, does not look. These tests kill A later.
     await sleep(300);
     return { sessionId: first.body.session_id, claudeSessionId: first.body.claude_session_id };
   }

@@ -1,5 +1,5 @@
 import type { RecordedRequest } from '@claude-code-server/fake-anthropic';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Cluster, type ClusterNode, HOLD, LIMITED_KEY } from './cluster.js';
 import { call, chat, history, waitForTask } from './cluster-api.js';
 import { BACKENDS } from './shared-backends.js';
@@ -154,6 +154,64 @@ describe.each(BACKENDS)('claude-code-server nodes on a shared %s', (_label, make
     const answers = (await history(b.url, sessionId, user)).filter((message) => message.role === 'assistant');
     expect(answers.map((message) => message.content)).toEqual(['before the kill', 'after the kill']);
     await a.start();
+  });
+
+  it('a node killed (SIGKILL) the moment it answered: the next turn, on another node, still knows what was said', async () => {
+    const user = 'killed-after-answer';
+    // A failure halfway still leaves the later tests A.
+    onTestFinished(async () => {
+      if (!a.running) await a.start();
+    });
+    const first = await chat(a.url, { message: 'My name is Ida', user_id: user });
+    // No wait: the kill may land before A stored the turn's counter and transcript.
+    a.server?.child.kill('SIGKILL');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      success: true,
+      content: 'Nice to meet you, Ida. I will remember your name.',
+    });
+    const sessionId = first.body.session_id as string;
+    await a.kill();
+    const callsBefore = cluster.fake.conversationRequests().length;
+    const askedAt = Date.now();
+    const reply = await chat(b.url, { message: 'What is my name?', user_id: user, session_id: sessionId });
+    const tookMs = Date.now() - askedAt;
+    const recovered = reply.body?.metadata?.recovered_messages;
+    console.log(
+      `[${backend.name}] SIGKILL right after the answer -> next turn on the other node: ${tookMs} ms, recovered_messages ${recovered}, fresh_session ${reply.body?.metadata?.fresh_session}`,
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ success: true });
+    // The name reached the model: as an earlier turn of the resumed transcript (A stored it in time),
+    // or in the prompt as context brought along from the stored messages (A died first).
+    const request = cluster.fake
+      .conversationRequests()
+      .slice(callsBefore)
+      .find((call) => call.lastUserText.endsWith('What is my name?'));
+    if (recovered === 0) {
+      expect(request?.userTexts).toEqual(['My name is Ida', 'What is my name?']);
+      expect(reply.body.content).toBe('Your name is Ida.');
+    } else {
+      expect(recovered).toBe(2);
+      expect(request?.lastUserText).toContain('user: My name is Ida');
+      expect(request?.lastUserText).toContain('assistant: Nice to meet you, Ida.');
+      expect(request?.lastUserText).toContain('What is my name?');
+    }
+    // Either way the session goes on with the name in its history, and brings nothing along again.
+    const again = await chat(b.url, { message: 'What is my name?', user_id: user, session_id: sessionId });
+    expect(again.body).toMatchObject({
+      success: true,
+      content: 'Your name is Ida.',
+      metadata: { recovered_messages: 0 },
+    });
+    expect((await history(b.url, sessionId, user)).map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
   });
 
   it('an async task taken by a node with tasks.concurrency 0 is run by another node', async () => {
