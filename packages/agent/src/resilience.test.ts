@@ -138,6 +138,30 @@ describe('when things go wrong (real CLI)', () => {
     await store.close();
   });
 
+  it('brings along an exchange whose counter was stored but whose transcript was not, when its agent died', async () => {
+    const { store, failing } = createFlakyStore();
+    const a = await t.h.agent(store);
+    await a.chat('My name is Pia', { userId: 'pia' });
+    await a.whenIdle();
+    failing.add('saveTranscript');
+    failing.add('appendTranscript');
+    await a.chat('I live in Oslo', { userId: 'pia' });
+    await a.whenIdle();
+    failing.clear();
+    const record = await store.getSession('user_pia');
+    expect(record?.metadata).toMatchObject({ claudeAgent: { turns: 2 } });
+
+    const b = await t.h.agent(store);
+    const next = await b.chat('Where do I live?', { userId: 'pia' });
+    expect(next.metadata.recoveredMessages).toBe(2);
+    const request = t.h.fake.conversationRequests().at(-1);
+    // The first exchange comes from the stored transcript, the second as context brought along.
+    expect(request?.userTexts.some((text) => text === 'My name is Pia')).toBe(true);
+    expect(request?.lastUserText).toContain('user: I live in Oslo');
+    expect(request?.lastUserText).toContain('Where do I live?');
+    await store.close();
+  });
+
   /** An agent on Redis reached through a proxy the test can take down. */
   async function agentBehindProxy() {
     const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));

@@ -38,6 +38,7 @@ describe('AnsweredTurn', () => {
         ownerId: 'agent-a',
         ownerAddress: null,
         lastSeq: 2,
+        previousLastSeq: null,
         path,
       },
       (turns) => stored.push(turns),
@@ -51,7 +52,8 @@ describe('AnsweredTurn', () => {
     failing.add('saveTranscript');
     await expect(answered.save(lease)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     const record = await store.getSession('s1');
-    expect(record && readSessionState(record)).toMatchObject({ turns: 1, lastOwner: 'agent-a' });
+    // Until the transcript is stored, the record says the turn's exchange is still to bring along.
+    expect(record && readSessionState(record)).toMatchObject({ turns: 1, lastOwner: 'agent-a', lastSeq: 0 });
     expect(record?.claudeSessionId).toBe('c1');
     expect(stored).toEqual([1]);
     expect(await store.loadTranscript('s1')).toBeNull();
@@ -61,8 +63,10 @@ describe('AnsweredTurn', () => {
     failing.clear();
     writes.length = 0;
     await answered.save(lease);
-    expect(writes).toEqual(['saveTranscript']);
+    expect(writes).toEqual(['saveTranscript', 'updateSession']);
     expect(await store.loadTranscript('s1')).toBe('{"turn":1}\n');
+    const saved = await store.getSession('s1');
+    expect(saved && readSessionState(saved)).toMatchObject({ turns: 1, lastSeq: 2 });
   });
 
   it('is not finished once another agent has moved the session on', async () => {

@@ -17,8 +17,9 @@ export interface AnsweredTurnFacts {
   freshStarts: number;
   ownerId: string;
   ownerAddress: string | null;
-  /** The seq of the last message the turn stored. */
+  /** The seq of the last message the turn stored, and the record's before it (null: not recorded). */
   lastSeq: number;
+  previousLastSeq: number | null;
   /** The local transcript file of the Claude session. */
   path: string;
 }
@@ -26,10 +27,13 @@ export interface AnsweredTurnFacts {
 /**
  * A turn whose answer is stored, and whose session counter and transcript still have to be. The
  * counter goes first: once it moved, every other agent treats its warm process as stale, so a
- * transcript that fails to follow can cost the last exchange, never mix two histories.
+ * transcript that fails to follow can cost the last exchange, never mix two histories. The record's
+ * `lastSeq` moves to this turn only once its transcript is stored too: until then the session's next
+ * turn, on any agent, brings this turn's exchange along (see `missedMessages`).
  */
 export class AnsweredTurn {
   private counterStored = false;
+  private transcriptStored = false;
 
   constructor(
     private readonly store: SessionStore,
@@ -52,30 +56,40 @@ export class AnsweredTurn {
       : turns === this.facts.turnsBefore && record.claudeSessionId === this.facts.previousClaudeSessionId;
   }
 
-  /** Stores what is missing (the counter, then the transcript), if the lease is still ours. */
+  /** Stores what is missing (the counter, the transcript, then where the turn ended), if the lease is still ours. */
   async save(lease: HeldLease): Promise<void> {
     const { facts } = this;
     await lease.confirm();
     if (!this.counterStored) {
-      await this.store.updateSession(facts.sessionId, {
-        claudeSessionId: facts.claudeSessionId,
-        metadata: withSessionState(facts.metadata, {
-          turns: this.turnsAfter,
-          lastOwner: facts.ownerId,
-          lastOwnerAddress: facts.ownerAddress,
-          freshStarts: facts.freshStarts,
-          lastSeq: facts.lastSeq,
-        }),
-      });
+      // A first turn's exchange counts from the start of the session.
+      await this.storeState(facts.previousLastSeq ?? (facts.turnsBefore === 0 ? 0 : null));
       this.counterStored = true;
       this.onCounterStored?.(this.turnsAfter);
     }
-    await this.sync.save(
-      facts.sessionId,
-      facts.claudeSessionId,
-      facts.path,
-      facts.turnsBefore,
-      this.turnsAfter,
-    );
+    if (!this.transcriptStored) {
+      await this.sync.save(
+        facts.sessionId,
+        facts.claudeSessionId,
+        facts.path,
+        facts.turnsBefore,
+        this.turnsAfter,
+      );
+      this.transcriptStored = true;
+    }
+    await this.storeState(facts.lastSeq);
+  }
+
+  private async storeState(lastSeq: number | null): Promise<void> {
+    const { facts } = this;
+    await this.store.updateSession(facts.sessionId, {
+      claudeSessionId: facts.claudeSessionId,
+      metadata: withSessionState(facts.metadata, {
+        turns: this.turnsAfter,
+        lastOwner: facts.ownerId,
+        lastOwnerAddress: facts.ownerAddress,
+        freshStarts: facts.freshStarts,
+        lastSeq,
+      }),
+    });
   }
 }

@@ -297,6 +297,7 @@ export class TurnRunner {
         ownerId: this.deps.options.ownerId,
         ownerAddress: this.deps.options.ownerAddress,
         lastSeq,
+        previousLastSeq: state.lastSeq,
         path,
       });
       // The next turn of the session may use the process while this one is stored.
