@@ -14,9 +14,10 @@ export interface AgentSessionState {
   /** How many times the conversation had to start over because its transcript was gone. */
   freshStarts: number;
   /**
-   * The seq of the last message stored by the last turn whose counter is stored (null: not recorded
-   * yet). Messages after it that a new turn finds before its own were stored by a turn whose agent
-   * died before it stored the rest: the CLI never saw them, so the turn brings them along.
+   * The seq of the last message of the last turn whose transcript is stored (0 before any turn;
+   * null: a session from before it was recorded). Messages after it that a new turn finds before its
+   * own were stored by a turn whose agent died before it stored the rest: the CLI never saw them, so
+   * the turn brings them along.
    */
   lastSeq: number | null;
 }
@@ -29,12 +30,18 @@ function asCount(value: unknown): number {
 export function readSessionState(record: SessionRecord): AgentSessionState {
   const raw = record.metadata[AGENT_METADATA_KEY];
   const value = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const turns = asCount(value.turns);
   return {
-    turns: asCount(value.turns),
+    turns,
     lastOwner: typeof value.lastOwner === 'string' ? value.lastOwner : null,
     lastOwnerAddress: typeof value.lastOwnerAddress === 'string' ? value.lastOwnerAddress : null,
     freshStarts: asCount(value.freshStarts),
-    lastSeq: typeof value.lastSeq === 'number' && Number.isInteger(value.lastSeq) ? value.lastSeq : null,
+    lastSeq:
+      typeof value.lastSeq === 'number' && Number.isInteger(value.lastSeq)
+        ? value.lastSeq
+        : turns === 0
+          ? 0
+          : null,
   };
 }
 

@@ -14,6 +14,7 @@ export function toAgentResponse(
   userSeqs: number[],
   assistant: MessageRecord | null,
   turns: number,
+  recoveredMessages: number,
 ): AgentResponse {
   const response: AgentResponse = {
     content: chat.content,
@@ -33,7 +34,7 @@ export function toAgentResponse(
       turn: turns,
       freshSession: prepared.fresh,
       warm: prepared.warm,
-      recoveredMessages: 0,
+      recoveredMessages,
       project: record.project,
       model: config.model,
     },

@@ -38,7 +38,7 @@ describe('AnsweredTurn', () => {
         ownerId: 'agent-a',
         ownerAddress: null,
         lastSeq: 2,
-        previousLastSeq: null,
+        previousLastSeq: 0,
         path,
       },
       (turns) => stored.push(turns),

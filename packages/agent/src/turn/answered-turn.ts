@@ -61,8 +61,7 @@ export class AnsweredTurn {
     const { facts } = this;
     await lease.confirm();
     if (!this.counterStored) {
-      // A first turn's exchange counts from the start of the session.
-      await this.storeState(facts.previousLastSeq ?? (facts.turnsBefore === 0 ? 0 : null));
+      await this.storeState(facts.previousLastSeq);
       this.counterStored = true;
       this.onCounterStored?.(this.turnsAfter);
     }

@@ -84,10 +84,10 @@ const MAX_MISSED_MESSAGES = 20;
 export async function missedMessages(
   store: SessionStore,
   sessionId: string,
-  state: { turns: number; lastSeq: number | null },
+  state: { lastSeq: number | null },
   firstSeq: number | undefined,
 ): Promise<MessageRecord[]> {
-  const known = state.lastSeq ?? (state.turns === 0 ? 0 : null);
+  const known = state.lastSeq;
   if (known === null || firstSeq === undefined || firstSeq <= known + 1) return [];
   const page = await store.listMessages(sessionId, { before: firstSeq, limit: MAX_MISSED_MESSAGES });
   const gap = page.messages.filter((message) => message.seq > known);

@@ -277,8 +277,17 @@ export class TurnRunner {
         : await appendAnswer(this.store, job.sessionId, chat, prepared.fresh);
       const turns = state.turns + 1;
       if (prepared.fresh) this.counts.freshSessions++;
-      const response = toAgentResponse(job, chat, record, config, prepared, userSeqs, assistant, turns);
-      response.metadata.recoveredMessages = missed.length;
+      const response = toAgentResponse(
+        job,
+        chat,
+        record,
+        config,
+        prepared,
+        userSeqs,
+        assistant,
+        turns,
+        missed.length,
+      );
       const lastSeq = assistant?.seq ?? (userSeqs.at(-1) as number);
 
       // The process has seen the turn the store is about to hold; the session's next turn here runs on
