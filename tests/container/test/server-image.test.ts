@@ -59,6 +59,42 @@ async function waitForHealth(url: string, container: string): Promise<Response> 
   }
 }
 
+/**
+ * Starts the server image detached, with host networking (the CLI in the container reaches the fake
+ * on the host's loopback), the test's key and the fake as its Messages API.
+ */
+async function runServer(
+  name: string,
+  port: number,
+  fake: FakeAnthropic,
+  extra: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<void> {
+  const env = {
+    CCS_HOST: '127.0.0.1',
+    CCS_PORT: String(port),
+    CCS_API_KEYS: `test=${API_KEY}`,
+    ANTHROPIC_BASE_URL: fake.url,
+    ANTHROPIC_API_KEY: 'test-key',
+    ...extra.env,
+  };
+  const launched = await podman([
+    'run',
+    '--detach',
+    '--name',
+    name,
+    ...(await podmanOptions(BASE_IMAGE)),
+    '--network',
+    'host',
+    // No timer for the image's HEALTHCHECK (podman would need systemd for it); it is run by hand.
+    '--health-interval',
+    'disable',
+    ...(extra.args ?? []),
+    ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+    IMAGE,
+  ]);
+  if (launched.code !== 0) throw new Error(`podman run failed: ${launched.stderr}`);
+}
+
 describe.skipIf(installed === undefined && !required)('the server image, run with podman', () => {
   const container = `ccs-container-test-${process.pid}`;
   let fake: FakeAnthropic;
@@ -84,31 +120,7 @@ describe.skipIf(installed === undefined && !required)('the server image, run wit
     fake.addRule(rules.memory);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    // Host networking: the CLI in the container reaches the fake on the host's loopback.
-    const launched = await podman([
-      'run',
-      '--detach',
-      '--name',
-      container,
-      ...(await podmanOptions(BASE_IMAGE)),
-      '--network',
-      'host',
-      // No timer for the image's HEALTHCHECK (podman would need systemd for it); it is run below.
-      '--health-interval',
-      'disable',
-      '--env',
-      'CCS_HOST=127.0.0.1',
-      '--env',
-      `CCS_PORT=${port}`,
-      '--env',
-      `CCS_API_KEYS=test=${API_KEY}`,
-      '--env',
-      `ANTHROPIC_BASE_URL=${fake.url}`,
-      '--env',
-      'ANTHROPIC_API_KEY=test-key',
-      IMAGE,
-    ]);
-    if (launched.code !== 0) throw new Error(`podman run failed: ${launched.stderr}`);
+    await runServer(container, port, fake);
   });
 
   afterAll(async () => {
@@ -188,42 +200,16 @@ describe.skipIf(installed === undefined && !required)('two containers of the ima
     );
     chmodSync(configDir, 0o755);
     chmodSync(config, 0o644);
-    const options = await podmanOptions(BASE_IMAGE);
     // Started together, as compose starts them: the store's migration and the job queue's setup take turns.
     await Promise.all(
       names.map(async (name) => {
         const port = await freePort();
         const url = `http://127.0.0.1:${port}`;
         urls.push(url);
-        const launched = await podman([
-          'run',
-          '--detach',
-          '--name',
-          name,
-          ...options,
-          '--network',
-          'host',
-          '--health-interval',
-          'disable',
-          '--volume',
-          `${configDir}:/srv/claude-code-server/cluster:ro`,
-          '--env',
-          'CCS_CONFIG=/srv/claude-code-server/cluster/config.yaml',
-          '--env',
-          'CCS_HOST=127.0.0.1',
-          '--env',
-          `CCS_PORT=${port}`,
-          '--env',
-          `CCS_ADVERTISE_URL=${url}`,
-          '--env',
-          `CCS_API_KEYS=test=${API_KEY}`,
-          '--env',
-          `ANTHROPIC_BASE_URL=${fake.url}`,
-          '--env',
-          'ANTHROPIC_API_KEY=test-key',
-          IMAGE,
-        ]);
-        if (launched.code !== 0) throw new Error(`podman run failed: ${launched.stderr}`);
+        await runServer(name, port, fake, {
+          args: ['--volume', `${configDir}:/srv/claude-code-server/cluster:ro`],
+          env: { CCS_CONFIG: '/srv/claude-code-server/cluster/config.yaml', CCS_ADVERTISE_URL: url },
+        });
       }),
     );
   });
